@@ -1,0 +1,79 @@
+package dev.portcullis.dataplane;
+
+import dev.portcullis.dataplane.demo.Demo;
+import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
+import dev.portcullis.dataplane.server.DataPlaneServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar portcullis-dataplane.jar --snapshot FILE | demo}. */
+public final class Main {
+
+    private static final String USAGE = """
+            Usage:
+              java -jar portcullis-dataplane.jar --snapshot FILE [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N]
+                  Serve the snapshot in FILE (JSON) and apply it again whenever it changes.
+              java -jar portcullis-dataplane.jar demo [--dir DIR] [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N]
+                  Start three echo backends, make certificates, write DIR/snapshot.json (default ./portcullis-demo)
+                  and serve it; prints curl lines to try.
+            Defaults: --bind 127.0.0.1, --http-port 8080, --https-port 8443, --admin-port 9090.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) throws Exception {
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args, Set.of("serve", "demo", "help"),
+                    Set.of("snapshot", "bind", "http-port", "https-port", "admin-port", "dir"), "serve");
+            if (!line.positional().isEmpty()) {
+                throw new CommandLine.UsageException("unexpected argument " + line.positional().getFirst());
+            }
+            if (line.command().equals("help")) {
+                System.out.print(USAGE);
+                return 0;
+            }
+            DataPlaneServer.Listen listen = listen(line);
+            if (line.command().equals("demo")) {
+                try (Demo demo = Demo.start(Path.of(line.option("dir", "portcullis-demo")), listen)) {
+                    demo.printInstructions(System.out);
+                    awaitShutdown();
+                }
+                return 0;
+            }
+            String snapshot = line.options().get("snapshot");
+            if (snapshot == null) {
+                throw new CommandLine.UsageException("--snapshot FILE is required");
+            }
+            try (DataPlaneServer server = DataPlaneServer.start(listen);
+                 SnapshotFileWatcher ignored = SnapshotFileWatcher.start(Path.of(snapshot), server.config(),
+                         Duration.ofSeconds(1))) {
+                awaitShutdown();
+            }
+            return 0;
+        } catch (CommandLine.UsageException e) {
+            System.err.println("portcullis-dataplane: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        }
+    }
+
+    public static DataPlaneServer.Listen listen(CommandLine line) {
+        return new DataPlaneServer.Listen(line.option("bind", "127.0.0.1"), line.port("http-port", 8080),
+                line.port("https-port", 8443), line.port("admin-port", 9090));
+    }
+
+    private static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "portcullis-shutdown"));
+        stop.await();
+    }
+}

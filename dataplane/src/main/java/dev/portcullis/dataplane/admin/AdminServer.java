@@ -1,0 +1,76 @@
+package dev.portcullis.dataplane.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.dataplane.runtime.LiveConfig;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The admin listener: {@code /healthz} (the process is up), {@code /readyz} (a snapshot is
+ * applied) and {@code /metrics} (Prometheus text). Kept off the proxy's event loops.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private AdminServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static AdminServer start(InetSocketAddress address, LiveConfig config, DataPlaneMetrics metrics)
+            throws IOException {
+        HttpServer server = HttpServer.create(address, 64);
+        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-admin");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", exchange -> {
+            var current = config.current();
+            if (current == null) {
+                respond(exchange, 503, "text/plain", "not ready: no snapshot applied yet\n");
+            } else {
+                respond(exchange, 200, "text/plain", "ready: snapshot version " + current.version() + "\n");
+            }
+        });
+        server.createContext("/metrics", exchange ->
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.start();
+        return new AdminServer(server, executor);
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+                status = 404;
+                body = "not found\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

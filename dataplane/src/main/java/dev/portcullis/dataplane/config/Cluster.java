@@ -1,0 +1,32 @@
+package dev.portcullis.dataplane.config;
+
+import java.util.List;
+
+/**
+ * A set of endpoints that share a balancing policy.
+ *
+ * @param connectTimeoutMillis how long a TCP connect to one endpoint may take (0: the default, 5 s)
+ * @param responseTimeoutMillis how long the endpoint may take to start its response once the
+ *                              request is sent (0: the default, 60 s); past it the client gets 504
+ */
+public record Cluster(
+        String name,
+        BalancePolicy balance,
+        List<Endpoint> endpoints,
+        long connectTimeoutMillis,
+        long responseTimeoutMillis) {
+
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
+    public static final long DEFAULT_RESPONSE_TIMEOUT_MILLIS = 60_000;
+
+    public Cluster {
+        balance = balance == null ? BalancePolicy.ROUND_ROBIN : balance;
+        endpoints = Lists.copyOrEmpty(endpoints);
+        connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
+        responseTimeoutMillis = responseTimeoutMillis == 0 ? DEFAULT_RESPONSE_TIMEOUT_MILLIS : responseTimeoutMillis;
+    }
+
+    public Cluster(String name, List<Endpoint> endpoints) {
+        this(name, BalancePolicy.ROUND_ROBIN, endpoints, 0, 0);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.portcullis.dataplane.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Finds every inconsistency in a snapshot; a snapshot with any is never served. */
+final class SnapshotValidator {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private final Snapshot snapshot;
+    private final List<String> problems = new ArrayList<>();
+
+    private SnapshotValidator(Snapshot snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    static List<String> problems(Snapshot snapshot) {
+        SnapshotValidator validator = new SnapshotValidator(snapshot);
+        validator.check();
+        return List.copyOf(validator.problems);
+    }
+
+    private void check() {
+        if (snapshot.version() < 0) {
+            problems.add("version " + snapshot.version() + " is negative");
+        }
+        Set<String> certificates = checkCertificates();
+        Set<String> clusters = checkClusters();
+        checkVirtualHosts(certificates, clusters);
+        String defaultCertificate = snapshot.defaultCertificate();
+        if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
+            problems.add("defaultCertificate names certificate \"" + defaultCertificate + "\", which does not exist");
+        }
+    }
+
+    private Set<String> checkCertificates() {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < snapshot.certificates().size(); i++) {
+            TlsCertificate certificate = snapshot.certificates().get(i);
+            String where = "certificates[" + i + "]";
+            if (isBlank(certificate.name())) {
+                problems.add(where + ": name is missing");
+                continue;
+            }
+            where += " \"" + certificate.name() + "\"";
+            if (!names.add(certificate.name())) {
+                problems.add(where + ": duplicate certificate name");
+            }
+            if (isBlank(certificate.certificateChainPem())) {
+                problems.add(where + ": certificateChainPem is missing");
+            }
+            if (isBlank(certificate.privateKeyPem())) {
+                problems.add(where + ": privateKeyPem is missing");
+            }
+        }
+        return names;
+    }
+
+    private Set<String> checkClusters() {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < snapshot.clusters().size(); i++) {
+            Cluster cluster = snapshot.clusters().get(i);
+            String where = "clusters[" + i + "]";
+            if (isBlank(cluster.name())) {
+                problems.add(where + ": name is missing");
+                continue;
+            }
+            where += " \"" + cluster.name() + "\"";
+            if (!names.add(cluster.name())) {
+                problems.add(where + ": duplicate cluster name");
+            }
+            if (cluster.connectTimeoutMillis() < 0) {
+                problems.add(where + ": connectTimeoutMillis " + cluster.connectTimeoutMillis() + " is negative");
+            }
+            if (cluster.responseTimeoutMillis() < 0) {
+                problems.add(where + ": responseTimeoutMillis " + cluster.responseTimeoutMillis() + " is negative");
+            }
+            for (int e = 0; e < cluster.endpoints().size(); e++) {
+                Endpoint endpoint = cluster.endpoints().get(e);
+                String endpointWhere = where + " endpoints[" + e + "]";
+                if (isBlank(endpoint.address())) {
+                    problems.add(endpointWhere + ": address is missing");
+                }
+                if (endpoint.port() < 1 || endpoint.port() > 65535) {
+                    problems.add(endpointWhere + ": port " + endpoint.port() + " is outside 1-65535");
+                }
+            }
+        }
+        return names;
+    }
+
+    private void checkVirtualHosts(Set<String> certificates, Set<String> clusters) {
+        Map<String, Integer> firstIndexByHost = new HashMap<>();
+        for (int i = 0; i < snapshot.virtualHosts().size(); i++) {
+            VirtualHost host = snapshot.virtualHosts().get(i);
+            String where = "virtualHosts[" + i + "]";
+            if (isBlank(host.hostname())) {
+                problems.add(where + ": hostname is missing");
+                continue;
+            }
+            where += " \"" + host.hostname() + "\"";
+            checkHostname(where, host.hostname());
+            Integer first = firstIndexByHost.putIfAbsent(host.hostname().toLowerCase(Locale.ROOT), i);
+            if (first != null) {
+                problems.add(where + ": duplicate host, also virtualHosts[" + first + "]");
+            }
+            if (host.certificate() != null && !certificates.contains(host.certificate())) {
+                problems.add(where + ": names certificate \"" + host.certificate() + "\", which does not exist");
+            }
+            checkRoutes(where, host.routes(), clusters);
+        }
+    }
+
+    private void checkHostname(String where, String hostname) {
+        String name = hostname.startsWith("*.") ? hostname.substring(2) : hostname;
+        if (name.length() > 253) {
+            problems.add(where + ": hostname is longer than 253 characters");
+            return;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!DNS_LABEL.matcher(label).matches()) {
+                problems.add(where + ": hostname must be lowercase DNS labels, optionally after \"*.\"; \""
+                        + label + "\" is not a valid label");
+                return;
+            }
+        }
+    }
+
+    private void checkRoutes(String hostWhere, List<Route> routes, Set<String> clusters) {
+        Set<PathMatch> seen = new HashSet<>();
+        for (int r = 0; r < routes.size(); r++) {
+            Route route = routes.get(r);
+            String where = hostWhere + " routes[" + r + "]";
+            PathMatch match = route.match();
+            if (match == null || match.type() == null) {
+                problems.add(where + ": match with a type (Exact or Prefix) is missing");
+            } else if (match.path() == null || !match.path().startsWith("/")) {
+                problems.add(where + ": path \"" + match.path() + "\" must start with \"/\"");
+            } else if (!seen.add(match)) {
+                problems.add(where + ": duplicate " + match.type() + " match for \"" + match.path() + "\"");
+            }
+            if (isBlank(route.cluster())) {
+                problems.add(where + ": cluster is missing");
+            } else if (!clusters.contains(route.cluster())) {
+                problems.add(where + ": names cluster \"" + route.cluster() + "\", which does not exist");
+            }
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

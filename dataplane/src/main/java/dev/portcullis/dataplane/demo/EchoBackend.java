@@ -1,0 +1,196 @@
+package dev.portcullis.dataplane.demo;
+
+import dev.portcullis.dataplane.proxy.RequestTarget;
+import dev.portcullis.dataplane.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small HTTP/1.1 backend for the demo and the tests. It answers every request with its own name,
+ * the request line, the size and SHA-256 of the body it received (streamed, never buffered), and
+ * the request headers. {@code GET /bytes/N} instead streams N bytes of the pattern {@code i % 251}.
+ */
+public final class EchoBackend implements AutoCloseable {
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final String name;
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private EchoBackend(String name, EventLoopGroup group, Channel channel) {
+        this.name = name;
+        this.group = group;
+        this.channel = channel;
+    }
+
+    public static EchoBackend start(String name, String bindAddress, int port) throws InterruptedException {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1);
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel child) {
+                        child.pipeline().addLast(new HttpServerCodec(), new EchoHandler(name));
+                    }
+                })
+                .bind(bindAddress, port).sync().channel();
+        return new EchoBackend(name, group, channel);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** One connection's exchanges: count and hash the body, then answer. */
+    private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        private final String name;
+        private HttpRequest request;
+        private MessageDigest bodyDigest;
+        private long bodyBytes;
+        private long bytesToSend;
+        private long bytesSent;
+        private boolean keepAlive;
+
+        EchoHandler(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest head) {
+                request = head;
+                bodyBytes = 0;
+                bodyDigest = sha256();
+                keepAlive = HttpUtil.isKeepAlive(head);
+            }
+            if (msg instanceof HttpContent content) {
+                ByteBuf body = content.content();
+                bodyBytes += body.readableBytes();
+                bodyDigest.update(body.nioBuffer());
+                content.release();
+                if (content instanceof LastHttpContent) {
+                    respond(ctx);
+                }
+            }
+        }
+
+        private void respond(ChannelHandlerContext ctx) {
+            String path = RequestTarget.path(request.uri());
+            if (path.startsWith("/bytes/")) {
+                bytesToSend = Long.parseLong(path.substring("/bytes/".length()));
+                bytesSent = 0;
+                HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+                        .set(HttpHeaderNames.CONTENT_LENGTH, bytesToSend)
+                        .set("x-backend", name);
+                HttpUtil.setKeepAlive(head, keepAlive);
+                ctx.write(head);
+                sendMoreBytes(ctx);
+                return;
+            }
+            StringBuilder text = new StringBuilder()
+                    .append("backend: ").append(name).append('\n')
+                    .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
+                    .append(request.protocolVersion()).append('\n')
+                    .append("body-bytes: ").append(bodyBytes).append('\n')
+                    .append("body-sha256: ").append(HexFormat.of().formatHex(bodyDigest.digest())).append('\n')
+                    .append("headers:\n");
+            for (Map.Entry<String, String> header : request.headers()) {
+                text.append("  ").append(header.getKey().toLowerCase(java.util.Locale.ROOT)).append(": ")
+                        .append(header.getValue()).append('\n');
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    ctx.alloc().buffer(bytes.length).writeBytes(bytes));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+                    .set("x-backend", name);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            finish(ctx.writeAndFlush(response));
+        }
+
+        private void sendMoreBytes(ChannelHandlerContext ctx) {
+            while (bytesSent < bytesToSend && ctx.channel().isWritable()) {
+                int size = (int) Math.min(CHUNK, bytesToSend - bytesSent);
+                ByteBuf chunk = ctx.alloc().buffer(size);
+                for (int i = 0; i < size; i++) {
+                    chunk.writeByte((int) ((bytesSent + i) % 251));
+                }
+                bytesSent += size;
+                ctx.write(new DefaultHttpContent(chunk));
+            }
+            if (bytesSent == bytesToSend) {
+                bytesToSend = 0;
+                finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            } else {
+                ctx.flush();
+            }
+        }
+
+        private void finish(io.netty.channel.ChannelFuture written) {
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && bytesToSend > 0) {
+                sendMoreBytes(ctx);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.portcullis.dataplane.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+import java.util.List;
+
+/** Rewrites heads as they cross the proxy: hop-by-hop headers out, X-Forwarded-* in, framing redone. */
+public final class ForwardedHeaders {
+
+    public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    public static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    public static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
+
+    /** RFC 9110 7.6.1 connection-specific fields, plus the legacy Proxy-Connection. */
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private ForwardedHeaders() {
+    }
+
+    /**
+     * Prepares a client's request for an endpoint, in place: HTTP/1.1 with keep-alive upstream,
+     * Host kept, X-Forwarded-For appended, X-Forwarded-Proto/-Port/-Host and X-Real-IP set.
+     */
+    public static void rewriteRequest(HttpRequest request, String clientAddress, String scheme, int listenerPort) {
+        HttpHeaders headers = request.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        removeHopByHop(headers);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+
+        List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress
+                : String.join(", ", forwardedFor) + ", " + clientAddress);
+        headers.set(X_FORWARDED_PROTO, scheme);
+        headers.set(X_FORWARDED_PORT, listenerPort);
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        }
+        headers.set(X_REAL_IP, clientAddress);
+    }
+
+    /**
+     * Prepares an endpoint's response for the client, in place, and says whether the client
+     * connection can stay open after it. A body of unknown length goes chunked to an HTTP/1.1
+     * client, and ends the connection of an HTTP/1.0 one.
+     */
+    public static boolean rewriteResponse(HttpResponse response, boolean clientKeepAlive, HttpVersion clientVersion,
+                                          boolean headRequest) {
+        HttpHeaders headers = response.headers();
+        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        removeHopByHop(headers);
+        boolean keepAlive = clientKeepAlive;
+        boolean clientHttp11 = clientVersion.minorVersion() >= 1;
+        if (mayHaveBody(response, headRequest) && !hasLength) {
+            if (clientHttp11) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                keepAlive = false;
+            }
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!clientHttp11) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return keepAlive;
+    }
+
+    private static boolean mayHaveBody(HttpResponse response, boolean headRequest) {
+        int code = response.status().code();
+        return !headRequest && code >= 200 && code != 204 && code != 304;
+    }
+
+    static void removeHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                // Framing and routing headers are never dropped on a client's say-so.
+                if (!name.isEmpty() && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
+                        && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package dev.portcullis.dataplane.proxy;
+
+import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.admin.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.route.HostTable;
+import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.runtime.UpstreamCluster;
+import dev.portcullis.dataplane.upstream.UpstreamConnections;
+import dev.portcullis.dataplane.upstream.UpstreamHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reverse-proxies HTTP/1.1 requests of one client connection, one exchange at a time.
+ *
+ * <p>The client channel runs with AUTO_READ off behind a FlowControlHandler, so every
+ * {@code ctx.read()} yields one message: the request head, then body chunks only while the
+ * upstream connection is writable, then nothing until the response is done. Response chunks are
+ * read from upstream only while the client is writable. Bodies stream both ways without buffering.
+ */
+public final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamHandler.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
+    private static final int MAX_CONNECT_ATTEMPTS = 3;
+
+    private enum State {
+        /** Waiting for the next request head. */
+        IDLE,
+        /** Picking and connecting to an endpoint; the client is not read meanwhile. */
+        CONNECTING,
+        /** Request and response stream between client and endpoint. */
+        FORWARDING,
+        /** The proxy answered itself; the rest of the request body is read and dropped. */
+        DISCARDING,
+        CLOSED
+    }
+
+    private final LiveConfig config;
+    private final UpstreamConnections upstreams;
+    private final DataPlaneMetrics metrics;
+    private final String scheme;
+
+    private ChannelHandlerContext ctx;
+    private String clientAddress;
+    private int listenerPort;
+
+    private State state = State.IDLE;
+    private HttpRequest request;
+    private boolean requestHasBody;
+    private boolean requestComplete;
+    private boolean clientKeepAlive;
+    private long startNanos;
+    private HostMetrics hostMetrics;
+    private UpstreamCluster cluster;
+    private int connectAttempts;
+    private boolean staleRetried;
+
+    private Channel upstream;
+    private InetSocketAddress endpoint;
+    private boolean upstreamReused;
+    private boolean upstreamReusable;
+    private ScheduledFuture<?> responseTimeout;
+    private boolean responseStarted;
+    private boolean skippingInterimResponse;
+    private int responseStatus;
+    private boolean keepAliveAfterResponse;
+
+    public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme) {
+        this.config = config;
+        this.upstreams = upstreams;
+        this.metrics = metrics;
+        this.scheme = scheme;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        clientAddress = remote.getAddress().getHostAddress();
+        listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest head) {
+            if (state != State.IDLE) {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            beginExchange(head);
+        }
+        if (msg instanceof HttpContent content) {
+            requestContent(content);
+        }
+    }
+
+    private void beginExchange(HttpRequest head) {
+        startNanos = System.nanoTime();
+        request = head;
+        requestComplete = false;
+        responseStarted = false;
+        skippingInterimResponse = false;
+        connectAttempts = 0;
+        staleRetried = false;
+        clientKeepAlive = HttpUtil.isKeepAlive(head);
+        requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+
+        RuntimeConfig current = config.current();
+        DecoderResult decoded = head.decoderResult();
+        if (decoded.isFailure()) {
+            hostMetrics = current == null ? null : current.unmatchedHostMetrics();
+            clientKeepAlive = false;
+            respondLocally(statusForDecodeFailure(decoded.cause()), "malformed request");
+            return;
+        }
+        if (current == null) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
+            return;
+        }
+        String authority = RequestTarget.authority(head.uri());
+        String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
+        RoutedHost host = current.hosts().find(hostname);
+        hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
+        cluster = host == null ? null : host.routes().route(RequestTarget.path(head.uri()));
+        if (cluster == null) {
+            respondLocally(HttpResponseStatus.NOT_FOUND, host == null ? "no such host" : "no route for this path");
+            return;
+        }
+        if (cluster.balancer().size() == 0) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
+            return;
+        }
+        ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+        state = State.CONNECTING;
+        connect(true);
+    }
+
+    private void connect(boolean allowReuse) {
+        connectAttempts++;
+        InetSocketAddress target = cluster.balancer().next();
+        upstreams.acquire(ctx.channel().eventLoop(), target, cluster.connectTimeoutMillis(), allowReuse,
+                new UpstreamConnections.Callback() {
+                    @Override
+                    public void acquired(Channel channel, boolean reused) {
+                        upstreamAcquired(channel, target, reused);
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        upstreamConnectFailed(target, cause);
+                    }
+                });
+    }
+
+    private void upstreamAcquired(Channel channel, InetSocketAddress target, boolean reused) {
+        if (state != State.CONNECTING) { // the client went away meanwhile
+            channel.close();
+            return;
+        }
+        state = State.FORWARDING;
+        upstream = channel;
+        endpoint = target;
+        upstreamReused = reused;
+        upstreamReusable = false;
+        UpstreamConnections.handlerOf(channel).owner(this);
+        channel.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (requestComplete) { // a retry: the bodiless request was already read in full
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+        channel.flush();
+        responseTimeout = channel.eventLoop().schedule(this::responseTimedOut,
+                cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        channel.read();
+        if (!requestComplete) {
+            ctx.read();
+        }
+    }
+
+    private void upstreamConnectFailed(InetSocketAddress target, Throwable cause) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        metrics.upstreamConnectError(cluster.name());
+        LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, cause.toString());
+        if (connectAttempts < Math.min(MAX_CONNECT_ATTEMPTS, cluster.balancer().size())) {
+            connect(true);
+            return;
+        }
+        boolean timedOut = cause instanceof ConnectTimeoutException;
+        respondLocally(timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
+                timedOut ? "endpoint did not accept the connection in time" : "endpoint refused the connection");
+    }
+
+    private void requestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        switch (state) {
+            case FORWARDING -> {
+                upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                if (!last && upstream.isWritable()) {
+                    ctx.read();
+                }
+            }
+            case DISCARDING -> {
+                content.release();
+                if (last) {
+                    finishClientExchange(keepAliveAfterResponse);
+                } else {
+                    ctx.read();
+                }
+            }
+            default -> content.release();
+        }
+    }
+
+    @Override
+    public void upstreamWritable() {
+        if (state == State.FORWARDING && !requestComplete) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && state == State.FORWARDING && responseStarted) {
+            upstream.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void upstreamRead(Object message) {
+        if (state != State.FORWARDING) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(message);
+                upstreamFailed("endpoint sent a malformed response");
+                return;
+            }
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // 1xx interim responses (and the empty end the codec gives them) are not relayed.
+                skippingInterimResponse = true;
+                ReferenceCountUtil.release(message);
+                upstream.read();
+                return;
+            }
+            skippingInterimResponse = false;
+            responseTimeout.cancel(false);
+            responseStarted = true;
+            responseStatus = response.status().code();
+            upstreamReusable = HttpUtil.isKeepAlive(response);
+            keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
+                    request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
+        }
+        boolean last = message instanceof LastHttpContent;
+        if (skippingInterimResponse) {
+            ReferenceCountUtil.release(message);
+            skippingInterimResponse = !last;
+            upstream.read();
+            return;
+        }
+        ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (last) {
+            responseComplete();
+        } else if (ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    private void responseComplete() {
+        Channel finished = upstream;
+        detachUpstream();
+        if (requestComplete && upstreamReusable) {
+            upstreams.release(finished, endpoint);
+        } else {
+            finished.close();
+        }
+        if (!requestComplete) {
+            // The endpoint answered before the whole body arrived; the rest cannot be skipped safely.
+            keepAliveAfterResponse = false;
+        }
+        recordMetrics(responseStatus);
+        finishClientExchange(keepAliveAfterResponse);
+    }
+
+    @Override
+    public void upstreamClosed() {
+        if (state != State.FORWARDING) {
+            return;
+        }
+        upstream = null;
+        if (responseStarted) {
+            // Mid-body: the client can only learn of it by the connection closing.
+            LOG.warn("cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        responseTimeout.cancel(false);
+        if (upstreamReused && !requestHasBody && !staleRetried) {
+            // A pooled connection the endpoint had just closed: safe to send a bodiless request again.
+            staleRetried = true;
+            state = State.CONNECTING;
+            connect(false);
+            return;
+        }
+        upstreamFailed("endpoint closed the connection before responding");
+    }
+
+    private void responseTimedOut() {
+        if (state != State.FORWARDING || responseStarted) {
+            return;
+        }
+        LOG.warn("cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
+                cluster.responseTimeoutMillis());
+        Channel abandoned = upstream;
+        detachUpstream();
+        abandoned.close();
+        respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not respond in time");
+    }
+
+    private void upstreamFailed(String why) {
+        LOG.warn("cluster {}: endpoint {}: {}", cluster.name(), endpoint, why);
+        if (upstream != null) {
+            Channel failed = upstream;
+            detachUpstream();
+            failed.close();
+        }
+        respondLocally(HttpResponseStatus.BAD_GATEWAY, why);
+    }
+
+    private void detachUpstream() {
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+        }
+        if (upstream != null) {
+            UpstreamConnections.handlerOf(upstream).owner(null);
+            upstream = null;
+        }
+    }
+
+    /** Answers the current request from the proxy itself; the rest of its body is dropped. */
+    private void respondLocally(HttpResponseStatus status, String detail) {
+        boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
+        ctx.writeAndFlush(LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        recordMetrics(status.code());
+        keepAliveAfterResponse = keepAlive;
+        if (requestComplete || !keepAlive) {
+            finishClientExchange(keepAlive);
+        } else {
+            state = State.DISCARDING;
+            ctx.read();
+        }
+    }
+
+    private void finishClientExchange(boolean keepAlive) {
+        request = null;
+        cluster = null;
+        if (keepAlive) {
+            state = State.IDLE;
+            ctx.read();
+        } else {
+            state = State.CLOSED;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void recordMetrics(int status) {
+        if (hostMetrics != null) {
+            hostMetrics.record(status, System.nanoTime() - startNanos);
+        }
+    }
+
+    private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && state == State.IDLE) {
+            state = State.CLOSED;
+            ctx.close(); // an idle keep-alive connection
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.FORWARDING && upstream != null) {
+            Channel abandoned = upstream;
+            detachUpstream();
+            abandoned.close();
+        }
+        state = State.CLOSED;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.portcullis.dataplane.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+
+/** The small plain-text responses the proxy answers itself (404, 502, 503, 504, 400...). */
+public final class LocalResponses {
+    private LocalResponses() {
+    }
+
+    public static FullHttpResponse of(ByteBufAllocator allocator, HttpResponseStatus status, String detail,
+                                      boolean keepAlive) {
+        byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + detail + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuf body = allocator.buffer(text.length).writeBytes(text);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length)
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return response;
+    }
+}

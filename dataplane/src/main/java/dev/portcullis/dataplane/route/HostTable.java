@@ -1,0 +1,62 @@
+package dev.portcullis.dataplane.route;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds the entry for a host name: the exact name first, then {@code *.parent} for a name with
+ * exactly one more label than {@code parent}. Names are compared case-insensitively.
+ */
+public final class HostTable<T> {
+
+    private final Map<String, T> exact;
+    private final Map<String, T> wildcardByParent;
+
+    private HostTable(Map<String, T> exact, Map<String, T> wildcardByParent) {
+        this.exact = exact;
+        this.wildcardByParent = wildcardByParent;
+    }
+
+    public static <T> HostTable<T> of(Map<String, T> byHostname) {
+        Map<String, T> exact = new HashMap<>();
+        Map<String, T> wildcard = new HashMap<>();
+        byHostname.forEach((hostname, value) -> {
+            String name = hostname.toLowerCase(Locale.ROOT);
+            if (name.startsWith("*.")) {
+                wildcard.put(name.substring(2), value);
+            } else {
+                exact.put(name, value);
+            }
+        });
+        return new HostTable<>(Map.copyOf(exact), Map.copyOf(wildcard));
+    }
+
+    /** The entry for a host name (lowercase or not, no port), or {@code null}. */
+    public T find(String hostname) {
+        if (hostname == null || hostname.isEmpty()) {
+            return null;
+        }
+        String name = hostname.toLowerCase(Locale.ROOT);
+        T value = exact.get(name);
+        if (value != null || wildcardByParent.isEmpty()) {
+            return value;
+        }
+        int firstDot = name.indexOf('.');
+        return firstDot <= 0 ? null : wildcardByParent.get(name.substring(firstDot + 1));
+    }
+
+    /** The host part of a Host header: without the port, and without brackets around an IPv6 address. */
+    public static String hostWithoutPort(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        if (hostHeader.startsWith("[")) {
+            int close = hostHeader.indexOf(']');
+            return close < 0 ? hostHeader : hostHeader.substring(1, close);
+        }
+        int colon = hostHeader.lastIndexOf(':');
+        String host = colon < 0 ? hostHeader : hostHeader.substring(0, colon);
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.portcullis.dataplane.runtime;
+
+import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.config.InvalidSnapshotException;
+import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.tls.ServerSslContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The configuration being served. Applying a snapshot compiles it on the caller's thread and swaps
+ * it in atomically; a snapshot that fails leaves the last good one in place.
+ */
+public final class LiveConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveConfig.class);
+
+    private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
+    private final RuntimeCompiler compiler;
+    private final ServerSslContexts sslContexts;
+    private final DataPlaneMetrics metrics;
+
+    public LiveConfig(RuntimeCompiler compiler, ServerSslContexts sslContexts, DataPlaneMetrics metrics) {
+        this.compiler = compiler;
+        this.sslContexts = sslContexts;
+        this.metrics = metrics;
+    }
+
+    /** The configuration being served, or {@code null} before the first snapshot is applied. */
+    public RuntimeConfig current() {
+        return current.get();
+    }
+
+    public boolean ready() {
+        return current.get() != null;
+    }
+
+    /**
+     * Serves the snapshot from now on, or throws {@link InvalidSnapshotException} saying every
+     * problem; then the previous configuration stays.
+     */
+    public synchronized RuntimeConfig apply(Snapshot snapshot) {
+        long started = System.nanoTime();
+        RuntimeConfig next = compiler.compile(snapshot, current.get());
+        current.set(next);
+        sslContexts.retainOnly(next.certificateContentKeys());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
+        LOG.info("serving snapshot version {}: {} virtual hosts, {} clusters, {} certificates (applied in {} ms)",
+                snapshot.version(), snapshot.virtualHosts().size(), snapshot.clusters().size(),
+                snapshot.certificates().size(), took.toMillis());
+        return next;
+    }
+}

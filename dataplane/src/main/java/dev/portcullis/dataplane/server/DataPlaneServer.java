@@ -1,0 +1,130 @@
+package dev.portcullis.dataplane.server;
+
+import dev.portcullis.dataplane.admin.AdminServer;
+import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.dataplane.runtime.RuntimeCompiler;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.upstream.UpstreamConnections;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.OpenSsl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane: a plain HTTP listener, a TLS listener and the admin listener, serving whatever
+ * configuration {@link #config()} holds. Snapshots arrive through {@link LiveConfig#apply}.
+ */
+public final class DataPlaneServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlaneServer.class);
+
+    /** Where to listen; port 0 picks a free port (see the bound addresses). */
+    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
+        public static Listen loopbackEphemeral() {
+            return new Listen("127.0.0.1", 0, 0, 0);
+        }
+    }
+
+    private final DataPlaneMetrics metrics = new DataPlaneMetrics();
+    private final LiveConfig config;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final Channel httpChannel;
+    private final Channel httpsChannel;
+    private final AdminServer admin;
+
+    private DataPlaneServer(Listen listen, int workerThreads) throws IOException {
+        ServerSslContexts sslContexts = new ServerSslContexts();
+        IssuedCertificate generated = CertificateAuthority.selfSigned("portcullis default certificate",
+                List.of("portcullis.invalid"));
+        ServerSslContexts.ServedCertificate defaultCertificate =
+                sslContexts.fromKeyMaterial("generated-default", generated.keyMaterial());
+        config = new LiveConfig(new RuntimeCompiler(sslContexts, defaultCertificate, metrics), sslContexts, metrics);
+
+        acceptors = transport.newGroup(1);
+        workers = transport.newGroup(workerThreads);
+        UpstreamConnections upstreams = new UpstreamConnections(transport.clientChannel());
+        try {
+            httpChannel = bind(listen.bindAddress(), listen.httpPort(),
+                    new ProxyChannelInitializer(false, config, upstreams, metrics));
+            httpsChannel = bind(listen.bindAddress(), listen.httpsPort(),
+                    new ProxyChannelInitializer(true, config, upstreams, metrics));
+            admin = AdminServer.start(new InetSocketAddress(listen.bindAddress(), listen.adminPort()), config, metrics);
+        } catch (IOException | RuntimeException e) {
+            shutdownGroups();
+            throw e;
+        }
+        LOG.info("listening: http {}, https {}, admin {} ({} transport, TLS by {})", httpAddress(), httpsAddress(),
+                adminAddress(), transport.name(), OpenSsl.isAvailable() ? "OpenSSL (BoringSSL)" : "the JDK");
+    }
+
+    public static DataPlaneServer start(Listen listen) throws IOException {
+        return new DataPlaneServer(listen, Runtime.getRuntime().availableProcessors());
+    }
+
+    private Channel bind(String address, int port, ProxyChannelInitializer initializer) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(initializer);
+        try {
+            return bootstrap.bind(address, port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + address + ":" + port, e);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public LiveConfig config() {
+        return config;
+    }
+
+    public DataPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return (InetSocketAddress) httpChannel.localAddress();
+    }
+
+    public InetSocketAddress httpsAddress() {
+        return (InetSocketAddress) httpsChannel.localAddress();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        httpChannel.close().syncUninterruptibly();
+        httpsChannel.close().syncUninterruptibly();
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.portcullis.dataplane.tls;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * A certificate authority made with BouncyCastle: the data plane's default certificate, the demo's
+ * certificates, and the certificates tests make at test time.
+ */
+public final class CertificateAuthority {
+
+    public enum KeyType { EC_P256, RSA_2048 }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    private CertificateAuthority(KeyPair keyPair, X509Certificate certificate) {
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+    }
+
+    /** A new root CA valid for ten years. */
+    public static CertificateAuthority create(String commonName, KeyType keyType) {
+        KeyPair keyPair = generateKeyPair(keyType);
+        Instant now = Instant.now();
+        X500Name subject = new X500Name("CN=" + commonName);
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))),
+                    subject, keyPair.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
+            return new CertificateAuthority(keyPair, sign(builder, keyPair));
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot create a CA certificate", e);
+        }
+    }
+
+    /** A self-signed server certificate, as the data plane presents when no default is configured. */
+    public static IssuedCertificate selfSigned(String commonName, List<String> dnsNames) {
+        KeyPair keyPair = generateKeyPair(KeyType.EC_P256);
+        Instant now = Instant.now();
+        X500Name subject = new X500Name("CN=" + commonName);
+        X509Certificate certificate = leaf(subject, keyPair, subject, keyPair, dnsNames,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), KeyPurposeId.id_kp_serverAuth);
+        return new IssuedCertificate(List.of(certificate), keyPair.getPrivate());
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public String certificatePem() {
+        return Pem.certificates(List.of(certificate));
+    }
+
+    /** A server certificate for the names, valid from an hour ago for a year. */
+    public IssuedCertificate issueServer(List<String> dnsNames, KeyType keyType) {
+        Instant now = Instant.now();
+        return issue(dnsNames, keyType, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)),
+                KeyPurposeId.id_kp_serverAuth);
+    }
+
+    /** A certificate with explicit validity and purpose (server or client authentication). */
+    public IssuedCertificate issue(List<String> dnsNames, KeyType keyType, Instant notBefore, Instant notAfter,
+                                   KeyPurposeId purpose) {
+        KeyPair leafKeys = generateKeyPair(keyType);
+        X500Name subject = new X500Name("CN=" + dnsNames.getFirst());
+        X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        X509Certificate leaf = leaf(subject, leafKeys, issuer, keyPair, dnsNames, notBefore, notAfter, purpose);
+        return new IssuedCertificate(List.of(leaf, certificate), leafKeys.getPrivate());
+    }
+
+    private static X509Certificate leaf(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
+                                        List<String> dnsNames, Instant notBefore, Instant notAfter,
+                                        KeyPurposeId purpose) {
+        GeneralName[] names = dnsNames.stream()
+                .map(name -> new GeneralName(GeneralName.dNSName, name))
+                .toArray(GeneralName[]::new);
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
+                    Date.from(notBefore), Date.from(notAfter), subject, subjectKeys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            return sign(builder, issuerKeys);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot issue a certificate", e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) {
+        String algorithm = "EC".equals(signer.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        try {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(signer.getPrivate())));
+        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot sign a certificate", e);
+        }
+    }
+
+    private static KeyPair generateKeyPair(KeyType keyType) {
+        try {
+            return switch (keyType) {
+                case EC_P256 -> {
+                    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+                    yield generator.generateKeyPair();
+                }
+                case RSA_2048 -> {
+                    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                    generator.initialize(2048, RANDOM);
+                    yield generator.generateKeyPair();
+                }
+            };
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a " + keyType + " key pair", e);
+        }
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.portcullis.dataplane.tls;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds server SslContexts (TLS 1.2 and 1.3 only; OpenSSL when available, the JDK otherwise) and
+ * keeps them by certificate content, so a snapshot that leaves a certificate unchanged reuses its
+ * context instead of building it again.
+ */
+public final class ServerSslContexts {
+
+    public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_1_1);
+
+    /** A served certificate: its context and what it was built from (for expiry and names). */
+    public record ServedCertificate(String contentKey, SslContext context, KeyMaterial keyMaterial) {
+    }
+
+    private final SslProvider provider;
+    private final Map<String, ServedCertificate> byContent = new ConcurrentHashMap<>();
+
+    public ServerSslContexts() {
+        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+    }
+
+    public ServerSslContexts(SslProvider provider) {
+        this.provider = provider;
+    }
+
+    public SslProvider provider() {
+        return provider;
+    }
+
+    /** Parses and builds, or returns the context already built for exactly this chain and key. */
+    public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem) {
+        String key = contentKey(certificateChainPem, privateKeyPem);
+        ServedCertificate cached = byContent.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        KeyMaterial material = PemParser.parse(certificateChainPem, privateKeyPem);
+        ServedCertificate built = new ServedCertificate(key, build(material), material);
+        byContent.put(key, built);
+        return built;
+    }
+
+    public ServedCertificate fromKeyMaterial(String contentKey, KeyMaterial material) {
+        return byContent.computeIfAbsent(contentKey, key -> new ServedCertificate(key, build(material), material));
+    }
+
+    /** Forgets contexts that the current configuration no longer uses. */
+    public void retainOnly(Set<String> contentKeys) {
+        byContent.keySet().retainAll(contentKeys);
+    }
+
+    public int size() {
+        return byContent.size();
+    }
+
+    private SslContext build(KeyMaterial material) {
+        try {
+            return SslContextBuilder.forServer(material.privateKey(), material.chain())
+                    .sslProvider(provider)
+                    .protocols(PROTOCOLS)
+                    .applicationProtocolConfig(ALPN)
+                    .build();
+        } catch (SSLException | RuntimeException e) {
+            throw new InvalidCertificateException("cannot build a TLS context for " + material.leaf().getSubjectX500Principal()
+                    + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String contentKey(String chainPem, String keyPem) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(String.valueOf(chainPem).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(String.valueOf(keyPem).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.portcullis.dataplane.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sits on an upstream connection and hands its events to the exchange that owns it; while the
+ * connection idles in the pool, nobody owns it and any data or idleness closes it.
+ */
+public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHandler.class);
+
+    /** What an exchange hears from its upstream connection. */
+    public interface Owner {
+        void upstreamRead(Object message);
+
+        void upstreamWritable();
+
+        void upstreamClosed();
+    }
+
+    private Owner owner;
+
+    public void owner(Owner owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (owner != null) {
+            owner.upstreamRead(msg);
+        } else {
+            // A pooled connection has nothing to say; data now means the framing is off.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (owner != null && ctx.channel().isWritable()) {
+            owner.upstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Owner last = owner;
+        owner = null;
+        if (last != null) {
+            last.upstreamClosed();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && owner == null) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("upstream connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
