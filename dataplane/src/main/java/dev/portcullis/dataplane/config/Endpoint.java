@@ -10,7 +10,7 @@ public record Endpoint(String address, int port, boolean ready) {
     @JsonCreator
     static Endpoint fromJson(
             @JsonProperty("address") String address,
-            @JsonProperty("port") int port,
+            @JsonProperty(value = "port", required = true) int port,
             @JsonProperty("ready") Boolean ready) {
         return new Endpoint(address, port, ready == null || ready);
     }

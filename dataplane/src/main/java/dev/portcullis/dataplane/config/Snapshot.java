@@ -1,5 +1,7 @@
 package dev.portcullis.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.List;
 
 /**
@@ -14,7 +16,7 @@ import java.util.List;
  *                           means the data plane generates a self-signed one at start
  */
 public record Snapshot(
-        long version,
+        @JsonProperty(required = true) long version,
         List<VirtualHost> virtualHosts,
         List<Cluster> clusters,
         List<TlsCertificate> certificates,

@@ -17,8 +17,4 @@ public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, 
         tlsMode = tlsMode == null ? TlsMode.TERMINATE : tlsMode;
         routes = Lists.copyOrEmpty(routes);
     }
-
-    public boolean isWildcard() {
-        return hostname != null && hostname.startsWith("*.");
-    }
 }

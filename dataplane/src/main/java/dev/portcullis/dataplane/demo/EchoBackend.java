@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small HTTP/1.1 backend for the demo and the tests. It answers every request with its own name,
  * the request line, the size and SHA-256 of the body it received (streamed, never buffered), and
- * the request headers. {@code GET /bytes/N} instead streams N bytes of the pattern {@code i % 251}.
+ * the request headers, and how many requests its connection has carried (which shows keep-alive
+ * pooling). {@code GET /bytes/N} instead streams N bytes of the pattern {@code i % 251}.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -90,6 +91,7 @@ public final class EchoBackend implements AutoCloseable {
         private long bytesToSend;
         private long bytesSent;
         private boolean keepAlive;
+        private int requestsOnConnection;
 
         EchoHandler(String name) {
             this.name = name;
@@ -99,6 +101,7 @@ public final class EchoBackend implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest head) {
                 request = head;
+                requestsOnConnection++;
                 bodyBytes = 0;
                 bodyDigest = sha256();
                 keepAlive = HttpUtil.isKeepAlive(head);
@@ -132,6 +135,7 @@ public final class EchoBackend implements AutoCloseable {
                     .append("backend: ").append(name).append('\n')
                     .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
                     .append(request.protocolVersion()).append('\n')
+                    .append("connection-request: ").append(requestsOnConnection).append('\n')
                     .append("body-bytes: ").append(bodyBytes).append('\n')
                     .append("body-sha256: ").append(HexFormat.of().formatHex(bodyDigest.digest())).append('\n')
                     .append("headers:\n");

@@ -72,6 +72,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private int listenerPort;
 
     private State state = State.IDLE;
+    private boolean awaitingClientMessage;
     private HttpRequest request;
     private boolean requestHasBody;
     private boolean requestComplete;
@@ -109,12 +110,30 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientAddress = remote.getAddress().getHostAddress();
         listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-        ctx.read();
+        readClient();
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Asks for one more client message. A read cycle can end (as TLS handshake records do) without
+     * producing one; {@link #channelReadComplete} then asks again.
+     */
+    private void readClient() {
+        awaitingClientMessage = true;
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (awaitingClientMessage) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        awaitingClientMessage = false;
         if (msg instanceof HttpRequest head) {
             if (state != State.IDLE) {
                 ReferenceCountUtil.release(msg);
@@ -206,7 +225,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                 cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
         channel.read();
         if (!requestComplete) {
-            ctx.read();
+            readClient();
         }
     }
 
@@ -234,7 +253,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             case FORWARDING -> {
                 upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 if (!last && upstream.isWritable()) {
-                    ctx.read();
+                    readClient();
                 }
             }
             case DISCARDING -> {
@@ -242,7 +261,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                 if (last) {
                     finishClientExchange(keepAliveAfterResponse);
                 } else {
-                    ctx.read();
+                    readClient();
                 }
             }
             default -> content.release();
@@ -252,7 +271,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void upstreamWritable() {
         if (state == State.FORWARDING && !requestComplete) {
-            ctx.read();
+            readClient();
         }
     }
 
@@ -389,7 +408,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             finishClientExchange(keepAlive);
         } else {
             state = State.DISCARDING;
-            ctx.read();
+            readClient();
         }
     }
 
@@ -398,7 +417,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         cluster = null;
         if (keepAlive) {
             state = State.IDLE;
-            ctx.read();
+            readClient();
         } else {
             state = State.CLOSED;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -5,4 +5,9 @@ public class InvalidCertificateException extends RuntimeException {
     public InvalidCertificateException(String message) {
         super(message);
     }
+
+    /** The cause is kept for debugging; its message is not repeated here, as a parser may quote its input. */
+    public InvalidCertificateException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -77,7 +77,7 @@ public final class PemParser {
         } catch (IOException | RuntimeException e) {
             // Never the exception's message: a parser may quote the input.
             throw e instanceof InvalidCertificateException invalid ? invalid
-                    : new InvalidCertificateException("the private key PEM does not parse: " + e.getClass().getSimpleName());
+                    : new InvalidCertificateException("the private key PEM does not parse: " + e.getClass().getSimpleName(), e);
         }
     }
 

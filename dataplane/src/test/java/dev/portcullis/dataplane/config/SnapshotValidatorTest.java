@@ -1,0 +1,62 @@
+package dev.portcullis.dataplane.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SnapshotValidatorTest {
+
+    @Test
+    void aSoundSnapshotHasNoProblems() {
+        assertThat(SnapshotCodecTest.sample().validate()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryProblemNotOnlyTheFirst() {
+        Snapshot broken = new Snapshot(3,
+                List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, "missing-cert",
+                                List.of(new Route(PathMatch.prefix("/"), "missing-cluster"),
+                                        new Route(PathMatch.prefix("/"), "web"),
+                                        new Route(PathMatch.prefix("no-slash"), "web"))),
+                        new VirtualHost("APP.example.test", TlsMode.TERMINATE, null, List.of()),
+                        new VirtualHost("*.*.example.test", TlsMode.TERMINATE, null, List.of()),
+                        new VirtualHost("bad_label.example.test", TlsMode.TERMINATE, null, List.of())),
+                List.of(new Cluster("web", List.of(Endpoint.ready("10.0.0.1", 0), Endpoint.ready("", 70000))),
+                        new Cluster("web", List.of())),
+                List.of(new TlsCertificate("c", "", null)),
+                "nope");
+
+        assertThat(broken.validate()).containsExactlyInAnyOrder(
+                "certificates[0] \"c\": certificateChainPem is missing",
+                "certificates[0] \"c\": privateKeyPem is missing",
+                "clusters[0] \"web\" endpoints[0]: port 0 is outside 1-65535",
+                "clusters[0] \"web\" endpoints[1]: address is missing",
+                "clusters[0] \"web\" endpoints[1]: port 70000 is outside 1-65535",
+                "clusters[1] \"web\": duplicate cluster name",
+                "virtualHosts[0] \"app.example.test\": names certificate \"missing-cert\", which does not exist",
+                "virtualHosts[0] \"app.example.test\" routes[0]: names cluster \"missing-cluster\", which does not exist",
+                "virtualHosts[0] \"app.example.test\" routes[1]: duplicate PREFIX match for \"/\"",
+                "virtualHosts[0] \"app.example.test\" routes[2]: path \"no-slash\" must start with \"/\"",
+                "virtualHosts[1] \"APP.example.test\": hostname must be lowercase DNS labels, optionally after \"*.\"; \"APP\" is not a valid label",
+                "virtualHosts[1] \"APP.example.test\": duplicate host, also virtualHosts[0]",
+                "virtualHosts[2] \"*.*.example.test\": hostname must be lowercase DNS labels, optionally after \"*.\"; \"*\" is not a valid label",
+                "virtualHosts[3] \"bad_label.example.test\": hostname must be lowercase DNS labels, optionally after \"*.\"; \"bad_label\" is not a valid label",
+                "defaultCertificate names certificate \"nope\", which does not exist");
+    }
+
+    @Test
+    void missingNamesAreReportedByPosition() {
+        Snapshot snapshot = new Snapshot(-1,
+                List.of(new VirtualHost(null, null, null, List.of(new Route(null, null)))),
+                List.of(new Cluster(" ", List.of())),
+                List.of(new TlsCertificate(null, "x", "y")),
+                null);
+        assertThat(snapshot.validate()).containsExactlyInAnyOrder(
+                "version -1 is negative",
+                "virtualHosts[0]: hostname is missing",
+                "clusters[0]: name is missing",
+                "certificates[0]: name is missing");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.portcullis.dataplane.tls;
+
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import dev.portcullis.dataplane.testsupport.Processes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.security.PrivateKey;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PemParserTest {
+
+    private static final CertificateAuthority CA = CertificateAuthority.create("test CA", KeyType.EC_P256);
+
+    @ParameterizedTest
+    @EnumSource(KeyType.class)
+    void readsPkcs8Keys(KeyType keyType) {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), keyType);
+        KeyMaterial material = PemParser.parse(issued.chainPem(), issued.privateKeyPem());
+        assertThat(material.chain()).hasSize(2);
+        assertThat(material.leaf()).isEqualTo(issued.leaf());
+        assertThat(issued.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyType.class)
+    void readsTraditionalPkcs1AndSec1Keys(KeyType keyType) {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), keyType);
+        String traditional = traditionalPem(issued.privateKey());
+        assertThat(traditional).startsWith(keyType == KeyType.RSA_2048
+                ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----");
+        assertThat(PemParser.parse(issued.chainPem(), traditional).privateKey().getAlgorithm())
+                .isEqualTo(issued.privateKey().getAlgorithm());
+    }
+
+    @Test
+    void rejectsAKeyThatBelongsToAnotherCertificate() {
+        IssuedCertificate one = CA.issueServer(List.of("one.example.test"), KeyType.EC_P256);
+        IssuedCertificate two = CA.issueServer(List.of("two.example.test"), KeyType.EC_P256);
+        assertThatThrownBy(() -> PemParser.parse(one.chainPem(), two.privateKeyPem()))
+                .isInstanceOf(InvalidCertificateException.class)
+                .hasMessageContaining("does not belong");
+    }
+
+    @Test
+    void explainsBrokenInputWithoutQuotingIt() {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
+        String corruptedKey = issued.privateKeyPem().replace("\n-----END", "SECRETBYTES\n-----END");
+        assertThatThrownBy(() -> PemParser.parse(issued.chainPem(), corruptedKey))
+                .isInstanceOf(InvalidCertificateException.class)
+                .message().doesNotContain("SECRETBYTES").doesNotContain(issued.privateKeyPem().substring(30, 60));
+        assertThatThrownBy(() -> PemParser.parse("not pem at all", issued.privateKeyPem()))
+                .hasMessageContaining("no CERTIFICATE");
+        assertThatThrownBy(() -> PemParser.parse(issued.chainPem(), ""))
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> PemParser.parse(issued.privateKeyPem(), issued.privateKeyPem()))
+                .hasMessageContaining("where a CERTIFICATE belongs");
+        assertThatThrownBy(() -> PemParser.parse(issued.chainPem(), issued.chainPem()))
+                .hasMessageContaining("where an unencrypted PRIVATE KEY belongs");
+    }
+
+    @Test
+    void keyMaterialNeverPrintsItsKey() {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.RSA_2048);
+        assertThat(issued.toString()).contains("<redacted>").doesNotContain("PRIVATE");
+        assertThat(issued.keyMaterial().toString()).contains("<redacted>");
+    }
+
+    /** What `openssl pkey -traditional` makes of a PKCS#8 key: PKCS#1 for RSA, SEC1 (with the curve) for EC. */
+    private static String traditionalPem(PrivateKey key) {
+        Processes.Result converted = Processes.run(List.of("openssl", "pkey", "-traditional"), Pem.privateKey(key));
+        assertThat(converted.exitCode()).as(converted.stderr()).isZero();
+        return converted.stdout();
+    }
+}
