@@ -155,9 +155,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         skippingInterimResponse = false;
         connectAttempts = 0;
         staleRetried = false;
-        clientKeepAlive = HttpUtil.isKeepAlive(head);
-        requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
-
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
         if (decoded.isFailure()) {
@@ -166,6 +163,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             respondLocally(statusForDecodeFailure(decoded.cause()), "malformed request");
             return;
         }
+        clientKeepAlive = HttpUtil.isKeepAlive(head);
+        requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
         if (current == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
             return;
