@@ -156,12 +156,12 @@ public final class EchoBackend implements AutoCloseable {
         private void sendMoreBytes(ChannelHandlerContext ctx) {
             while (bytesSent < bytesToSend && ctx.channel().isWritable()) {
                 int size = (int) Math.min(CHUNK, bytesToSend - bytesSent);
-                ByteBuf chunk = ctx.alloc().buffer(size);
+                byte[] pattern = new byte[size];
                 for (int i = 0; i < size; i++) {
-                    chunk.writeByte((int) ((bytesSent + i) % 251));
+                    pattern[i] = (byte) ((bytesSent + i) % 251);
                 }
                 bytesSent += size;
-                ctx.write(new DefaultHttpContent(chunk));
+                ctx.write(new DefaultHttpContent(ctx.alloc().buffer(size).writeBytes(pattern)));
             }
             if (bytesSent == bytesToSend) {
                 bytesToSend = 0;

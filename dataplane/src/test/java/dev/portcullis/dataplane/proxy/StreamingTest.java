@@ -1,0 +1,160 @@
+package dev.portcullis.dataplane.proxy;
+
+import dev.portcullis.dataplane.config.Cluster;
+import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.demo.EchoBackend;
+import dev.portcullis.dataplane.testsupport.FreePorts;
+import dev.portcullis.dataplane.testsupport.TestClients;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import static dev.portcullis.dataplane.testsupport.Snapshots.certificate;
+import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
+import static dev.portcullis.dataplane.testsupport.Snapshots.host;
+import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * 50 MB each way through a data plane in its own JVM whose heap and direct memory are both far
+ * smaller than the body: it can only pass if bodies stream with backpressure.
+ */
+class StreamingTest {
+
+    private static final long BODY_BYTES = 50L * 1024 * 1024;
+    private static final String SMALL_MEMORY = "24m";
+    private static final CertificateAuthority CA = CertificateAuthority.create("streaming CA", KeyType.EC_P256);
+
+    @TempDir
+    static Path directory;
+    private static EchoBackend backend;
+    private static Process dataPlane;
+    private static int httpsPort;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = EchoBackend.start("echo", "127.0.0.1", 0);
+        Path snapshot = Files.writeString(directory.resolve("snapshot.json"), SnapshotCodec.toJson(new Snapshot(1,
+                List.of(host("app.example.test", "app", prefix("/", "echo"))),
+                List.of(new Cluster("echo", endpoints(List.of(backend)))),
+                List.of(certificate("app", CA.issueServer(List.of("app.example.test"), KeyType.EC_P256))),
+                null)));
+        httpsPort = FreePorts.next();
+        int adminPort = FreePorts.next();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        dataPlane = new ProcessBuilder(java, "-Xmx" + SMALL_MEMORY, "-XX:MaxDirectMemorySize=" + SMALL_MEMORY,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.portcullis.dataplane.Main",
+                "--snapshot", snapshot.toString(), "--bind", "127.0.0.1",
+                "--http-port", String.valueOf(FreePorts.next()), "--https-port", String.valueOf(httpsPort),
+                "--admin-port", String.valueOf(adminPort))
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("dataplane.log").toFile())
+                .start();
+        HttpClient admin = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        client = TestClients.trusting(CA);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dataPlane != null) {
+            dataPlane.destroy();
+            dataPlane.waitFor();
+            System.out.println("data plane log:\n" + Files.readString(directory.resolve("dataplane.log")));
+        }
+        backend.close();
+    }
+
+    @Test
+    void uploadsStreamToTheEndpoint() throws Exception {
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        HttpRequest upload = HttpRequest.newBuilder(URI.create("https://app.example.test:" + httpsPort + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(BODY_BYTES, sent)))
+                .build();
+        HttpResponse<String> response = client.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(ProxyBehaviourTest.field(response.body(), "body-bytes")).isEqualTo(String.valueOf(BODY_BYTES));
+        assertThat(ProxyBehaviourTest.field(response.body(), "body-sha256")).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+    }
+
+    @Test
+    void downloadsStreamToTheClient() throws Exception {
+        HttpResponse<InputStream> response = client.send(
+                HttpRequest.newBuilder(URI.create("https://app.example.test:" + httpsPort + "/bytes/" + BODY_BYTES)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        long position = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream body = response.body()) {
+            int read;
+            while ((read = body.read(buffer)) > 0) {
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] != (byte) ((position + i) % 251)) {
+                        throw new AssertionError("byte " + (position + i) + " is wrong");
+                    }
+                }
+                position += read;
+            }
+        }
+        assertThat(position).isEqualTo(BODY_BYTES);
+    }
+
+    /** The bytes {@code i % 251}, hashed as they are handed out. */
+    private static final class PatternStream extends InputStream {
+        private final long size;
+        private final MessageDigest digest;
+        private long position;
+
+        PatternStream(long size, MessageDigest digest) {
+            this.size = size;
+            this.digest = digest;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int count = (int) Math.min(length, size - position);
+            for (int i = 0; i < count; i++) {
+                buffer[offset + i] = (byte) ((position + i) % 251);
+            }
+            digest.update(buffer, offset, count);
+            position += count;
+            return count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            // nothing to release
+        }
+    }
+}
