@@ -20,6 +20,7 @@ public final class Main {
                   Start three echo backends, make certificates, write DIR/snapshot.json (default ./portcullis-demo)
                   and serve it; prints curl lines to try.
             Defaults: --bind 127.0.0.1, --http-port 8080, --https-port 8443, --admin-port 9090.
+            --https-redirect-port N: the port in redirects to https (default: the https listener's port).
             """;
 
     private Main() {
@@ -33,7 +34,7 @@ public final class Main {
         CommandLine line;
         try {
             line = CommandLine.parse(args, Set.of("serve", "demo", "help"),
-                    Set.of("snapshot", "bind", "http-port", "https-port", "admin-port", "dir"), "serve");
+                    Set.of("snapshot", "bind", "http-port", "https-port", "admin-port", "https-redirect-port", "dir"), "serve");
             if (!line.positional().isEmpty()) {
                 throw new CommandLine.UsageException("unexpected argument " + line.positional().getFirst());
             }
@@ -68,7 +69,7 @@ public final class Main {
 
     public static DataPlaneServer.Listen listen(CommandLine line) {
         return new DataPlaneServer.Listen(line.option("bind", "127.0.0.1"), line.port("http-port", 8080),
-                line.port("https-port", 8443), line.port("admin-port", 9090));
+                line.port("https-port", 8443), line.port("admin-port", 9090), line.port("https-redirect-port", 0));
     }
 
     private static void awaitShutdown() throws InterruptedException {

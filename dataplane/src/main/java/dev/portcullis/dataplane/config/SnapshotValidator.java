@@ -119,6 +119,9 @@ final class SnapshotValidator {
     }
 
     private void checkHostname(String where, String hostname) {
+        if (hostname.equals(VirtualHost.ANY_HOST)) {
+            return;
+        }
         String name = hostname.startsWith("*.") ? hostname.substring(2) : hostname;
         if (name.length() > 253) {
             problems.add(where + ": hostname is longer than 253 characters");

@@ -5,16 +5,26 @@ import java.util.List;
 /**
  * A host name served by the proxy.
  *
- * @param hostname    an exact name ({@code app.example.com}), or {@code *.example.com} for any
- *                    single label in front of {@code example.com}
- * @param tlsMode     how TLS for this host is handled on the TLS listener
- * @param certificate the {@link TlsCertificate#name()} to present; {@code null} means the default
- * @param routes      path rules, in any order (matching order is defined by {@link PathMatch})
+ * @param hostname      an exact name ({@code app.example.com}); {@code *.example.com} for any single
+ *                      label in front of {@code example.com}; or {@value #ANY_HOST} for requests whose
+ *                      host matches no other virtual host
+ * @param tlsMode       how TLS for this host is handled on the TLS listener
+ * @param certificate   the {@link TlsCertificate#name()} to present; {@code null} means the default
+ * @param routes        path rules, in any order (matching order is defined by {@link PathMatch})
+ * @param httpsRedirect whether the plain listener answers with a 308 to https instead of routing
+ *                      (never for {@code /.well-known/acme-challenge/}, which ACME HTTP-01 needs)
  */
-public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes) {
+public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes,
+                          boolean httpsRedirect) {
+
+    public static final String ANY_HOST = "*";
 
     public VirtualHost {
         tlsMode = tlsMode == null ? TlsMode.TERMINATE : tlsMode;
         routes = Lists.copyOrEmpty(routes);
+    }
+
+    public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes) {
+        this(hostname, tlsMode, certificate, routes, false);
     }
 }

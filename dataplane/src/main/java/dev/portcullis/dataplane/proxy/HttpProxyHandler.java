@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Reverse-proxies HTTP/1.1 requests of one client connection, one exchange at a time.
@@ -49,6 +50,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
     private static final int MAX_CONNECT_ATTEMPTS = 3;
+    private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
 
     private enum State {
         /** Waiting for the next request head. */
@@ -66,6 +68,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private final UpstreamConnections upstreams;
     private final DataPlaneMetrics metrics;
     private final String scheme;
+    private final IntSupplier httpsRedirectPort;
 
     private ChannelHandlerContext ctx;
     private String clientAddress;
@@ -93,11 +96,17 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private int responseStatus;
     private boolean keepAliveAfterResponse;
 
-    public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme) {
+    /**
+     * @param scheme            {@code https} on the TLS listener, {@code http} on the plain one
+     * @param httpsRedirectPort the port that redirects to https name (443 is left out of the URL)
+     */
+    public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme,
+                            IntSupplier httpsRedirectPort) {
         this.config = config;
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.scheme = scheme;
+        this.httpsRedirectPort = httpsRedirectPort;
     }
 
     @Override
@@ -173,7 +182,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
         RoutedHost host = current.hosts().find(hostname);
         hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
-        cluster = host == null ? null : host.routes().route(RequestTarget.path(head.uri()));
+        String path = RequestTarget.path(head.uri());
+        if (host != null && host.httpsRedirect() && scheme.equals("http") && !path.startsWith(ACME_CHALLENGE)) {
+            redirectToHttps(hostname, head.uri());
+            return;
+        }
+        cluster = host == null ? null : host.routes().route(path);
         if (cluster == null) {
             respondLocally(HttpResponseStatus.NOT_FOUND, host == null ? "no such host" : "no route for this path");
             return;
@@ -396,10 +410,20 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    private void redirectToHttps(String hostname, String uri) {
+        int port = httpsRedirectPort.getAsInt();
+        String origin = "https://" + (hostname.indexOf(':') >= 0 ? "[" + hostname + "]" : hostname)
+                + (port == 443 ? "" : ":" + port);
+        String location = origin + (uri.startsWith("/") ? uri : RequestTarget.path(uri));
+        respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, location);
+    }
+
     /** Answers the current request from the proxy itself; the rest of its body is dropped. */
     private void respondLocally(HttpResponseStatus status, String detail) {
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
-        ctx.writeAndFlush(LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
+        ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
+                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
+                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         recordMetrics(status.code());
         keepAliveAfterResponse = keepAlive;

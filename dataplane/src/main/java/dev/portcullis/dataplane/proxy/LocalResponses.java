@@ -16,6 +16,13 @@ public final class LocalResponses {
     private LocalResponses() {
     }
 
+    /** A permanent redirect that keeps the method and body (308), as the plain listener sends to https. */
+    public static FullHttpResponse redirect(ByteBufAllocator allocator, String location, boolean keepAlive) {
+        FullHttpResponse response = of(allocator, HttpResponseStatus.PERMANENT_REDIRECT, location, keepAlive);
+        response.headers().set(HttpHeaderNames.LOCATION, location);
+        return response;
+    }
+
     public static FullHttpResponse of(ByteBufAllocator allocator, HttpResponseStatus status, String detail,
                                       boolean keepAlive) {
         byte[] text = (status.code() + " " + status.reasonPhrase() + ": " + detail + "\n")

@@ -6,34 +6,49 @@ import java.util.Map;
 
 /**
  * Finds the entry for a host name: the exact name first, then {@code *.parent} for a name with
- * exactly one more label than {@code parent}. Names are compared case-insensitively.
+ * exactly one more label than {@code parent}, then the catch-all entry {@code *} if there is one.
+ * Names are compared case-insensitively.
  */
 public final class HostTable<T> {
 
+    private static final String ANY = "*";
+
     private final Map<String, T> exact;
     private final Map<String, T> wildcardByParent;
+    private final T any;
 
-    private HostTable(Map<String, T> exact, Map<String, T> wildcardByParent) {
+    private HostTable(Map<String, T> exact, Map<String, T> wildcardByParent, T any) {
         this.exact = exact;
         this.wildcardByParent = wildcardByParent;
+        this.any = any;
     }
 
     public static <T> HostTable<T> of(Map<String, T> byHostname) {
         Map<String, T> exact = new HashMap<>();
         Map<String, T> wildcard = new HashMap<>();
+        T any = byHostname.get(ANY);
         byHostname.forEach((hostname, value) -> {
             String name = hostname.toLowerCase(Locale.ROOT);
+            if (name.equals(ANY)) {
+                return;
+            }
             if (name.startsWith("*.")) {
                 wildcard.put(name.substring(2), value);
             } else {
                 exact.put(name, value);
             }
         });
-        return new HostTable<>(Map.copyOf(exact), Map.copyOf(wildcard));
+        return new HostTable<>(Map.copyOf(exact), Map.copyOf(wildcard), any);
     }
 
     /** The entry for a host name (lowercase or not, no port), or {@code null}. */
     public T find(String hostname) {
+        T value = findNamed(hostname);
+        return value != null ? value : any;
+    }
+
+    /** Like {@link #find} but without the catch-all: for SNI, where only a named host picks a certificate. */
+    public T findNamed(String hostname) {
         if (hostname == null || hostname.isEmpty()) {
             return null;
         }

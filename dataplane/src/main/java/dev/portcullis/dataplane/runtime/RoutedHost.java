@@ -6,5 +6,5 @@ import io.netty.handler.ssl.SslContext;
 
 /** A virtual host ready to serve: the TLS context for its SNI name and the routes for its paths. */
 public record RoutedHost(String hostname, SslContext sslContext, PathRouter<UpstreamCluster> routes,
-                         HostMetrics metrics) {
+                         boolean httpsRedirect, HostMetrics metrics) {
 }

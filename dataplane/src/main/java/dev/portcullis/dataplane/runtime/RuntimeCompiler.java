@@ -92,7 +92,7 @@ public final class RuntimeCompiler {
                 rules.add(Map.entry(route.match(), clusters.get(route.cluster())));
             }
             hosts.put(host.hostname(), new RoutedHost(host.hostname(), served.context(), PathRouter.of(rules),
-                    metrics.host(host.hostname())));
+                    host.httpsRedirect(), metrics.host(host.hostname())));
         }
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.context(),
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), List.copyOf(expiries));

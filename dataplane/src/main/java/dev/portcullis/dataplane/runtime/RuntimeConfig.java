@@ -24,7 +24,7 @@ public record RuntimeConfig(
 
     /** The context to present for a ClientHello's SNI name ({@code null} when the client sent none). */
     public SslContext sslContextFor(String sniHostname) {
-        RoutedHost host = hosts.find(sniHostname);
+        RoutedHost host = hosts.findNamed(sniHostname);
         return host == null ? defaultSslContext : host.sslContext();
     }
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The data plane: a plain HTTP listener, a TLS listener and the admin listener, serving whatever
@@ -30,8 +31,16 @@ public final class DataPlaneServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPlaneServer.class);
 
-    /** Where to listen; port 0 picks a free port (see the bound addresses). */
-    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
+    /**
+     * Where to listen; port 0 picks a free port (see the bound addresses). {@code httpsRedirectPort}
+     * is the port redirects to https name, 0 meaning the TLS listener's own (behind a load balancer
+     * that maps 443 to it, say 443).
+     */
+    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort) {
+        public Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
+            this(bindAddress, httpPort, httpsPort, adminPort, 0);
+        }
+
         public static Listen loopbackEphemeral() {
             return new Listen("127.0.0.1", 0, 0, 0);
         }
@@ -57,11 +66,13 @@ public final class DataPlaneServer implements AutoCloseable {
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(workerThreads);
         UpstreamConnections upstreams = new UpstreamConnections(transport.clientChannel());
+        IntSupplier redirectPort = () -> listen.httpsRedirectPort() != 0 ? listen.httpsRedirectPort()
+                : httpsAddress().getPort();
         try {
-            httpChannel = bind(listen.bindAddress(), listen.httpPort(),
-                    new ProxyChannelInitializer(false, config, upstreams, metrics));
             httpsChannel = bind(listen.bindAddress(), listen.httpsPort(),
-                    new ProxyChannelInitializer(true, config, upstreams, metrics));
+                    new ProxyChannelInitializer(true, config, upstreams, metrics, redirectPort));
+            httpChannel = bind(listen.bindAddress(), listen.httpPort(),
+                    new ProxyChannelInitializer(false, config, upstreams, metrics, redirectPort));
             admin = AdminServer.start(new InetSocketAddress(listen.bindAddress(), listen.adminPort()), config, metrics);
         } catch (IOException | RuntimeException e) {
             shutdownGroups();

@@ -17,6 +17,7 @@ import io.netty.util.Mapping;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Builds a client connection's pipeline: for the TLS listener, an SNI handler choosing the
@@ -33,9 +34,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final UpstreamConnections upstreams;
     private final DataPlaneMetrics metrics;
     private final ConnectionCountHandler connectionCount;
+    private final IntSupplier httpsRedirectPort;
 
-    ProxyChannelInitializer(boolean tls, LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics) {
+    ProxyChannelInitializer(boolean tls, LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
+                            IntSupplier httpsRedirectPort) {
         this.tls = tls;
+        this.httpsRedirectPort = httpsRedirectPort;
         this.config = config;
         this.upstreams = upstreams;
         this.metrics = metrics;
@@ -60,6 +64,6 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(new HttpServerCodec(8192, 32 * 1024, 64 * 1024));
         pipeline.addLast(new HttpServerExpectContinueHandler());
         pipeline.addLast(new FlowControlHandler());
-        pipeline.addLast(new HttpProxyHandler(config, upstreams, metrics, tls ? "https" : "http"));
+        pipeline.addLast(new HttpProxyHandler(config, upstreams, metrics, tls ? "https" : "http", httpsRedirectPort));
     }
 }
