@@ -1,0 +1,301 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.config.Route;
+import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.TlsMode;
+import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.operator.annotation.IngressAnnotations;
+import dev.portcullis.operator.annotation.TlsModeAnnotation;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The Ingress semantics, as one pure function from a {@link ClusterState} to a {@link Snapshot} and
+ * the problems found: no I/O, the clock passed in, output in a deterministic order.
+ *
+ * <ul>
+ *   <li>Ingresses are taken oldest first (creationTimestamp, then namespace/name); when two claim
+ *       the same host and path, the older wins and the newer gets a PathConflict problem.</li>
+ *   <li>Rules without a host serve every host no other rule names (the catch-all host).</li>
+ *   <li>{@code defaultBackend} serves what no path matches: on the hosts of its own Ingress and
+ *       on the catch-all host, where explicit rules did not already claim {@code /}.</li>
+ *   <li>pathType ImplementationSpecific is treated as Prefix.</li>
+ *   <li>A host listed in {@code spec.tls} has TLS, and its plain-HTTP requests are redirected to
+ *       https unless {@code portcullis.dev/ssl-redirect: "false"}.</li>
+ * </ul>
+ */
+public final class IngressTranslator {
+
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+
+    private static final Comparator<Ingress> OLDEST_FIRST = Comparator
+            .comparing((Ingress ingress) -> creation(ingress))
+            .thenComparing(ClusterState::namespaceOf)
+            .thenComparing(ingress -> ingress.getMetadata().getName());
+
+    /** Who claimed a host's path first. */
+    private record Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend) {
+    }
+
+    /** A host as it is assembled from every Ingress that names it. */
+    private static final class HostBuilder {
+        final Map<PathMatch, Claim> routes = new TreeMap<>(Comparator.comparing(PathMatch::type).thenComparing(PathMatch::path));
+        boolean tls;
+        String certificate;
+        ObjectRef tlsFrom;
+        String tlsSecret;
+        Boolean sslRedirect;
+    }
+
+    private final ClusterState state;
+    private final Instant now;
+    private final Problems problems = new Problems();
+    private final BackendResolver backends;
+    private final TlsSecretValidator secrets;
+    private final Map<String, HostBuilder> hosts = new TreeMap<>();
+
+    private IngressTranslator(ClusterState state, Instant now) {
+        this.state = state;
+        this.now = now;
+        this.backends = new BackendResolver(state, problems);
+        this.secrets = new TlsSecretValidator(state, now, problems);
+    }
+
+    public static Translation translate(ClusterState state, long version, Instant now) {
+        return new IngressTranslator(state, now).run(version);
+    }
+
+    private Translation run(long version) {
+        IngressClassSelector selector = new IngressClassSelector(state.ingressClasses());
+        List<Ingress> ours = state.ingresses().stream()
+                .filter(selector::isOurs)
+                .filter(ingress -> ingress.getSpec() != null)
+                .sorted(OLDEST_FIRST)
+                .toList();
+        List<Ingress> served = new ArrayList<>();
+        for (Ingress ingress : ours) {
+            if (readAnnotations(ingress)) {
+                served.add(ingress);
+            }
+        }
+        served.forEach(this::addRules);
+        served.forEach(this::addDefaultBackend);
+        served.forEach(this::addTls);
+        Snapshot snapshot = snapshot(version);
+        return new Translation(snapshot, problems.all());
+    }
+
+    /** Reports annotation problems; false when the Ingress cannot be served as written. */
+    private boolean readAnnotations(Ingress ingress) {
+        ObjectRef ref = ObjectRef.of(ingress);
+        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
+        annotations.unknown().forEach(name -> problems.warning(ref, "UnknownAnnotation", name
+                + " is not a Portcullis annotation and is ignored; known: " + String.join(", ", IngressAnnotations.knownNames())));
+        annotations.invalid().forEach(message -> problems.error(ref, "InvalidAnnotation",
+                message + "; this Ingress is not served until it is fixed"));
+        if (!annotations.invalid().isEmpty()) {
+            return false;
+        }
+        TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);
+        if (mode != TlsModeAnnotation.TERMINATE) {
+            problems.error(ref, "UnsupportedTlsMode", IngressAnnotations.TLS_MODE.name() + ": "
+                    + mode.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not served by this version of Portcullis; this Ingress is left out rather than terminated");
+            return false;
+        }
+        return true;
+    }
+
+    private void addRules(Ingress ingress) {
+        ObjectRef ref = ObjectRef.of(ingress);
+        String namespace = ClusterState.namespaceOf(ingress);
+        List<IngressRule> rules = ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
+        for (IngressRule rule : rules) {
+            Optional<String> host = hostOf(ref, rule.getHost());
+            if (host.isEmpty()) {
+                continue;
+            }
+            HostBuilder builder = hosts.computeIfAbsent(host.get(), name -> new HostBuilder());
+            if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+                continue;
+            }
+            for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+                Optional<PathMatch> match = matchOf(ref, host.get(), path);
+                if (match.isEmpty()) {
+                    continue;
+                }
+                String usedFor = "host " + host.get() + " path " + match.get().path();
+                Optional<String> cluster = backends.resolve(ref, namespace, path.getBackend(), usedFor);
+                cluster.ifPresent(name -> claim(ref, host.get(), builder, match.get(), name, false));
+            }
+        }
+    }
+
+    private void addDefaultBackend(Ingress ingress) {
+        IngressSpec spec = ingress.getSpec();
+        if (spec.getDefaultBackend() == null) {
+            return;
+        }
+        ObjectRef ref = ObjectRef.of(ingress);
+        Optional<String> cluster = backends.resolve(ref, ClusterState.namespaceOf(ingress), spec.getDefaultBackend(),
+                "defaultBackend");
+        if (cluster.isEmpty()) {
+            return;
+        }
+        Set<String> ownHosts = new LinkedHashSet<>();
+        ownHosts.add(VirtualHost.ANY_HOST);
+        for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
+            hostOf(null, rule.getHost()).ifPresent(ownHosts::add);
+        }
+        for (String host : ownHosts) {
+            HostBuilder builder = hosts.computeIfAbsent(host, name -> new HostBuilder());
+            Claim existing = builder.routes.get(PathMatch.prefix("/"));
+            if (existing == null) {
+                builder.routes.put(PathMatch.prefix("/"), new Claim(cluster.get(), ref, true));
+            } else if (host.equals(VirtualHost.ANY_HOST) && existing.fromDefaultBackend() && !existing.ingress().equals(ref)) {
+                problems.warning(ref, "DefaultBackendConflict", "the defaultBackend of the older Ingress "
+                        + existing.ingress() + " already serves requests for unknown hosts; this one serves only its own hosts");
+            }
+        }
+    }
+
+    private void addTls(Ingress ingress) {
+        ObjectRef ref = ObjectRef.of(ingress);
+        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
+        Optional<Boolean> sslRedirect = annotations.get(IngressAnnotations.SSL_REDIRECT);
+        List<String> ruleHosts = new ArrayList<>();
+        for (IngressRule rule : ingress.getSpec().getRules() == null ? List.<IngressRule>of() : ingress.getSpec().getRules()) {
+            hostOf(null, rule.getHost()).filter(host -> !host.equals(VirtualHost.ANY_HOST)).ifPresent(ruleHosts::add);
+        }
+        sslRedirect.ifPresent(redirect -> ruleHosts.forEach(host -> {
+            HostBuilder builder = hosts.get(host);
+            if (builder != null && builder.sslRedirect == null) {
+                builder.sslRedirect = redirect;
+            }
+        }));
+        for (IngressTLS tls : ingress.getSpec().getTls() == null ? List.<IngressTLS>of() : ingress.getSpec().getTls()) {
+            // A TLS entry without hosts covers every host of the Ingress's rules.
+            List<String> tlsHosts = tls.getHosts() == null || tls.getHosts().isEmpty() ? ruleHosts : tls.getHosts();
+            for (String rawHost : tlsHosts) {
+                Optional<String> host = hostOf(ref, rawHost);
+                if (host.isEmpty() || host.get().equals(VirtualHost.ANY_HOST)) {
+                    continue;
+                }
+                HostBuilder builder = hosts.computeIfAbsent(host.get(), name -> new HostBuilder());
+                if (builder.tls) {
+                    if (!java.util.Objects.equals(builder.tlsSecret, tls.getSecretName())) {
+                        problems.warning(ref, "TlsConflict", "host " + host.get() + " already takes its certificate from "
+                                + (builder.tlsSecret == null ? "the default certificate" : "secret " + builder.tlsSecret)
+                                + " (older Ingress " + builder.tlsFrom + "); secret " + tls.getSecretName() + " is not used for it");
+                    }
+                    continue;
+                }
+                builder.tls = true;
+                builder.tlsFrom = ref;
+                builder.tlsSecret = tls.getSecretName();
+                if (tls.getSecretName() != null) {
+                    builder.certificate = secrets.certificateFor(ref, ClusterState.namespaceOf(ingress),
+                            tls.getSecretName(), host.get()).orElse(null);
+                }
+            }
+        }
+    }
+
+    private void claim(ObjectRef ref, String host, HostBuilder builder, PathMatch match, String cluster, boolean fromDefault) {
+        Claim existing = builder.routes.get(match);
+        if (existing != null) {
+            problems.warning(ref, "PathConflict", "host " + (host.equals(VirtualHost.ANY_HOST) ? "(any)" : host)
+                    + " path " + match.path() + " (" + pathTypeName(match) + ") is already served by "
+                    + (existing.ingress().equals(ref) ? "an earlier rule of this Ingress" : "the older Ingress " + existing.ingress())
+                    + "; this rule is ignored");
+            return;
+        }
+        builder.routes.put(match, new Claim(cluster, ref, fromDefault));
+    }
+
+    /** The host of a rule ("*" when it has none), or empty with a problem when it is not a valid name. */
+    private Optional<String> hostOf(ObjectRef ref, String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.of(VirtualHost.ANY_HOST);
+        }
+        if (host.length() > 253 || !DNS_NAME.matcher(host).matches()) {
+            if (ref != null) {
+                problems.error(ref, "InvalidHost", "host \"" + host + "\" is not a lowercase DNS name or a \"*.\" wildcard"
+                        + " of one label; its rules are ignored");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(host);
+    }
+
+    private Optional<PathMatch> matchOf(ObjectRef ref, String host, HTTPIngressPath path) {
+        String type = path.getPathType();
+        String value = path.getPath();
+        if (type == null) {
+            problems.warning(ref, "MissingPathType", "host " + host + " path " + value
+                    + " has no pathType; it is treated as ImplementationSpecific (Prefix)");
+            type = "ImplementationSpecific";
+        }
+        if ((value == null || value.isEmpty()) && !type.equals("Exact")) {
+            value = "/";
+        }
+        if (value == null || !value.startsWith("/")) {
+            problems.error(ref, "InvalidPath", "host " + host + " path \"" + (value == null ? "" : value)
+                    + "\" must start with \"/\"; this path is ignored");
+            return Optional.empty();
+        }
+        return switch (type) {
+            case "Exact" -> Optional.of(PathMatch.exact(value));
+            case "Prefix", "ImplementationSpecific" -> Optional.of(PathMatch.prefix(value));
+            default -> {
+                problems.error(ref, "InvalidPathType", "host " + host + " path " + value + " has pathType \"" + type
+                        + "\"; use Exact, Prefix or ImplementationSpecific. This path is ignored");
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private Snapshot snapshot(long version) {
+        List<VirtualHost> virtualHosts = new ArrayList<>();
+        hosts.forEach((name, builder) -> {
+            List<Route> routes = builder.routes.entrySet().stream()
+                    .map(entry -> new Route(entry.getKey(), entry.getValue().cluster()))
+                    .toList();
+            boolean redirect = builder.tls && (builder.sslRedirect == null || builder.sslRedirect);
+            virtualHosts.add(new VirtualHost(name, TlsMode.TERMINATE, builder.certificate, routes, redirect));
+        });
+        return new Snapshot(version, virtualHosts, backends.clusters(), secrets.certificates(), null);
+    }
+
+    private static String pathTypeName(PathMatch match) {
+        return match.type() == PathMatch.Type.EXACT ? "Exact" : "Prefix";
+    }
+
+    private static Instant creation(Ingress ingress) {
+        String timestamp = ingress.getMetadata().getCreationTimestamp();
+        if (timestamp == null) {
+            return Instant.MIN;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.MIN;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.TlsCertificate;
+import dev.portcullis.dataplane.tls.InvalidCertificateException;
+import dev.portcullis.dataplane.tls.KeyMaterial;
+import dev.portcullis.dataplane.tls.PemParser;
+import io.fabric8.kubernetes.api.model.Secret;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Checks the TLS Secret an Ingress names for a host: type {@code kubernetes.io/tls}, {@code tls.crt}
+ * and {@code tls.key} that parse, a key that matches the leaf, a chain in order, a leaf that covers
+ * the host, and its validity dates. A Secret that fails leaves the host on the default
+ * certificate; an expired or not yet valid one is served anyway. Either way a problem says why.
+ */
+final class TlsSecretValidator {
+
+    static final String TLS_TYPE = "kubernetes.io/tls";
+
+    private record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason) {
+    }
+
+    private final ClusterState state;
+    private final Instant now;
+    private final Problems problems;
+    private final Map<String, Parsed> bySecret = new TreeMap<>();
+
+    TlsSecretValidator(ClusterState state, Instant now, Problems problems) {
+        this.state = state;
+        this.now = now;
+        this.problems = problems;
+    }
+
+    /** The certificate's name for the host, or empty for the default certificate. */
+    Optional<String> certificateFor(ObjectRef ingress, String namespace, String secretName, String host) {
+        String key = namespace + "/" + secretName;
+        Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
+        if (parsed.failure() != null) {
+            problems.error(ingress, parsed.reason(), parsed.failure() + "; " + host + " is served with the default certificate");
+            return Optional.empty();
+        }
+        X509Certificate leaf = parsed.material().leaf();
+        if (!covers(leaf, host)) {
+            problems.error(ingress, "CertificateHostMismatch", "the certificate in secret " + key + " does not cover "
+                    + host + " (it names " + dnsNames(leaf) + "); " + host + " is served with the default certificate");
+            return Optional.empty();
+        }
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            problems.warning(ingress, "CertificateExpired", "the certificate in secret " + key + " for " + host
+                    + " expired at " + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
+        } else if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + key + " for " + host
+                    + " is valid only from " + leaf.getNotBefore().toInstant() + "; clients reject it until then");
+        }
+        return Optional.of(parsed.certificate().name());
+    }
+
+    /** Every certificate used so far, by name. */
+    List<TlsCertificate> certificates() {
+        return bySecret.values().stream().filter(parsed -> parsed.certificate() != null)
+                .map(Parsed::certificate).toList();
+    }
+
+    private Parsed parse(String namespace, String secretName) {
+        String key = namespace + "/" + secretName;
+        Optional<Secret> found = state.secret(namespace, secretName);
+        if (found.isEmpty()) {
+            return failed("SecretNotFound", "secret " + key + " does not exist");
+        }
+        Secret secret = found.get();
+        if (!TLS_TYPE.equals(secret.getType())) {
+            return failed("SecretWrongType", "secret " + key + " is of type " + secret.getType() + ", not " + TLS_TYPE);
+        }
+        String chain;
+        String privateKey;
+        try {
+            chain = value(secret, "tls.crt");
+            privateKey = value(secret, "tls.key");
+        } catch (IllegalArgumentException e) {
+            return failed("SecretInvalid", "secret " + key + ": " + e.getMessage());
+        }
+        if (chain == null || privateKey == null) {
+            return failed("SecretMissingKey", "secret " + key + " needs both tls.crt and tls.key");
+        }
+        KeyMaterial material;
+        try {
+            material = PemParser.parse(chain, privateKey);
+        } catch (InvalidCertificateException e) {
+            return failed("SecretInvalid", "secret " + key + ": " + e.getMessage());
+        }
+        String order = chainOrderProblem(material.chain());
+        if (order != null) {
+            return failed("CertificateChainOrder", "secret " + key + ": " + order);
+        }
+        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null);
+    }
+
+    private static Parsed failed(String reason, String message) {
+        return new Parsed(null, null, message, reason);
+    }
+
+    /** {@code data} is base64 as the API stores it; {@code stringData} is plain text, as manifests may write it. */
+    private static String value(Secret secret, String key) {
+        if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
+            return secret.getStringData().get(key);
+        }
+        if (secret.getData() != null && secret.getData().get(key) != null) {
+            try {
+                return new String(Base64.getMimeDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " is not valid base64");
+            }
+        }
+        return null;
+    }
+
+    /** Each certificate must be issued (and signed) by the one after it: leaf first, then intermediates. */
+    private static String chainOrderProblem(List<X509Certificate> chain) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate certificate = chain.get(i);
+            X509Certificate issuer = chain.get(i + 1);
+            boolean issuedByNext = certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
+            if (issuedByNext) {
+                try {
+                    certificate.verify(issuer.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    issuedByNext = false;
+                }
+            }
+            if (!issuedByNext) {
+                return "tls.crt is out of order: certificate " + (i + 1) + " (" + certificate.getSubjectX500Principal()
+                        + ") is not signed by certificate " + (i + 2) + " (" + issuer.getSubjectX500Principal()
+                        + "); list the leaf first, then each issuer";
+            }
+        }
+        return null;
+    }
+
+    static boolean covers(X509Certificate leaf, String host) {
+        for (String name : dnsNames(leaf)) {
+            String san = name.toLowerCase(java.util.Locale.ROOT);
+            if (san.equals(host)) {
+                return true;
+            }
+            if (san.startsWith("*.") && !host.startsWith("*.")) {
+                int dot = host.indexOf('.');
+                if (dot > 0 && host.substring(dot + 1).equals(san.substring(2))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<String> dnsNames(X509Certificate leaf) {
+        try {
+            if (leaf.getSubjectAlternativeNames() == null) {
+                return List.of();
+            }
+            return leaf.getSubjectAlternativeNames().stream()
+                    .filter(entry -> Integer.valueOf(2).equals(entry.get(0)))
+                    .map(entry -> entry.get(1).toString())
+                    .toList();
+        } catch (CertificateParsingException e) {
+            return List.of();
+        }
+    }
+}
