@@ -70,10 +70,10 @@ public final class IngressAnnotations {
     }
 
     private static Map<String, AnnotationParser<?>> registry(AnnotationParser<?>... parsers) {
-        Map<String, AnnotationParser<?>> byName = new TreeMap<>();
+        java.util.SortedMap<String, AnnotationParser<?>> byName = new TreeMap<>();
         for (AnnotationParser<?> parser : parsers) {
             byName.put(parser.name(), parser);
         }
-        return Map.copyOf(byName);
+        return java.util.Collections.unmodifiableSortedMap(byName);
     }
 }
