@@ -72,7 +72,7 @@ public final class Main {
                 line.port("https-port", 8443), line.port("admin-port", 9090), line.port("https-redirect-port", 0));
     }
 
-    private static void awaitShutdown() throws InterruptedException {
+    public static void awaitShutdown() throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "portcullis-shutdown"));
         stop.await();

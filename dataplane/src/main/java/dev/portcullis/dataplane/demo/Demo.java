@@ -86,7 +86,12 @@ public final class Demo implements AutoCloseable {
 
     /** The commands a user can paste to see the demo work. */
     public List<String> tryLines() {
-        String ca = directory.resolve("ca.crt").toAbsolutePath().toString();
+        return tryLines(server, directory.resolve("ca.crt"));
+    }
+
+    /** Commands to paste against the demo hosts served by {@code server}, trusting the CA in {@code caFile}. */
+    public static List<String> tryLines(DataPlaneServer server, Path caFile) {
+        String ca = caFile.toAbsolutePath().toString();
         int https = server.httpsAddress().getPort();
         int http = server.httpAddress().getPort();
         String ip = server.httpsAddress().getAddress().getHostAddress();

@@ -1,0 +1,35 @@
+package dev.portcullis.operator.standalone;
+
+import dev.portcullis.operator.manifest.ManifestReader;
+import dev.portcullis.operator.manifest.StandaloneIngressClass;
+import dev.portcullis.operator.translate.IngressTranslator;
+import dev.portcullis.operator.translate.ObjectRef;
+import dev.portcullis.operator.translate.Problem;
+import dev.portcullis.operator.translate.Translation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A folder of manifests, read and translated: the standalone form of the operator's work. */
+public record ManifestTranslation(Translation translation, List<Problem> problems, boolean manifestsReadable) {
+
+    public static ManifestTranslation of(Path directory, long version, Instant now) throws IOException {
+        ManifestReader.Manifests manifests = ManifestReader.readDirectory(directory);
+        Translation translation = IngressTranslator.translate(StandaloneIngressClass.ensure(manifests.state()), version, now);
+        List<Problem> problems = new ArrayList<>(manifests.problems());
+        problems.addAll(translation.problems());
+        // A snapshot that fails its own validation would be a translator bug; it is reported, never served.
+        translation.snapshot().validate().forEach(problem ->
+                problems.add(Problem.error(ObjectRef.file(directory.toString()), "InvalidSnapshot", problem)));
+        boolean readable = manifests.problems().stream().noneMatch(Problem::isError)
+                && translation.snapshot().validate().isEmpty();
+        return new ManifestTranslation(translation, problems.stream().distinct().sorted().toList(), readable);
+    }
+
+    public boolean hasErrors() {
+        return problems.stream().anyMatch(Problem::isError);
+    }
+}

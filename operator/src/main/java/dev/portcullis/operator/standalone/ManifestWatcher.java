@@ -1,0 +1,108 @@
+package dev.portcullis.operator.standalone;
+
+import dev.portcullis.dataplane.config.InvalidSnapshotException;
+import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.operator.manifest.ManifestReader;
+import dev.portcullis.operator.translate.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Translates a folder of manifests into the embedded data plane, and again whenever a file in it
+ * changes. An edit that leaves a manifest unreadable keeps the last good configuration, and the log
+ * says why; translation problems are logged when they change.
+ */
+public final class ManifestWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestWatcher.class);
+
+    private final Path directory;
+    private final LiveConfig config;
+    private final ScheduledExecutorService scheduler;
+    private List<String> seenFingerprint = List.of();
+    private List<Problem> reportedProblems = List.of();
+    private long version;
+
+    private ManifestWatcher(Path directory, LiveConfig config) {
+        this.directory = directory;
+        this.config = config;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-manifest-watcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
+        ManifestWatcher watcher = new ManifestWatcher(directory, config);
+        watcher.check();
+        watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return watcher;
+    }
+
+    synchronized void check() {
+        try {
+            List<String> fingerprint = fingerprint();
+            if (fingerprint.equals(seenFingerprint)) {
+                return;
+            }
+            seenFingerprint = fingerprint;
+            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now());
+            report(result.problems());
+            if (!result.manifestsReadable()) {
+                LOG.error("{}: not applied, a manifest cannot be read (see above); {}", directory, servingNow());
+                return;
+            }
+            config.apply(result.translation().snapshot());
+            version++;
+        } catch (IOException | InvalidSnapshotException e) {
+            LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
+        }
+    }
+
+    /** Each file's name, size and modification time: cheap to compare every second. */
+    private List<String> fingerprint() throws IOException {
+        List<String> fingerprint = new ArrayList<>();
+        for (Path file : ManifestReader.manifestFiles(directory)) {
+            fingerprint.add(file + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis());
+        }
+        return fingerprint;
+    }
+
+    private void report(List<Problem> problems) {
+        if (problems.equals(reportedProblems)) {
+            return;
+        }
+        reportedProblems = problems;
+        for (Problem problem : problems) {
+            if (problem.isError()) {
+                LOG.error("{}", problem);
+            } else {
+                LOG.warn("{}", problem);
+            }
+        }
+    }
+
+    private String servingNow() {
+        var current = config.current();
+        return current == null ? "nothing is served until the manifests are fixed"
+                : "still serving the configuration of version " + current.version();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

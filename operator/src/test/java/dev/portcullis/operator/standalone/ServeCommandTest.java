@@ -1,0 +1,197 @@
+package dev.portcullis.operator.standalone;
+
+import dev.portcullis.dataplane.demo.EchoBackend;
+import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.testsupport.TestClients;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code serve} on a folder of several Ingresses over real sockets, edited while requests flow. */
+class ServeCommandTest {
+
+    private static final CertificateAuthority CA = CertificateAuthority.create("serve CA", KeyType.EC_P256);
+
+    @TempDir
+    Path directory;
+    private EchoBackend shop;
+    private EchoBackend blog;
+    private EchoBackend blogNext;
+    private ServeCommand serving;
+    private HttpClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        shop = EchoBackend.start("shop", "127.0.0.1", 0);
+        blog = EchoBackend.start("blog", "127.0.0.1", 0);
+        blogNext = EchoBackend.start("blog-next", "127.0.0.1", 0);
+        IssuedCertificate shopCert = CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256);
+        Files.writeString(directory.resolve("shop.yaml"), service("shop", shop) + "---\n"
+                + secret("shop-tls", shopCert) + "---\n" + ingress("shop", "shop.example.test", "shop", "shop-tls"));
+        Files.writeString(directory.resolve("blog.yaml"), service("blog", blog) + "---\n"
+                + ingress("blog", "blog.example.test", "blog", null));
+        serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
+        client = TestClients.trusting(CA);
+    }
+
+    @AfterEach
+    void stop() {
+        serving.close();
+        shop.close();
+        blog.close();
+        blogNext.close();
+    }
+
+    @Test
+    void servesEveryIngressOfTheFolder() throws Exception {
+        assertThat(get("https", "shop.example.test", "/cart").body()).contains("backend: shop");
+        assertThat(get("http", "blog.example.test", "/post/1").body()).contains("backend: blog");
+        HttpResponse<String> redirected = get("http", "shop.example.test", "/cart?x=1");
+        assertThat(redirected.statusCode()).isEqualTo(308);
+        assertThat(redirected.headers().firstValue("location")).hasValue(
+                "https://shop.example.test:" + serving.server().httpsAddress().getPort() + "/cart?x=1");
+    }
+
+    @Test
+    void editsApplyWhileRequestsFlowAndBrokenEditsKeepTheLastGoodConfiguration() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> blogBackends = new ConcurrentLinkedQueue<>();
+        AtomicInteger answered = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        List<Future<?>> loops = new java.util.ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            loops.add(clients.submit(() -> {
+                for (int i = 0; running.get() && i < 10_000; i++) {
+                    try {
+                        HttpResponse<String> shopResponse = get("https", "shop.example.test", "/i/" + i);
+                        HttpResponse<String> blogResponse = get("http", "blog.example.test", "/i/" + i);
+                        if (shopResponse.statusCode() != 200 || blogResponse.statusCode() != 200) {
+                            failures.add(shopResponse.statusCode() + " / " + blogResponse.statusCode() + ": " + blogResponse.body());
+                        }
+                        blogBackends.add(blogResponse.headers().firstValue("x-backend").orElse("none"));
+                        answered.addAndGet(2);
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(e.toString());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        Thread.sleep(300);
+        Files.writeString(directory.resolve("blog.yaml"), service("blog", blogNext) + "---\n"
+                + ingress("blog", "blog.example.test", "blog", null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> blogBackends.contains("blog-next"));
+
+        long version = serving.server().config().current().version();
+        Files.writeString(directory.resolve("blog.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: [broken\n");
+        Thread.sleep(500);
+        assertThat(serving.server().config().current().version()).as("a broken edit is not applied").isEqualTo(version);
+        Thread.sleep(300);
+
+        running.set(false);
+        for (Future<?> loop : loops) {
+            loop.get(30, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertThat(failures).isEmpty();
+        assertThat(answered.get()).isGreaterThan(100);
+    }
+
+    private HttpResponse<String> get(String scheme, String host, String path) throws IOException, InterruptedException {
+        int port = scheme.equals("https") ? serving.server().httpsAddress().getPort() : serving.server().httpAddress().getPort();
+        return client.send(HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String service(String name, EchoBackend backend) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %s
+                spec:
+                  ports:
+                  - name: http
+                    port: 80
+                    targetPort: web
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: %s-1
+                  labels:
+                    kubernetes.io/service-name: %s
+                addressType: IPv4
+                ports:
+                - name: http
+                  port: %d
+                endpoints:
+                - addresses: ["127.0.0.1"]
+                """.formatted(name, name, name, backend.address().getPort());
+    }
+
+    private static String secret(String name, IssuedCertificate certificate) {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: %s
+                type: kubernetes.io/tls
+                data:
+                  tls.crt: %s
+                  tls.key: %s
+                """.formatted(name, base64(certificate.chainPem()), base64(certificate.privateKeyPem()));
+    }
+
+    private static String ingress(String name, String host, String service, String secret) {
+        String tls = secret == null ? "" : "  tls:\n  - hosts: [" + host + "]\n    secretName: " + secret + "\n";
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %s
+                spec:
+                %s  rules:
+                  - host: %s
+                    http:
+                      paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: %s
+                            port:
+                              name: http
+                """.formatted(name, tls, host, service);
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+}
