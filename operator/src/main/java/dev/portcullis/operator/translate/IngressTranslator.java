@@ -49,6 +49,10 @@ public final class IngressTranslator {
             .thenComparing(ClusterState::namespaceOf)
             .thenComparing(ingress -> ingress.getMetadata().getName());
 
+    /** An Ingress that is served, with its annotations read once. */
+    private record Served(Ingress ingress, ObjectRef ref, IngressAnnotations annotations) {
+    }
+
     /** Who claimed a host's path first. */
     private record Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend) {
     }
@@ -88,10 +92,12 @@ public final class IngressTranslator {
                 .filter(ingress -> ingress.getSpec() != null)
                 .sorted(OLDEST_FIRST)
                 .toList();
-        List<Ingress> served = new ArrayList<>();
+        List<Served> served = new ArrayList<>();
         for (Ingress ingress : ours) {
-            if (readAnnotations(ingress)) {
-                served.add(ingress);
+            Served candidate = new Served(ingress, ObjectRef.of(ingress),
+                    IngressAnnotations.read(ingress.getMetadata().getAnnotations()));
+            if (annotationsAllowServing(candidate)) {
+                served.add(candidate);
             }
         }
         served.forEach(this::addRules);
@@ -102,9 +108,9 @@ public final class IngressTranslator {
     }
 
     /** Reports annotation problems; false when the Ingress cannot be served as written. */
-    private boolean readAnnotations(Ingress ingress) {
-        ObjectRef ref = ObjectRef.of(ingress);
-        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
+    private boolean annotationsAllowServing(Served served) {
+        ObjectRef ref = served.ref();
+        IngressAnnotations annotations = served.annotations();
         annotations.unknown().forEach(name -> problems.warning(ref, "UnknownAnnotation", name
                 + " is not a Portcullis annotation and is ignored; known: " + String.join(", ", IngressAnnotations.knownNames())));
         annotations.invalid().forEach(message -> problems.error(ref, "InvalidAnnotation",
@@ -122,8 +128,9 @@ public final class IngressTranslator {
         return true;
     }
 
-    private void addRules(Ingress ingress) {
-        ObjectRef ref = ObjectRef.of(ingress);
+    private void addRules(Served served) {
+        Ingress ingress = served.ingress();
+        ObjectRef ref = served.ref();
         String namespace = ClusterState.namespaceOf(ingress);
         List<IngressRule> rules = ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
         for (IngressRule rule : rules) {
@@ -147,12 +154,13 @@ public final class IngressTranslator {
         }
     }
 
-    private void addDefaultBackend(Ingress ingress) {
+    private void addDefaultBackend(Served served) {
+        Ingress ingress = served.ingress();
         IngressSpec spec = ingress.getSpec();
         if (spec.getDefaultBackend() == null) {
             return;
         }
-        ObjectRef ref = ObjectRef.of(ingress);
+        ObjectRef ref = served.ref();
         Optional<String> cluster = backends.resolve(ref, ClusterState.namespaceOf(ingress), spec.getDefaultBackend(),
                 "defaultBackend");
         if (cluster.isEmpty()) {
@@ -161,7 +169,7 @@ public final class IngressTranslator {
         Set<String> ownHosts = new LinkedHashSet<>();
         ownHosts.add(VirtualHost.ANY_HOST);
         for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
-            hostOf(null, rule.getHost()).ifPresent(ownHosts::add);
+            validHost(rule.getHost()).ifPresent(ownHosts::add);
         }
         for (String host : ownHosts) {
             HostBuilder builder = hosts.computeIfAbsent(host, name -> new HostBuilder());
@@ -175,13 +183,13 @@ public final class IngressTranslator {
         }
     }
 
-    private void addTls(Ingress ingress) {
-        ObjectRef ref = ObjectRef.of(ingress);
-        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
-        Optional<Boolean> sslRedirect = annotations.get(IngressAnnotations.SSL_REDIRECT);
+    private void addTls(Served served) {
+        Ingress ingress = served.ingress();
+        ObjectRef ref = served.ref();
+        Optional<Boolean> sslRedirect = served.annotations().get(IngressAnnotations.SSL_REDIRECT);
         List<String> ruleHosts = new ArrayList<>();
         for (IngressRule rule : ingress.getSpec().getRules() == null ? List.<IngressRule>of() : ingress.getSpec().getRules()) {
-            hostOf(null, rule.getHost()).filter(host -> !host.equals(VirtualHost.ANY_HOST)).ifPresent(ruleHosts::add);
+            validHost(rule.getHost()).filter(host -> !host.equals(VirtualHost.ANY_HOST)).ifPresent(ruleHosts::add);
         }
         sslRedirect.ifPresent(redirect -> ruleHosts.forEach(host -> {
             HostBuilder builder = hosts.get(host);
@@ -231,17 +239,20 @@ public final class IngressTranslator {
 
     /** The host of a rule ("*" when it has none), or empty with a problem when it is not a valid name. */
     private Optional<String> hostOf(ObjectRef ref, String host) {
+        Optional<String> valid = validHost(host);
+        if (valid.isEmpty()) {
+            problems.error(ref, "InvalidHost", "host \"" + host + "\" is not a lowercase DNS name or a \"*.\" wildcard"
+                    + " of one label; its rules are ignored");
+        }
+        return valid;
+    }
+
+    /** The host of a rule ("*" when it has none), or empty when it is not a valid name. */
+    private static Optional<String> validHost(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.of(VirtualHost.ANY_HOST);
         }
-        if (host.length() > 253 || !DNS_NAME.matcher(host).matches()) {
-            if (ref != null) {
-                problems.error(ref, "InvalidHost", "host \"" + host + "\" is not a lowercase DNS name or a \"*.\" wildcard"
-                        + " of one label; its rules are ignored");
-            }
-            return Optional.empty();
-        }
-        return Optional.of(host);
+        return host.length() <= 253 && DNS_NAME.matcher(host).matches() ? Optional.of(host) : Optional.empty();
     }
 
     private Optional<PathMatch> matchOf(ObjectRef ref, String host, HTTPIngressPath path) {
