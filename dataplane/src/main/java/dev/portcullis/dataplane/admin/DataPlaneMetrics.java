@@ -35,6 +35,7 @@ public final class DataPlaneMetrics {
     private final Map<String, HostMetrics> hosts = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamConnectErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> passthroughConnections = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakeFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> openConnections = new ConcurrentHashMap<>();
     private final AtomicLong snapshotVersion = new AtomicLong(-1);
@@ -61,6 +62,12 @@ public final class DataPlaneMetrics {
         upstreamConnectErrors.computeIfAbsent(cluster, name -> Counter.builder("portcullis.upstream.connect.errors")
                 .description("Connections to endpoints that failed (refused, timed out, reset)")
                 .tag("cluster", name).register(registry)).increment();
+    }
+
+    public void passthroughConnection(String host) {
+        passthroughConnections.computeIfAbsent(host, name -> Counter.builder("portcullis.passthrough.connections")
+                .description("Connections relayed to endpoints without decrypting, by host")
+                .tag("host", name).register(registry)).increment();
     }
 
     public void tlsHandshake(String protocol) {

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.balance;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +16,7 @@ public final class RoundRobinBalancer implements Balancer {
     }
 
     @Override
-    public InetSocketAddress next() {
+    public InetSocketAddress next(InetAddress client, int attempt) {
         if (endpoints.isEmpty()) {
             return null;
         }

@@ -3,18 +3,22 @@ package dev.portcullis.dataplane.config;
 import java.util.List;
 
 /**
- * A set of endpoints that share a balancing policy.
+ * A set of endpoints that share a balancing policy and the way the proxy connects to them.
  *
- * @param connectTimeoutMillis how long a TCP connect to one endpoint may take (0: the default, 5 s)
+ * @param connectTimeoutMillis  how long a TCP connect to one endpoint may take (0: the default, 5 s)
  * @param responseTimeoutMillis how long the endpoint may take to start its response once the
  *                              request is sent (0: the default, 60 s); past it the client gets 504
+ * @param upstreamTls           TLS to the endpoints (re-encryption), or {@code null} for plain HTTP
+ * @param proxyProtocol         the PROXY header sent first on passthrough connections
  */
 public record Cluster(
         String name,
         BalancePolicy balance,
         List<Endpoint> endpoints,
         long connectTimeoutMillis,
-        long responseTimeoutMillis) {
+        long responseTimeoutMillis,
+        UpstreamTls upstreamTls,
+        ProxyProtocol proxyProtocol) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
     public static final long DEFAULT_RESPONSE_TIMEOUT_MILLIS = 60_000;
@@ -24,9 +28,19 @@ public record Cluster(
         endpoints = Lists.copyOrEmpty(endpoints);
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         responseTimeoutMillis = responseTimeoutMillis == 0 ? DEFAULT_RESPONSE_TIMEOUT_MILLIS : responseTimeoutMillis;
+        proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
+    }
+
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, null, ProxyProtocol.OFF);
     }
 
     public Cluster(String name, List<Endpoint> endpoints) {
         this(name, BalancePolicy.ROUND_ROBIN, endpoints, 0, 0);
+    }
+
+    public Cluster withEndpoints(List<Endpoint> replacement) {
+        return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol);
     }
 }

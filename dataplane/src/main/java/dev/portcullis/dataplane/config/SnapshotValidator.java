@@ -32,7 +32,7 @@ final class SnapshotValidator {
             problems.add("version " + snapshot.version() + " is negative");
         }
         Set<String> certificates = checkCertificates();
-        Set<String> clusters = checkClusters();
+        Set<String> clusters = checkClusters(certificates);
         checkVirtualHosts(certificates, clusters);
         String defaultCertificate = snapshot.defaultCertificate();
         if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
@@ -63,7 +63,7 @@ final class SnapshotValidator {
         return names;
     }
 
-    private Set<String> checkClusters() {
+    private Set<String> checkClusters(Set<String> certificates) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < snapshot.clusters().size(); i++) {
             Cluster cluster = snapshot.clusters().get(i);
@@ -79,6 +79,7 @@ final class SnapshotValidator {
             if (cluster.connectTimeoutMillis() < 0) {
                 problems.add(where + ": connectTimeoutMillis " + cluster.connectTimeoutMillis() + " is negative");
             }
+            checkUpstreamTls(where, cluster.upstreamTls(), certificates);
             if (cluster.responseTimeoutMillis() < 0) {
                 problems.add(where + ": responseTimeoutMillis " + cluster.responseTimeoutMillis() + " is negative");
             }
@@ -94,6 +95,18 @@ final class SnapshotValidator {
             }
         }
         return names;
+    }
+
+    private void checkUpstreamTls(String where, UpstreamTls tls, Set<String> certificates) {
+        if (tls == null) {
+            return;
+        }
+        if (isBlank(tls.serverName())) {
+            problems.add(where + ": upstreamTls.serverName is missing");
+        }
+        if (tls.clientCertificate() != null && !certificates.contains(tls.clientCertificate())) {
+            problems.add(where + ": upstreamTls names client certificate \"" + tls.clientCertificate() + "\", which does not exist");
+        }
     }
 
     private void checkVirtualHosts(Set<String> certificates, Set<String> clusters) {
@@ -115,6 +128,16 @@ final class SnapshotValidator {
                 problems.add(where + ": names certificate \"" + host.certificate() + "\", which does not exist");
             }
             checkRoutes(where, host.routes(), clusters);
+            if (host.tlsMode() == TlsMode.PASSTHROUGH) {
+                boolean single = host.routes().size() == 1 && host.routes().getFirst().match() != null
+                        && host.routes().getFirst().match().equals(PathMatch.prefix("/"));
+                if (!single) {
+                    problems.add(where + ": a passthrough host has exactly one route, Prefix \"/\"");
+                }
+                if (host.hostname().equals(VirtualHost.ANY_HOST)) {
+                    problems.add(where + ": passthrough needs a host name (it routes on SNI)");
+                }
+            }
         }
     }
 

@@ -72,6 +72,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     private ChannelHandlerContext ctx;
     private String clientAddress;
+    private java.net.InetAddress clientInetAddress;
     private int listenerPort;
 
     private State state = State.IDLE;
@@ -112,15 +113,26 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start(); // added after the TLS listener's ClientHello peek
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (clientAddress != null) {
+            return;
+        }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        clientAddress = remote.getAddress().getHostAddress();
+        clientInetAddress = remote.getAddress();
+        clientAddress = clientInetAddress.getHostAddress();
         listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
         readClient();
-        ctx.fireChannelActive();
     }
 
     /**
@@ -187,6 +199,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             redirectToHttps(hostname, head.uri());
             return;
         }
+        if (host != null && host.isPassthrough()) {
+            // Its endpoints speak TLS; plain HTTP cannot be routed to them.
+            respondLocally(HttpResponseStatus.NOT_FOUND, "this host is served over TLS passthrough only");
+            return;
+        }
         cluster = host == null ? null : host.routes().route(path);
         if (cluster == null) {
             respondLocally(HttpResponseStatus.NOT_FOUND, host == null ? "no such host" : "no route for this path");
@@ -203,8 +220,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     private void connect(boolean allowReuse) {
         connectAttempts++;
-        InetSocketAddress target = cluster.balancer().next();
-        upstreams.acquire(ctx.channel().eventLoop(), target, cluster.connectTimeoutMillis(), allowReuse,
+        InetSocketAddress target = cluster.balancer().next(clientInetAddress, connectAttempts - 1);
+        upstreams.acquire(ctx.channel().eventLoop(), target, cluster, allowReuse,
                 new UpstreamConnections.Callback() {
                     @Override
                     public void acquired(Channel channel, boolean reused) {
@@ -247,14 +264,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         metrics.upstreamConnectError(cluster.name());
-        LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, cause.toString());
+        LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
         if (connectAttempts < Math.min(MAX_CONNECT_ATTEMPTS, cluster.balancer().size())) {
             connect(true);
             return;
         }
         boolean timedOut = cause instanceof ConnectTimeoutException;
+        boolean tls = cluster.upstreamSsl() != null && !(cause instanceof java.net.ConnectException) && !timedOut;
         respondLocally(timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                timedOut ? "endpoint did not accept the connection in time" : "endpoint refused the connection");
+                timedOut ? "endpoint did not accept the connection in time"
+                        : tls ? "TLS to the endpoint failed verification or handshake" : "endpoint refused the connection");
     }
 
     private void requestContent(HttpContent content) {
@@ -342,7 +361,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         Channel finished = upstream;
         detachUpstream();
         if (requestComplete && upstreamReusable) {
-            upstreams.release(finished, endpoint);
+            upstreams.release(finished);
         } else {
             finished.close();
         }
@@ -451,6 +470,15 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         if (hostMetrics != null) {
             hostMetrics.record(status, System.nanoTime() - startNanos);
         }
+    }
+
+    /** Which check failed: the TLS verification message (name, chain) when there is one. */
+    private static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {

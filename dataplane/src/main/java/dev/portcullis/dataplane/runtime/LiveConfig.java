@@ -4,6 +4,7 @@ import dev.portcullis.dataplane.admin.DataPlaneMetrics;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,14 @@ public final class LiveConfig {
     private final AtomicReference<RuntimeConfig> current = new AtomicReference<>();
     private final RuntimeCompiler compiler;
     private final ServerSslContexts sslContexts;
+    private final UpstreamSslContexts upstreamSslContexts;
     private final DataPlaneMetrics metrics;
 
-    public LiveConfig(RuntimeCompiler compiler, ServerSslContexts sslContexts, DataPlaneMetrics metrics) {
+    public LiveConfig(RuntimeCompiler compiler, ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
+                      DataPlaneMetrics metrics) {
         this.compiler = compiler;
         this.sslContexts = sslContexts;
+        this.upstreamSslContexts = upstreamSslContexts;
         this.metrics = metrics;
     }
 
@@ -47,6 +51,7 @@ public final class LiveConfig {
         RuntimeConfig next = compiler.compile(snapshot, current.get());
         current.set(next);
         sslContexts.retainOnly(next.certificateContentKeys());
+        upstreamSslContexts.retainOnly(next.upstreamSslContexts());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
         LOG.info("serving snapshot version {}: {} virtual hosts, {} clusters, {} certificates (applied in {} ms)",

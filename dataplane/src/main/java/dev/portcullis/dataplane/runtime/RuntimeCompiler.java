@@ -2,7 +2,10 @@ package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.admin.DataPlaneMetrics;
 import dev.portcullis.dataplane.admin.DataPlaneMetrics.CertificateExpiry;
+import dev.portcullis.dataplane.balance.Balancer;
+import dev.portcullis.dataplane.balance.ClientIpBalancer;
 import dev.portcullis.dataplane.balance.RoundRobinBalancer;
+import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
@@ -10,12 +13,16 @@ import dev.portcullis.dataplane.config.PathMatch;
 import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
+import dev.portcullis.dataplane.config.TlsMode;
+import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.PathRouter;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
-import dev.portcullis.dataplane.tls.ServerSslContexts;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
+import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.tls.UpstreamSslContexts;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,11 +44,14 @@ public final class RuntimeCompiler {
     public static final String DEFAULT_CERTIFICATE = "_default";
 
     private final ServerSslContexts sslContexts;
+    private final UpstreamSslContexts upstreamSslContexts;
     private final ServedCertificate generatedDefault;
     private final DataPlaneMetrics metrics;
 
-    public RuntimeCompiler(ServerSslContexts sslContexts, ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
+    public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
+                           ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
         this.sslContexts = sslContexts;
+        this.upstreamSslContexts = upstreamSslContexts;
         this.generatedDefault = generatedDefault;
         this.metrics = metrics;
     }
@@ -61,12 +71,16 @@ public final class RuntimeCompiler {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
         }
+        Map<String, TlsCertificate> certificatesByName = new HashMap<>();
+        snapshot.certificates().forEach(certificate -> certificatesByName.put(certificate.name(), certificate));
         Map<String, UpstreamCluster> clusters = new HashMap<>();
         for (Cluster cluster : snapshot.clusters()) {
             try {
-                clusters.put(cluster.name(), upstreamCluster(cluster, previous));
+                clusters.put(cluster.name(), upstreamCluster(cluster, previous, certificatesByName));
             } catch (UnknownHostException e) {
                 problems.add("cluster \"" + cluster.name() + "\": endpoint address does not resolve: " + e.getMessage());
+            } catch (InvalidCertificateException e) {
+                problems.add("cluster \"" + cluster.name() + "\": " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -91,17 +105,30 @@ public final class RuntimeCompiler {
             for (Route route : host.routes()) {
                 rules.add(Map.entry(route.match(), clusters.get(route.cluster())));
             }
-            hosts.put(host.hostname(), new RoutedHost(host.hostname(), served.context(), PathRouter.of(rules),
-                    host.httpsRedirect(), metrics.host(host.hostname())));
+            UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
+                    ? clusters.get(host.routes().getFirst().cluster()) : null;
+            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
+                    PathRouter.of(rules), passthrough, host.httpsRedirect(), metrics.host(host.hostname())));
         }
+        Set<SslContext> upstreamInUse = new HashSet<>();
+        clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.context(),
-                metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), List.copyOf(expiries));
+                metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
+                List.copyOf(expiries));
     }
 
-    private static UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous) throws UnknownHostException {
+    private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,
+                                            Map<String, TlsCertificate> certificates) throws UnknownHostException {
+        SslContext upstreamSsl = null;
+        UpstreamTls tls = cluster.upstreamTls();
+        if (tls != null) {
+            TlsCertificate client = tls.clientCertificate() == null ? null : certificates.get(tls.clientCertificate());
+            upstreamSsl = upstreamSslContexts.get(tls, client == null ? null : client.certificateChainPem(),
+                    client == null ? null : client.privateKeyPem());
+        }
         if (previous != null) {
             UpstreamCluster existing = previous.clusters().get(cluster.name());
-            if (existing != null && existing.source().equals(cluster)) {
+            if (existing != null && existing.source().equals(cluster) && existing.upstreamSsl() == upstreamSsl) {
                 return existing;
             }
         }
@@ -112,6 +139,8 @@ public final class RuntimeCompiler {
                 ready.add(new InetSocketAddress(InetAddress.getByName(endpoint.address()), endpoint.port()));
             }
         }
-        return new UpstreamCluster(cluster, new RoundRobinBalancer(ready));
+        Balancer balancer = cluster.balance() == BalancePolicy.CLIENT_IP
+                ? new ClientIpBalancer(ready) : new RoundRobinBalancer(ready);
+        return new UpstreamCluster(cluster, balancer, upstreamSsl);
     }
 }

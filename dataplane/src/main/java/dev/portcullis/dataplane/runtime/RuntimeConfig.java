@@ -20,6 +20,7 @@ public record RuntimeConfig(
         HostMetrics unmatchedHostMetrics,
         Map<String, UpstreamCluster> clusters,
         Set<String> certificateContentKeys,
+        Set<SslContext> upstreamSslContexts,
         List<CertificateExpiry> certificateExpiries) {
 
     /** The context to present for a ClientHello's SNI name ({@code null} when the client sent none). */

@@ -2,9 +2,14 @@ package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.config.Cluster;
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import io.netty.handler.ssl.SslContext;
 
-/** A cluster ready to serve: its balancer keeps its state across snapshots that leave the cluster unchanged. */
-public record UpstreamCluster(Cluster source, Balancer balancer) {
+/**
+ * A cluster ready to serve: its balancer keeps its state across snapshots that leave the cluster
+ * unchanged; {@code upstreamSsl} is the client context for re-encryption, or {@code null}.
+ */
+public record UpstreamCluster(Cluster source, Balancer balancer, SslContext upstreamSsl) {
 
     public String name() {
         return source.name();
@@ -16,5 +21,14 @@ public record UpstreamCluster(Cluster source, Balancer balancer) {
 
     public long responseTimeoutMillis() {
         return source.responseTimeoutMillis();
+    }
+
+    /** The name to send as SNI and verify, when re-encrypting. */
+    public String upstreamServerName() {
+        return source.upstreamTls() == null ? null : source.upstreamTls().serverName();
+    }
+
+    public ProxyProtocol proxyProtocol() {
+        return source.proxyProtocol();
     }
 }

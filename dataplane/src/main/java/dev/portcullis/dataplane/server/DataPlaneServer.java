@@ -2,11 +2,13 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.admin.AdminServer;
 import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.RuntimeCompiler;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -61,18 +63,22 @@ public final class DataPlaneServer implements AutoCloseable {
                 List.of("portcullis.invalid"));
         ServerSslContexts.ServedCertificate defaultCertificate =
                 sslContexts.fromKeyMaterial("generated-default", generated.keyMaterial());
-        config = new LiveConfig(new RuntimeCompiler(sslContexts, defaultCertificate, metrics), sslContexts, metrics);
+        UpstreamSslContexts upstreamSslContexts = new UpstreamSslContexts();
+        config = new LiveConfig(new RuntimeCompiler(sslContexts, upstreamSslContexts, defaultCertificate, metrics),
+                sslContexts, upstreamSslContexts, metrics);
 
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(workerThreads);
         UpstreamConnections upstreams = new UpstreamConnections(transport.clientChannel());
+        PassthroughConnector passthrough = new PassthroughConnector(transport.clientChannel());
         IntSupplier redirectPort = () -> listen.httpsRedirectPort() != 0 ? listen.httpsRedirectPort()
                 : httpsAddress().getPort();
+        HttpPipeline http = new HttpPipeline(config, upstreams, metrics, redirectPort);
         try {
             httpsChannel = bind(listen.bindAddress(), listen.httpsPort(),
-                    new ProxyChannelInitializer(true, config, upstreams, metrics, redirectPort));
+                    new ProxyChannelInitializer(true, config, http, passthrough, metrics));
             httpChannel = bind(listen.bindAddress(), listen.httpPort(),
-                    new ProxyChannelInitializer(false, config, upstreams, metrics, redirectPort));
+                    new ProxyChannelInitializer(false, config, http, passthrough, metrics));
             admin = AdminServer.start(new InetSocketAddress(listen.bindAddress(), listen.adminPort()), config, metrics);
         } catch (IOException | RuntimeException e) {
             shutdownGroups();

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.upstream;
 
+import dev.portcullis.dataplane.runtime.UpstreamCluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -7,6 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -17,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keep-alive HTTP/1.1 connections to endpoints, pooled per event loop so that a client connection
- * and its upstream connection share a thread and need no locks. Pools are keyed by endpoint
- * address, so they outlive snapshots that keep the endpoint.
+ * Keep-alive HTTP/1.1 connections to endpoints, plain or TLS (re-encryption), pooled per event loop
+ * so that a client connection and its upstream connection share a thread and need no locks. Pools
+ * are keyed by endpoint address and TLS context, so they outlive snapshots that keep both.
  */
 public final class UpstreamConnections {
 
@@ -34,10 +37,14 @@ public final class UpstreamConnections {
         void failed(Throwable cause);
     }
 
+    /** Connections are only shared between requests that would have opened the same one. */
+    private record PoolKey(InetSocketAddress endpoint, SslContext tls) {
+    }
+
     private final Bootstrap template;
-    private final FastThreadLocal<Map<InetSocketAddress, ArrayDeque<Channel>>> idleByLoop = new FastThreadLocal<>() {
+    private final FastThreadLocal<Map<PoolKey, ArrayDeque<Channel>>> idleByLoop = new FastThreadLocal<>() {
         @Override
-        protected Map<InetSocketAddress, ArrayDeque<Channel>> initialValue() {
+        protected Map<PoolKey, ArrayDeque<Channel>> initialValue() {
             return new HashMap<>();
         }
     };
@@ -46,23 +53,18 @@ public final class UpstreamConnections {
         this.template = new Bootstrap()
                 .channel(channelType)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(
-                                new HttpClientCodec(4096, 65536, 65536),
-                                new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
-                                new UpstreamHandler());
-                    }
-                });
+                .option(ChannelOption.TCP_NODELAY, true);
     }
 
-    /** Must run on {@code loop}; the callback runs there too. */
-    public void acquire(EventLoop loop, InetSocketAddress endpoint, int connectTimeoutMillis, boolean allowReuse,
+    /**
+     * Must run on {@code loop}; the callback runs there too. For a TLS cluster the callback comes
+     * after a verified handshake, or with the reason it failed.
+     */
+    public void acquire(EventLoop loop, InetSocketAddress endpoint, UpstreamCluster cluster, boolean allowReuse,
                         Callback callback) {
+        PoolKey key = new PoolKey(endpoint, cluster.upstreamSsl());
         if (allowReuse) {
-            ArrayDeque<Channel> idle = idleByLoop.get().get(endpoint);
+            ArrayDeque<Channel> idle = idleByLoop.get().get(key);
             Channel channel;
             while (idle != null && (channel = idle.pollLast()) != null) {
                 if (channel.isActive()) {
@@ -72,16 +74,41 @@ public final class UpstreamConnections {
             }
         }
         ChannelFuture connect = template.clone(loop)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (key.tls() != null) {
+                            channel.pipeline().addLast(key.tls().newHandler(channel.alloc(), cluster.upstreamServerName(),
+                                    endpoint.getPort()));
+                        }
+                        channel.pipeline().addLast(
+                                new HttpClientCodec(4096, 65536, 65536),
+                                new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                                new UpstreamHandler(key));
+                    }
+                })
                 .connect(endpoint);
         connect.addListener(done -> {
-            if (done.isSuccess()) {
-                Channel channel = connect.channel();
-                channel.closeFuture().addListener(closed -> forgetIdle(endpoint, channel));
-                callback.acquired(channel, false);
-            } else {
+            if (!done.isSuccess()) {
                 callback.failed(done.cause());
+                return;
             }
+            Channel channel = connect.channel();
+            channel.closeFuture().addListener(closed -> forgetIdle(key, channel));
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                callback.acquired(channel, false);
+                return;
+            }
+            tls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    callback.acquired(channel, false);
+                } else {
+                    channel.close();
+                    callback.failed(handshake.cause());
+                }
+            });
         });
     }
 
@@ -89,9 +116,10 @@ public final class UpstreamConnections {
      * Returns a connection whose exchange finished cleanly. Must run on the connection's loop.
      * A read stays pending so that the endpoint closing the idle connection is noticed at once.
      */
-    public void release(Channel channel, InetSocketAddress endpoint) {
-        channel.pipeline().get(UpstreamHandler.class).owner(null);
-        ArrayDeque<Channel> idle = idleByLoop.get().computeIfAbsent(endpoint, key -> new ArrayDeque<>());
+    public void release(Channel channel) {
+        UpstreamHandler handler = handlerOf(channel);
+        handler.owner(null);
+        ArrayDeque<Channel> idle = idleByLoop.get().computeIfAbsent((PoolKey) handler.poolKey(), k -> new ArrayDeque<>());
         if (!channel.isActive() || idle.size() >= MAX_IDLE_PER_ENDPOINT) {
             channel.close();
             return;
@@ -101,8 +129,8 @@ public final class UpstreamConnections {
     }
 
     /** Runs on the connection's loop when it closes, pooled or not. */
-    private void forgetIdle(InetSocketAddress endpoint, Channel channel) {
-        ArrayDeque<Channel> idle = idleByLoop.get().get(endpoint);
+    private void forgetIdle(PoolKey key, Channel channel) {
+        ArrayDeque<Channel> idle = idleByLoop.get().get(key);
         if (idle != null) {
             idle.remove(channel);
         }

@@ -24,7 +24,16 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         void upstreamClosed();
     }
 
+    private final Object poolKey;
     private Owner owner;
+
+    UpstreamHandler(Object poolKey) {
+        this.poolKey = poolKey;
+    }
+
+    Object poolKey() {
+        return poolKey;
+    }
 
     public void owner(Owner owner) {
         this.owner = owner;

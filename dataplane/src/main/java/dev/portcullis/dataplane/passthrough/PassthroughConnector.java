@@ -1,0 +1,31 @@
+package dev.portcullis.dataplane.passthrough;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+
+import java.net.InetSocketAddress;
+
+/** Opens raw TCP connections to passthrough endpoints, on the client connection's event loop. */
+public final class PassthroughConnector {
+
+    private final Bootstrap template;
+
+    public PassthroughConnector(Class<? extends Channel> channelType) {
+        this.template = new Bootstrap()
+                .channel(channelType)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    ChannelFuture connect(EventLoop loop, InetSocketAddress endpoint, int connectTimeoutMillis, ChannelHandler handler) {
+        return template.clone(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(handler)
+                .connect(endpoint);
+    }
+}

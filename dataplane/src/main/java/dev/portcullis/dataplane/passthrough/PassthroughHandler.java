@@ -1,0 +1,235 @@
+package dev.portcullis.dataplane.passthrough;
+
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.UpstreamCluster;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays a passthrough connection's bytes, still encrypted, to an endpoint of its host and back.
+ * Both channels run with AUTO_READ off and read the next chunk only when the previous one has been
+ * written to the other side (backpressure). Half-closes cross over; an idle or failed connection
+ * closes both sides. With the cluster's PROXY protocol setting, the endpoint first gets a v1 or v2
+ * header carrying the client's address.
+ */
+public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PassthroughHandler.class);
+    static final int IDLE_SECONDS = 300;
+    private static final int MAX_CONNECT_ATTEMPTS = 3;
+
+    private final RoutedHost host;
+    private final UpstreamCluster cluster;
+    private final PassthroughConnector connector;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Channel upstream;
+    private int attempts;
+
+    public PassthroughHandler(RoutedHost host, PassthroughConnector connector) {
+        this.host = host;
+        this.cluster = host.passthrough();
+        this.connector = connector;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ctx.pipeline().addBefore(ctx.name(), "passthrough-idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+        connect();
+    }
+
+    private void connect() {
+        attempts++;
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress endpoint = cluster.balancer().next(client.getAddress(), attempts - 1);
+        if (endpoint == null) {
+            LOG.warn("passthrough host {}: cluster {} has no ready endpoint; closing the connection", host.hostname(), cluster.name());
+            ctx.close();
+            return;
+        }
+        connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel()))
+                .addListener((ChannelFutureListener) connected -> {
+                    if (connected.isSuccess()) {
+                        connected(connected.channel());
+                    } else if (ctx.channel().isActive() && attempts < Math.min(MAX_CONNECT_ATTEMPTS, cluster.balancer().size())) {
+                        LOG.warn("passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
+                                endpoint, connected.cause().toString());
+                        connect();
+                    } else {
+                        LOG.warn("passthrough host {}: cannot connect to {}: {}; closing the connection", host.hostname(),
+                                endpoint, connected.cause().toString());
+                        ctx.close();
+                    }
+                });
+    }
+
+    private void connected(Channel channel) {
+        if (!ctx.channel().isActive()) {
+            channel.close();
+            return;
+        }
+        upstream = channel;
+        if (cluster.proxyProtocol() != ProxyProtocol.OFF) {
+            channel.pipeline().addFirst("proxy-protocol", HAProxyMessageEncoder.INSTANCE);
+            channel.write(proxyHeader());
+            channel.pipeline().remove("proxy-protocol");
+        }
+        Object message;
+        while ((message = pending.poll()) != null) {
+            channel.write(message);
+        }
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (written.isSuccess()) {
+                ctx.read();
+                upstream.read();
+            } else {
+                closeBoth();
+            }
+        });
+    }
+
+    private HAProxyMessage proxyHeader() {
+        InetSocketAddress source = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress destination = (InetSocketAddress) ctx.channel().localAddress();
+        boolean v4 = source.getAddress() instanceof Inet4Address && destination.getAddress() instanceof Inet4Address;
+        return new HAProxyMessage(
+                cluster.proxyProtocol() == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
+                HAProxyCommand.PROXY, v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
+                source.getAddress().getHostAddress(), destination.getAddress().getHostAddress(),
+                source.getPort(), destination.getPort());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (upstream == null) {
+            pending.add(msg); // the ClientHello (and whatever followed it) until the endpoint is connected
+            return;
+        }
+        upstream.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                ctx.read();
+            } else {
+                closeBoth();
+            }
+        });
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream == null) {
+            ctx.read(); // keep buffering what arrives while connecting, so nothing waits on us
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            halfClose(upstream);
+        } else if (event instanceof IdleStateEvent) {
+            closeBoth();
+        }
+        ReferenceCountUtil.release(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        closeAfterFlush(upstream);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("passthrough client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        closeBoth();
+    }
+
+    private void closeBoth() {
+        ctx.close();
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    static void closeAfterFlush(Channel channel) {
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Passes an end-of-input on: the other side may still answer (TLS close_notify, for one). */
+    static void halfClose(Channel channel) {
+        if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+            if (duplex.isInputShutdown()) {
+                channel.close();
+            } else {
+                duplex.shutdownOutput();
+            }
+        }
+    }
+
+    /** The endpoint side of the relay. */
+    private static final class BackHandler extends ChannelInboundHandlerAdapter {
+        private final Channel client;
+
+        BackHandler(Channel client) {
+            this.client = client;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            client.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+                if (written.isSuccess()) {
+                    ctx.read();
+                } else {
+                    ctx.close();
+                    client.close();
+                }
+            });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                halfClose(client);
+            }
+            ReferenceCountUtil.release(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closeAfterFlush(client);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("passthrough endpoint {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+            client.close();
+        }
+    }
+}

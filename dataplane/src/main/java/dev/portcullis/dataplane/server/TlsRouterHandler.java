@@ -1,0 +1,64 @@
+package dev.portcullis.dataplane.server;
+
+import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.passthrough.PassthroughHandler;
+import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.passthrough.PassthroughConnector;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+
+/**
+ * Peeks at the ClientHello before any TLS and decides the connection: a passthrough host's
+ * connection is relayed as raw bytes to one of its endpoints; every other connection gets an
+ * SslHandler with the certificate for its SNI name (exact, one-label wildcard, or the default;
+ * the default too for a ClientHello without SNI), then HTTP proxying. The decision uses the
+ * configuration that was current when the connection arrived.
+ */
+final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
+
+    private final RuntimeConfig config;
+    private final HttpPipeline http;
+    private final PassthroughConnector passthrough;
+    private final DataPlaneMetrics metrics;
+
+    TlsRouterHandler(RuntimeConfig config, HttpPipeline http, PassthroughConnector passthrough, DataPlaneMetrics metrics,
+                     int maxClientHelloLength, long clientHelloTimeoutMillis) {
+        super(maxClientHelloLength, clientHelloTimeoutMillis);
+        this.config = config;
+        this.http = http;
+        this.passthrough = passthrough;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.read(); // AUTO_READ is off: ask for the ClientHello
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected Future<RoutedHost> lookup(ChannelHandlerContext ctx, String hostname) {
+        return ctx.executor().newSucceededFuture(config.hosts().findNamed(hostname));
+    }
+
+    @Override
+    protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<RoutedHost> future) {
+        RoutedHost host = future.getNow();
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (host != null && host.isPassthrough()) {
+            pipeline.remove(TlsHandshakeMetricsHandler.class);
+            metrics.passthroughConnection(host.hostname());
+            // Replacing this handler hands the buffered ClientHello to the relay.
+            pipeline.replace(this, "passthrough", new PassthroughHandler(host, passthrough));
+            return;
+        }
+        SslContext context = host == null ? config.defaultSslContext() : host.sslContext();
+        pipeline.addLast(http.handlers("https"));
+        pipeline.replace(this, SslHandler.class.getName(), context.newHandler(ctx.alloc()));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.portcullis.dataplane.tls;
+
+import dev.portcullis.dataplane.config.UpstreamTls;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+
+import javax.net.ssl.SSLException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Client SslContexts for re-encryption to endpoints: trust the given CA (or the JDK's defaults),
+ * verify the endpoint's name (HTTPS rules) unless verification is off, and present a client
+ * certificate when one is configured. Kept by content across snapshots, like server contexts.
+ */
+public final class UpstreamSslContexts {
+
+    private record Key(UpstreamTls tls, String clientChainPem, String clientKeyPem) {
+        @Override
+        public String toString() {
+            return "Key[" + tls + "]";
+        }
+    }
+
+    private final SslProvider provider;
+    private final Map<Key, SslContext> byContent = new ConcurrentHashMap<>();
+
+    public UpstreamSslContexts() {
+        this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** The context for these settings; {@code clientChainPem}/{@code clientKeyPem} are null without a client certificate. */
+    public SslContext get(UpstreamTls tls, String clientChainPem, String clientKeyPem) {
+        return byContent.computeIfAbsent(new Key(tls, clientChainPem, clientKeyPem), this::build);
+    }
+
+    /** Forgets contexts not in use (call after a snapshot is applied). */
+    public void retainOnly(Set<SslContext> inUse) {
+        byContent.values().removeIf(context -> !inUse.contains(context));
+    }
+
+    private SslContext build(Key key) {
+        UpstreamTls tls = key.tls();
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .protocols(ServerSslContexts.PROTOCOLS);
+        if (!tls.verify()) {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        } else {
+            builder.endpointIdentificationAlgorithm("HTTPS");
+            if (tls.trustedCaPem() != null) {
+                builder.trustManager(PemParser.certificates(tls.trustedCaPem()));
+            }
+        }
+        if (key.clientChainPem() != null) {
+            KeyMaterial client = PemParser.parse(key.clientChainPem(), Objects.requireNonNull(key.clientKeyPem()));
+            builder.keyManager(client.privateKey(), client.chain());
+        }
+        try {
+            return builder.build();
+        } catch (SSLException | RuntimeException e) {
+            throw new InvalidCertificateException("cannot build upstream TLS for " + tls.serverName() + ": "
+                    + e.getClass().getSimpleName());
+        }
+    }
+}
