@@ -23,6 +23,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +57,16 @@ public final class EchoBackend implements AutoCloseable {
     }
 
     public static EchoBackend start(String name, String bindAddress, int port) throws InterruptedException {
+        return start(name, bindAddress, port, null, false);
+    }
+
+    /**
+     * A backend that speaks TLS with {@code tls} (a server context; one that requires client
+     * certificates makes an mTLS pod) and, when {@code proxyProtocol}, first reads a PROXY v1/v2
+     * header; the answer then also shows the header and the client certificate it received.
+     */
+    public static EchoBackend start(String name, String bindAddress, int port, SslContext tls, boolean proxyProtocol)
+            throws InterruptedException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1);
         Channel channel = new ServerBootstrap()
@@ -61,11 +75,40 @@ public final class EchoBackend implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel child) {
-                        child.pipeline().addLast(new HttpServerCodec(), new EchoHandler(name));
+                        EchoHandler echo = new EchoHandler(name);
+                        if (proxyProtocol) {
+                            child.pipeline().addLast(new HAProxyMessageDecoder(), new ProxyHeaderRecorder(echo));
+                        }
+                        if (tls != null) {
+                            child.pipeline().addLast(tls.newHandler(child.alloc()));
+                        }
+                        child.pipeline().addLast(new HttpServerCodec(), echo);
                     }
                 })
                 .bind(bindAddress, port).sync().channel();
         return new EchoBackend(name, group, channel);
+    }
+
+    /** Keeps the PROXY header for the echo, and passes everything after it on. */
+    private static final class ProxyHeaderRecorder extends ChannelInboundHandlerAdapter {
+        private final EchoHandler echo;
+
+        ProxyHeaderRecorder(EchoHandler echo) {
+            this.echo = echo;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HAProxyMessage header) {
+                echo.proxyHeader = header.protocolVersion() + " " + header.proxiedProtocol() + " "
+                        + header.sourceAddress() + ":" + header.sourcePort() + " -> "
+                        + header.destinationAddress() + ":" + header.destinationPort();
+                header.release();
+                ctx.pipeline().remove(this);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     public String name() {
@@ -92,6 +135,7 @@ public final class EchoBackend implements AutoCloseable {
         private long bytesSent;
         private boolean keepAlive;
         private int requestsOnConnection;
+        private String proxyHeader;
 
         EchoHandler(String name) {
             this.name = name;
@@ -136,6 +180,8 @@ public final class EchoBackend implements AutoCloseable {
                     .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
                     .append(request.protocolVersion()).append('\n')
                     .append("connection-request: ").append(requestsOnConnection).append('\n')
+                    .append(proxyHeader == null ? "" : "proxy-header: " + proxyHeader + "\n")
+                    .append(clientCertificate(ctx))
                     .append("body-bytes: ").append(bodyBytes).append('\n')
                     .append("body-sha256: ").append(HexFormat.of().formatHex(bodyDigest.digest())).append('\n')
                     .append("headers:\n");
@@ -151,6 +197,19 @@ public final class EchoBackend implements AutoCloseable {
                     .set("x-backend", name);
             HttpUtil.setKeepAlive(response, keepAlive);
             finish(ctx.writeAndFlush(response));
+        }
+
+        private static String clientCertificate(ChannelHandlerContext ctx) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                return "";
+            }
+            try {
+                var peer = (java.security.cert.X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+                return "tls-client-certificate: " + peer.getSubjectX500Principal().getName() + "\n";
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return "tls-client-certificate: none\n";
+            }
         }
 
         private void sendMoreBytes(ChannelHandlerContext ctx) {
