@@ -1,5 +1,7 @@
 package dev.portcullis.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -18,6 +20,7 @@ public record Cluster(
         long connectTimeoutMillis,
         long responseTimeoutMillis,
         UpstreamTls upstreamTls,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ProxyProtocol.OffFilter.class)
         ProxyProtocol proxyProtocol) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;

@@ -1,59 +1,142 @@
 package dev.portcullis.operator.annotation;
 
+import dev.portcullis.dataplane.config.ProxyProtocol;
+
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The registry of {@code portcullis.dev/} annotations, and what one Ingress's annotations say.
- * Invalid values and unknown names are reported, never silently defaulted or ignored.
+ * The registry of {@code portcullis.dev/} annotations and of the ingress-nginx annotations
+ * understood as their aliases, and what one Ingress's annotations say. A {@code portcullis.dev/}
+ * annotation wins over its alias. Invalid values and unknown {@code portcullis.dev/} names are
+ * reported, never silently defaulted or ignored.
  */
 public final class IngressAnnotations {
 
-    public static final TlsModeParser TLS_MODE = new TlsModeParser();
-    public static final SslRedirectParser SSL_REDIRECT = new SslRedirectParser();
+    public static final String NGINX = "nginx.ingress.kubernetes.io/";
 
-    private static final Map<String, AnnotationParser<?>> REGISTRY = registry(TLS_MODE, SSL_REDIRECT);
+    public static final AnnotationParser<TlsModeAnnotation> TLS_MODE = new ChoiceParser<>(AnnotationParser.PREFIX + "tls-mode",
+            ChoiceParser.choices("terminate", TlsModeAnnotation.TERMINATE, "passthrough", TlsModeAnnotation.PASSTHROUGH,
+                    "reencrypt", TlsModeAnnotation.REENCRYPT));
+    public static final AnnotationParser<Boolean> SSL_REDIRECT = new ChoiceParser<>(AnnotationParser.PREFIX + "ssl-redirect",
+            ChoiceParser.choices("true", true, "false", false));
+    public static final AnnotationParser<SecretRef> BACKEND_CA_SECRET = new SecretNameParser(
+            AnnotationParser.PREFIX + "backend-ca-secret", "its ca.crt must have issued the pods' certificates");
+    public static final AnnotationParser<String> BACKEND_SERVER_NAME = new ServerNameParser(AnnotationParser.PREFIX + "backend-server-name");
+    public static final AnnotationParser<SecretRef> BACKEND_CLIENT_CERT_SECRET = new SecretNameParser(
+            AnnotationParser.PREFIX + "backend-client-cert-secret", "a kubernetes.io/tls Secret shown to the pods");
+    public static final AnnotationParser<Boolean> BACKEND_VERIFY = new ChoiceParser<>(AnnotationParser.PREFIX + "backend-verify",
+            ChoiceParser.choices("on", true, "off", false));
+    public static final AnnotationParser<ProxyProtocol> PROXY_PROTOCOL = new ChoiceParser<>(AnnotationParser.PREFIX + "proxy-protocol",
+            ChoiceParser.choices("off", ProxyProtocol.OFF, "v1", ProxyProtocol.V1, "v2", ProxyProtocol.V2));
+    public static final AnnotationParser<AffinityAnnotation> AFFINITY = new ChoiceParser<>(AnnotationParser.PREFIX + "affinity",
+            ChoiceParser.choices("none", AffinityAnnotation.NONE, "cookie", AffinityAnnotation.COOKIE,
+                    "client-ip", AffinityAnnotation.CLIENT_IP));
+
+    /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
+    private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
+    }
+
+    private static final SortedMap<String, AnnotationParser<?>> REGISTRY = registry(TLS_MODE, SSL_REDIRECT,
+            BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY);
+
+    private static final List<Alias<?>> ALIASES = List.of(
+            new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
+                    ChoiceParser.choices("true", TlsModeAnnotation.PASSTHROUGH, "false", null)), TLS_MODE),
+            new Alias<>(new ChoiceParser<>(NGINX + "backend-protocol",
+                    ChoiceParser.choices("HTTP", TlsModeAnnotation.TERMINATE, "HTTPS", TlsModeAnnotation.REENCRYPT)), TLS_MODE),
+            new Alias<>(new SecretNameParser(NGINX + "proxy-ssl-secret", "its ca.crt verifies the pods, its tls.crt/tls.key"
+                    + " are shown to them"), BACKEND_CA_SECRET),
+            new Alias<>(new SecretNameParser(NGINX + "proxy-ssl-secret", "its ca.crt verifies the pods, its tls.crt/tls.key"
+                    + " are shown to them"), BACKEND_CLIENT_CERT_SECRET),
+            new Alias<>(new ChoiceParser<>(NGINX + "proxy-ssl-verify", ChoiceParser.choices("on", true, "off", false)), BACKEND_VERIFY),
+            new Alias<>(new ServerNameParser(NGINX + "proxy-ssl-name"), BACKEND_SERVER_NAME),
+            new Alias<>(new ChoiceParser<>(NGINX + "ssl-redirect", ChoiceParser.choices("true", true, "false", false)), SSL_REDIRECT),
+            new Alias<>(new ChoiceParser<>(NGINX + "force-ssl-redirect", ChoiceParser.choices("true", true, "false", null)),
+                    SSL_REDIRECT));
+
+    /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
+    private static final Map<String, String> NOTED = Map.of(
+            NGINX + "proxy-ssl-server-name", "Portcullis always sends the backend server name as SNI");
 
     private final Map<AnnotationParser<?>, Object> values;
+    private final Map<AnnotationParser<?>, String> sources;
     private final List<String> invalid;
     private final List<String> unknown;
+    private final List<String> notes;
 
-    private IngressAnnotations(Map<AnnotationParser<?>, Object> values, List<String> invalid, List<String> unknown) {
+    private IngressAnnotations(Map<AnnotationParser<?>, Object> values, Map<AnnotationParser<?>, String> sources,
+                               List<String> invalid, List<String> unknown, List<String> notes) {
         this.values = values;
+        this.sources = sources;
         this.invalid = invalid;
         this.unknown = unknown;
+        this.notes = notes;
     }
 
     public static IngressAnnotations read(Map<String, String> annotations) {
+        Map<String, String> sorted = new TreeMap<>(annotations == null ? Map.<String, String>of() : annotations);
         Map<AnnotationParser<?>, Object> values = new LinkedHashMap<>();
+        Map<AnnotationParser<?>, String> sources = new LinkedHashMap<>();
         List<String> invalid = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
-        new TreeMap<>(annotations == null ? Map.<String, String>of() : annotations).forEach((name, value) -> {
+        List<String> notes = new ArrayList<>();
+        sorted.forEach((name, value) -> {
             if (!name.startsWith(AnnotationParser.PREFIX)) {
                 return;
             }
             AnnotationParser<?> parser = REGISTRY.get(name);
             if (parser == null) {
                 unknown.add(name);
-                return;
-            }
-            try {
-                values.put(parser, parser.parse(value == null ? "" : value.trim()));
-            } catch (InvalidAnnotationException e) {
-                invalid.add(e.getMessage());
+            } else {
+                parse(parser, parser, value, values, sources, invalid);
             }
         });
-        return new IngressAnnotations(values, List.copyOf(invalid), List.copyOf(unknown));
+        for (Alias<?> alias : ALIASES) {
+            String value = sorted.get(alias.parser().name());
+            if (value != null && !values.containsKey(alias.target())) {
+                parse(alias.parser(), alias.target(), value, values, sources, invalid);
+            }
+        }
+        NOTED.forEach((name, note) -> {
+            if (sorted.containsKey(name)) {
+                notes.add(name + " is read but " + note);
+            }
+        });
+        return new IngressAnnotations(values, sources, List.copyOf(invalid), List.copyOf(unknown), List.copyOf(notes));
     }
 
-    /** The annotation's value when it is present and valid. */
+    private static void parse(AnnotationParser<?> parser, AnnotationParser<?> target, String raw,
+                              Map<AnnotationParser<?>, Object> values, Map<AnnotationParser<?>, String> sources,
+                              List<String> invalid) {
+        try {
+            Object value = parser.parse(raw == null ? "" : raw.trim());
+            if (value != null) {
+                values.put(target, value);
+                sources.put(target, parser.name());
+            }
+        } catch (InvalidAnnotationException e) {
+            if (!invalid.contains(e.getMessage())) {
+                invalid.add(e.getMessage());
+            }
+        }
+    }
+
+    /** The annotation's value when it (or its alias) is present and valid. */
     @SuppressWarnings("unchecked")
     public <T> Optional<T> get(AnnotationParser<T> parser) {
         return Optional.ofNullable((T) values.get(parser));
+    }
+
+    /** Which annotation gave the value: the Portcullis one or the alias, for problem messages. */
+    public String sourceOf(AnnotationParser<?> parser) {
+        return sources.getOrDefault(parser, parser.name());
     }
 
     /** One message per invalid value, naming the annotation and the accepted values. */
@@ -65,15 +148,20 @@ public final class IngressAnnotations {
         return unknown;
     }
 
+    /** Alias annotations that are understood but have no effect here. */
+    public List<String> notes() {
+        return notes;
+    }
+
     public static List<String> knownNames() {
         return List.copyOf(REGISTRY.keySet());
     }
 
-    private static Map<String, AnnotationParser<?>> registry(AnnotationParser<?>... parsers) {
-        java.util.SortedMap<String, AnnotationParser<?>> byName = new TreeMap<>();
+    private static SortedMap<String, AnnotationParser<?>> registry(AnnotationParser<?>... parsers) {
+        SortedMap<String, AnnotationParser<?>> byName = new TreeMap<>();
         for (AnnotationParser<?> parser : parsers) {
             byName.put(parser.name(), parser);
         }
-        return java.util.Collections.unmodifiableSortedMap(byName);
+        return Collections.unmodifiableSortedMap(byName);
     }
 }

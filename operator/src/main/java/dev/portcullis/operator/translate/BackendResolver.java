@@ -37,7 +37,8 @@ final class BackendResolver {
     }
 
     /** The cluster's name, or empty when the backend cannot be routed at all (a problem says why). */
-    Optional<String> resolve(ObjectRef ingress, String namespace, IngressBackend backend, String usedFor) {
+    Optional<String> resolve(ObjectRef ingress, String namespace, IngressBackend backend, String usedFor,
+                             ClusterSettings settings) {
         if (backend == null || (backend.getService() == null && backend.getResource() == null)) {
             problems.error(ingress, "InvalidBackend", usedFor + " has no backend service");
             return Optional.empty();
@@ -55,9 +56,10 @@ final class BackendResolver {
         }
         String port = service.getPort().getNumber() != null
                 ? String.valueOf(service.getPort().getNumber()) : service.getPort().getName();
-        String name = namespace + "/" + service.getName() + ":" + port;
+        String name = namespace + "/" + service.getName() + ":" + port + settings.describe(namespace, service.getName());
         if (!clusters.containsKey(name)) {
-            clusters.put(name, new Cluster(name, endpoints(ingress, namespace, service, usedFor)));
+            clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor), 0, 0,
+                    settings.upstreamTls(namespace, service.getName()), settings.proxyProtocol()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

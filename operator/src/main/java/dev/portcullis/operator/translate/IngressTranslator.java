@@ -5,10 +5,15 @@ import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.dataplane.config.BalancePolicy;
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.operator.annotation.AffinityAnnotation;
 import dev.portcullis.operator.annotation.IngressAnnotations;
+import dev.portcullis.operator.annotation.SecretRef;
 import dev.portcullis.operator.annotation.TlsModeAnnotation;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
@@ -49,8 +54,12 @@ public final class IngressTranslator {
             .thenComparing(ClusterState::namespaceOf)
             .thenComparing(ingress -> ingress.getMetadata().getName());
 
-    /** An Ingress that is served, with its annotations read once. */
-    private record Served(Ingress ingress, ObjectRef ref, IngressAnnotations annotations) {
+    /** An Ingress that is served, with its annotations read once and what they say about its backends. */
+    private record Served(Ingress ingress, ObjectRef ref, IngressAnnotations annotations, TlsModeAnnotation mode,
+                          ClusterSettings settings) {
+        String namespace() {
+            return ClusterState.namespaceOf(ingress);
+        }
     }
 
     /** Who claimed a host's path first. */
@@ -60,6 +69,8 @@ public final class IngressTranslator {
     /** A host as it is assembled from every Ingress that names it. */
     private static final class HostBuilder {
         final Map<PathMatch, Claim> routes = new TreeMap<>(Comparator.comparing(PathMatch::type).thenComparing(PathMatch::path));
+        TlsModeAnnotation mode;
+        ObjectRef modeFrom;
         boolean tls;
         String certificate;
         ObjectRef tlsFrom;
@@ -94,11 +105,7 @@ public final class IngressTranslator {
                 .toList();
         List<Served> served = new ArrayList<>();
         for (Ingress ingress : ours) {
-            Served candidate = new Served(ingress, ObjectRef.of(ingress),
-                    IngressAnnotations.read(ingress.getMetadata().getAnnotations()));
-            if (annotationsAllowServing(candidate)) {
-                served.add(candidate);
-            }
+            servable(ingress).ifPresent(served::add);
         }
         served.forEach(this::addRules);
         served.forEach(this::addDefaultBackend);
@@ -107,28 +114,185 @@ public final class IngressTranslator {
         return new Translation(snapshot, problems.all());
     }
 
-    /** Reports annotation problems; false when the Ingress cannot be served as written. */
-    private boolean annotationsAllowServing(Served served) {
-        ObjectRef ref = served.ref();
-        IngressAnnotations annotations = served.annotations();
+    /**
+     * Reads an Ingress's annotations, reporting their problems; empty when the Ingress cannot be
+     * served as written (an invalid value, an unusable backend Secret, a mode not served).
+     */
+    private Optional<Served> servable(Ingress ingress) {
+        ObjectRef ref = ObjectRef.of(ingress);
+        String namespace = ClusterState.namespaceOf(ingress);
+        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
         annotations.unknown().forEach(name -> problems.warning(ref, "UnknownAnnotation", name
                 + " is not a Portcullis annotation and is ignored; known: " + String.join(", ", IngressAnnotations.knownNames())));
+        annotations.notes().forEach(note -> problems.warning(ref, "AnnotationWithoutEffect", note));
         annotations.invalid().forEach(message -> problems.error(ref, "InvalidAnnotation",
                 message + "; this Ingress is not served until it is fixed"));
         if (!annotations.invalid().isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);
-        if (mode != TlsModeAnnotation.TERMINATE) {
-            problems.error(ref, "UnsupportedTlsMode", IngressAnnotations.TLS_MODE.name() + ": "
-                    + mode.name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not served by this version of Portcullis; this Ingress is left out rather than terminated");
-            return false;
+        AffinityAnnotation affinity = annotations.get(IngressAnnotations.AFFINITY).orElse(AffinityAnnotation.NONE);
+        if (affinity == AffinityAnnotation.COOKIE) {
+            problems.error(ref, "UnsupportedAffinity", annotations.sourceOf(IngressAnnotations.AFFINITY)
+                    + ": cookie affinity is not served by this version of Portcullis (client-ip is); this Ingress is left out");
+            return Optional.empty();
         }
-        return true;
+        ProxyProtocol proxyProtocol = annotations.get(IngressAnnotations.PROXY_PROTOCOL).orElse(ProxyProtocol.OFF);
+        if (proxyProtocol != ProxyProtocol.OFF && mode != TlsModeAnnotation.PASSTHROUGH) {
+            problems.warning(ref, "AnnotationWithoutEffect", IngressAnnotations.PROXY_PROTOCOL.name()
+                    + " applies to tls-mode passthrough only and is ignored here");
+            proxyProtocol = ProxyProtocol.OFF;
+        }
+        ClusterSettings.BackendTls tls = null;
+        if (mode == TlsModeAnnotation.REENCRYPT) {
+            Optional<ClusterSettings.BackendTls> backendTls = backendTls(ref, namespace, annotations);
+            if (backendTls.isEmpty()) {
+                return Optional.empty();
+            }
+            tls = backendTls.get();
+        } else {
+            for (var parser : List.of(IngressAnnotations.BACKEND_CA_SECRET, IngressAnnotations.BACKEND_CLIENT_CERT_SECRET,
+                    IngressAnnotations.BACKEND_SERVER_NAME, IngressAnnotations.BACKEND_VERIFY)) {
+                if (annotations.get(parser).isPresent()) {
+                    problems.warning(ref, "AnnotationWithoutEffect", annotations.sourceOf(parser)
+                            + " applies to tls-mode reencrypt only and is ignored here");
+                }
+            }
+        }
+        BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
+        return Optional.of(new Served(ingress, ref, annotations, mode, new ClusterSettings(balance, proxyProtocol, tls)));
+    }
+
+    /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
+    private Optional<ClusterSettings.BackendTls> backendTls(ObjectRef ref, String namespace, IngressAnnotations annotations) {
+        boolean verify = annotations.get(IngressAnnotations.BACKEND_VERIFY).orElse(true);
+        if (!verify) {
+            problems.warning(ref, "BackendVerifyOff", annotations.sourceOf(IngressAnnotations.BACKEND_VERIFY)
+                    + " turns off verification of the pods' certificates: anyone who can answer on their addresses can read this traffic");
+        }
+        String caPem = null;
+        String caSecret = null;
+        Optional<SecretRef> ca = annotations.get(IngressAnnotations.BACKEND_CA_SECRET);
+        if (ca.isPresent() && verify) {
+            String source = annotations.sourceOf(IngressAnnotations.BACKEND_CA_SECRET);
+            if (!sameNamespace(ref, namespace, ca.get(), source)) {
+                return Optional.empty();
+            }
+            Optional<String> bundle = secrets.caBundle(ref, namespace, ca.get().name(), source);
+            if (bundle.isEmpty()) {
+                return Optional.empty();
+            }
+            caPem = bundle.get();
+            caSecret = namespace + "/" + ca.get().name();
+        }
+        String clientCertificate = null;
+        Optional<SecretRef> client = annotations.get(IngressAnnotations.BACKEND_CLIENT_CERT_SECRET);
+        if (client.isPresent()) {
+            String source = annotations.sourceOf(IngressAnnotations.BACKEND_CLIENT_CERT_SECRET);
+            boolean fromAlias = source.startsWith(IngressAnnotations.NGINX);
+            if (!sameNamespace(ref, namespace, client.get(), source)) {
+                return Optional.empty();
+            }
+            // ingress-nginx's proxy-ssl-secret may hold only ca.crt; then no client certificate is shown.
+            if (!fromAlias || secrets.hasKey(namespace, client.get().name(), "tls.crt")) {
+                Optional<String> certificate = secrets.clientCertificate(ref, namespace, client.get().name(), source, !fromAlias);
+                if (certificate.isEmpty()) {
+                    return Optional.empty();
+                }
+                clientCertificate = certificate.get();
+            }
+        }
+        return Optional.of(new ClusterSettings.BackendTls(annotations.get(IngressAnnotations.BACKEND_SERVER_NAME).orElse(null),
+                caSecret, caPem, verify, clientCertificate));
+    }
+
+    private boolean sameNamespace(ObjectRef ref, String namespace, SecretRef secret, String source) {
+        if (secret.namespace() == null || secret.namespace().equals(namespace)) {
+            return true;
+        }
+        problems.error(ref, "CrossNamespaceSecret", source + " names secret " + secret + " in another namespace; only"
+                + " Secrets in the Ingress's own namespace (" + namespace + ") are used. This Ingress is not served");
+        return false;
+    }
+
+    /** The first Ingress to name a host sets its TLS mode; a later one asking for another mode loses that host. */
+    private boolean claimMode(Served served, String host, HostBuilder builder) {
+        if (host.equals(VirtualHost.ANY_HOST)) {
+            return true; // the catch-all is never passed through; terminated and re-encrypted routes mix there
+        }
+        if (builder.mode == null) {
+            builder.mode = served.mode();
+            builder.modeFrom = served.ref();
+            return true;
+        }
+        if (builder.mode == served.mode()) {
+            return true;
+        }
+        problems.error(served.ref(), "TlsModeConflict", "host " + host + " is served with tls-mode " + modeName(builder.mode)
+                + " by the older Ingress " + builder.modeFrom + "; this Ingress asks for " + modeName(served.mode())
+                + ", so its rules for " + host + " are ignored");
+        return false;
+    }
+
+    private static String modeName(TlsModeAnnotation mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void addPassthroughRules(Served served) {
+        ObjectRef ref = served.ref();
+        IngressSpec spec = served.ingress().getSpec();
+        for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
+            if (rule.getHost() == null || rule.getHost().isEmpty()) {
+                problems.error(ref, "PassthroughNeedsHost", "a rule without a host cannot be passed through: TLS passthrough"
+                        + " routes on the ClientHello's server name. This rule is ignored");
+                continue;
+            }
+            Optional<String> host = hostOf(ref, rule.getHost());
+            if (host.isEmpty()) {
+                continue;
+            }
+            List<HTTPIngressPath> paths = rule.getHttp() == null || rule.getHttp().getPaths() == null
+                    ? List.of() : rule.getHttp().getPaths();
+            IngressBackend backend = passthroughBackend(paths, spec.getDefaultBackend());
+            if (backend == null) {
+                problems.error(ref, "InvalidBackend", "passthrough host " + host.get() + " has no backend; it is ignored");
+                continue;
+            }
+            List<String> ignored = paths.stream().map(path -> path.getPath() == null ? "/" : path.getPath())
+                    .filter(path -> !path.equals("/")).toList();
+            if (!ignored.isEmpty()) {
+                problems.warning(ref, "PassthroughPaths", "passthrough is per host: the proxy cannot see paths inside TLS;"
+                        + " paths " + String.join(", ", ignored) + " of " + host.get() + " are ignored and all of its"
+                        + " connections go to service " + backend.getService().getName());
+            }
+            HostBuilder builder = hosts.computeIfAbsent(host.get(), name -> new HostBuilder());
+            if (!claimMode(served, host.get(), builder)) {
+                continue;
+            }
+            backends.resolve(ref, served.namespace(), backend, "passthrough host " + host.get(), served.settings())
+                    .ifPresent(cluster -> claim(ref, host.get(), builder, PathMatch.prefix("/"), cluster, false));
+        }
+        if (spec.getTls() != null && !spec.getTls().isEmpty()) {
+            problems.warning(ref, "TlsIgnoredForPassthrough", "spec.tls is ignored for passthrough hosts: clients see"
+                    + " the pods' own certificates");
+        }
+    }
+
+    /** The backend of path "/" (or the first path; or the defaultBackend when there are no paths). */
+    private static IngressBackend passthroughBackend(List<HTTPIngressPath> paths, IngressBackend defaultBackend) {
+        for (HTTPIngressPath path : paths) {
+            if (path.getPath() == null || path.getPath().equals("/")) {
+                return path.getBackend();
+            }
+        }
+        return paths.isEmpty() ? defaultBackend : paths.getFirst().getBackend();
     }
 
     private void addRules(Served served) {
+        if (served.mode() == TlsModeAnnotation.PASSTHROUGH) {
+            addPassthroughRules(served);
+            return;
+        }
         Ingress ingress = served.ingress();
         ObjectRef ref = served.ref();
         String namespace = ClusterState.namespaceOf(ingress);
@@ -139,6 +303,9 @@ public final class IngressTranslator {
                 continue;
             }
             HostBuilder builder = hosts.computeIfAbsent(host.get(), name -> new HostBuilder());
+            if (!claimMode(served, host.get(), builder)) {
+                continue;
+            }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
                 continue;
             }
@@ -148,7 +315,7 @@ public final class IngressTranslator {
                     continue;
                 }
                 String usedFor = "host " + host.get() + " path " + match.get().path();
-                Optional<String> cluster = backends.resolve(ref, namespace, path.getBackend(), usedFor);
+                Optional<String> cluster = backends.resolve(ref, namespace, path.getBackend(), usedFor, served.settings());
                 cluster.ifPresent(name -> claim(ref, host.get(), builder, match.get(), name, false));
             }
         }
@@ -157,12 +324,12 @@ public final class IngressTranslator {
     private void addDefaultBackend(Served served) {
         Ingress ingress = served.ingress();
         IngressSpec spec = ingress.getSpec();
-        if (spec.getDefaultBackend() == null) {
-            return;
+        if (spec.getDefaultBackend() == null || served.mode() == TlsModeAnnotation.PASSTHROUGH) {
+            return; // a passthrough Ingress's defaultBackend only stands in for missing paths
         }
         ObjectRef ref = served.ref();
         Optional<String> cluster = backends.resolve(ref, ClusterState.namespaceOf(ingress), spec.getDefaultBackend(),
-                "defaultBackend");
+                "defaultBackend", served.settings());
         if (cluster.isEmpty()) {
             return;
         }
@@ -173,6 +340,9 @@ public final class IngressTranslator {
         }
         for (String host : ownHosts) {
             HostBuilder builder = hosts.computeIfAbsent(host, name -> new HostBuilder());
+            if (!host.equals(VirtualHost.ANY_HOST) && builder.mode != null && builder.mode != served.mode()) {
+                continue; // the host is served in another mode; its conflict is already reported
+            }
             Claim existing = builder.routes.get(PathMatch.prefix("/"));
             if (existing == null) {
                 builder.routes.put(PathMatch.prefix("/"), new Claim(cluster.get(), ref, true));
@@ -184,6 +354,10 @@ public final class IngressTranslator {
     }
 
     private void addTls(Served served) {
+        if (served.mode() == TlsModeAnnotation.PASSTHROUGH) {
+            sslRedirectFor(served);
+            return;
+        }
         Ingress ingress = served.ingress();
         ObjectRef ref = served.ref();
         Optional<Boolean> sslRedirect = served.annotations().get(IngressAnnotations.SSL_REDIRECT);
@@ -191,12 +365,7 @@ public final class IngressTranslator {
         for (IngressRule rule : ingress.getSpec().getRules() == null ? List.<IngressRule>of() : ingress.getSpec().getRules()) {
             validHost(rule.getHost()).filter(host -> !host.equals(VirtualHost.ANY_HOST)).ifPresent(ruleHosts::add);
         }
-        sslRedirect.ifPresent(redirect -> ruleHosts.forEach(host -> {
-            HostBuilder builder = hosts.get(host);
-            if (builder != null && builder.sslRedirect == null) {
-                builder.sslRedirect = redirect;
-            }
-        }));
+        sslRedirectFor(served);
         for (IngressTLS tls : ingress.getSpec().getTls() == null ? List.<IngressTLS>of() : ingress.getSpec().getTls()) {
             // A TLS entry without hosts covers every host of the Ingress's rules.
             List<String> tlsHosts = tls.getHosts() == null || tls.getHosts().isEmpty() ? ruleHosts : tls.getHosts();
@@ -206,6 +375,9 @@ public final class IngressTranslator {
                     continue;
                 }
                 HostBuilder builder = hosts.computeIfAbsent(host.get(), name -> new HostBuilder());
+                if (builder.mode == TlsModeAnnotation.PASSTHROUGH) {
+                    continue;
+                }
                 if (builder.tls) {
                     if (!java.util.Objects.equals(builder.tlsSecret, tls.getSecretName())) {
                         problems.warning(ref, "TlsConflict", "host " + host.get() + " already takes its certificate from "
@@ -222,6 +394,20 @@ public final class IngressTranslator {
                             tls.getSecretName(), host.get()).orElse(null);
                 }
             }
+        }
+    }
+
+    /** The oldest Ingress naming a host with an ssl-redirect annotation decides it for the host. */
+    private void sslRedirectFor(Served served) {
+        Optional<Boolean> sslRedirect = served.annotations().get(IngressAnnotations.SSL_REDIRECT);
+        IngressSpec spec = served.ingress().getSpec();
+        for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
+            validHost(rule.getHost()).filter(host -> !host.equals(VirtualHost.ANY_HOST)).ifPresent(host -> {
+                HostBuilder builder = hosts.get(host);
+                if (sslRedirect.isPresent() && builder != null && builder.sslRedirect == null) {
+                    builder.sslRedirect = sslRedirect.get();
+                }
+            });
         }
     }
 
@@ -288,8 +474,11 @@ public final class IngressTranslator {
             List<Route> routes = builder.routes.entrySet().stream()
                     .map(entry -> new Route(entry.getKey(), entry.getValue().cluster()))
                     .toList();
-            boolean redirect = builder.tls && (builder.sslRedirect == null || builder.sslRedirect);
-            virtualHosts.add(new VirtualHost(name, TlsMode.TERMINATE, builder.certificate, routes, redirect));
+            boolean passthrough = builder.mode == TlsModeAnnotation.PASSTHROUGH;
+            boolean redirect = (builder.tls || passthrough) && (builder.sslRedirect == null || builder.sslRedirect);
+            TlsMode mode = passthrough ? TlsMode.PASSTHROUGH
+                    : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
+            virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect));
         });
         return new Snapshot(version, virtualHosts, backends.clusters(), secrets.certificates(), null);
     }

@@ -27,13 +27,14 @@ final class TlsSecretValidator {
 
     static final String TLS_TYPE = "kubernetes.io/tls";
 
-    private record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason) {
+    private record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type) {
     }
 
     private final ClusterState state;
     private final Instant now;
     private final Problems problems;
     private final Map<String, Parsed> bySecret = new TreeMap<>();
+    private final java.util.Set<String> used = new java.util.TreeSet<>();
 
     TlsSecretValidator(ClusterState state, Instant now, Problems problems) {
         this.state = state;
@@ -45,6 +46,9 @@ final class TlsSecretValidator {
     Optional<String> certificateFor(ObjectRef ingress, String namespace, String secretName, String host) {
         String key = namespace + "/" + secretName;
         Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
+        if (parsed.failure() == null && !TLS_TYPE.equals(parsed.type())) {
+            parsed = wrongType(key, parsed.type());
+        }
         if (parsed.failure() != null) {
             problems.error(ingress, parsed.reason(), parsed.failure() + "; " + host + " is served with the default certificate");
             return Optional.empty();
@@ -62,13 +66,70 @@ final class TlsSecretValidator {
             problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + key + " for " + host
                     + " is valid only from " + leaf.getNotBefore().toInstant() + "; clients reject it until then");
         }
+        used.add(parsed.certificate().name());
         return Optional.of(parsed.certificate().name());
     }
 
-    /** Every certificate used so far, by name. */
+    /**
+     * The client certificate shown to pods (re-encryption), or empty with a problem when the Secret
+     * cannot serve as one.
+     */
+    Optional<String> clientCertificate(ObjectRef ingress, String namespace, String secretName, String annotation,
+                                       boolean requireTlsType) {
+        String key = namespace + "/" + secretName;
+        Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
+        if (parsed.failure() == null && requireTlsType && !TLS_TYPE.equals(parsed.type())) {
+            parsed = wrongType(key, parsed.type());
+        }
+        if (parsed.failure() != null) {
+            problems.error(ingress, parsed.reason(), parsed.failure() + " (" + annotation + "); this Ingress is not served until it is fixed");
+            return Optional.empty();
+        }
+        X509Certificate leaf = parsed.material().leaf();
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            problems.warning(ingress, "CertificateExpired", "the client certificate in secret " + key + " expired at "
+                    + leaf.getNotAfter().toInstant() + "; pods that check it will refuse the proxy");
+        }
+        used.add(parsed.certificate().name());
+        return Optional.of(parsed.certificate().name());
+    }
+
+    /** The {@code ca.crt} of a Secret, checked to hold certificates; empty with a problem otherwise. */
+    Optional<String> caBundle(ObjectRef ingress, String namespace, String secretName, String annotation) {
+        String key = namespace + "/" + secretName;
+        Optional<Secret> found = state.secret(namespace, secretName);
+        if (found.isEmpty()) {
+            problems.error(ingress, "SecretNotFound", "secret " + key + " (" + annotation
+                    + ") does not exist; this Ingress is not served until it does");
+            return Optional.empty();
+        }
+        try {
+            String pem = value(found.get(), "ca.crt");
+            if (pem == null) {
+                problems.error(ingress, "SecretMissingKey", "secret " + key + " (" + annotation
+                        + ") has no ca.crt; this Ingress is not served until it does");
+                return Optional.empty();
+            }
+            PemParser.certificates(pem);
+            return Optional.of(pem);
+        } catch (IllegalArgumentException | InvalidCertificateException e) {
+            problems.error(ingress, "SecretInvalid", "secret " + key + " (" + annotation + "): ca.crt: " + e.getMessage()
+                    + "; this Ingress is not served until it is fixed");
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the Secret has a key at all (ingress-nginx's proxy-ssl-secret may hold only a CA). */
+    boolean hasKey(String namespace, String secretName, String key) {
+        return state.secret(namespace, secretName).map(secret ->
+                (secret.getData() != null && secret.getData().containsKey(key))
+                        || (secret.getStringData() != null && secret.getStringData().containsKey(key))).orElse(false);
+    }
+
+    /** Every certificate in use (serving a host or shown to pods), by name. */
     List<TlsCertificate> certificates() {
         return bySecret.values().stream().filter(parsed -> parsed.certificate() != null)
-                .map(Parsed::certificate).toList();
+                .map(Parsed::certificate).filter(certificate -> used.contains(certificate.name())).toList();
     }
 
     private Parsed parse(String namespace, String secretName) {
@@ -78,9 +139,6 @@ final class TlsSecretValidator {
             return failed("SecretNotFound", "secret " + key + " does not exist");
         }
         Secret secret = found.get();
-        if (!TLS_TYPE.equals(secret.getType())) {
-            return failed("SecretWrongType", "secret " + key + " is of type " + secret.getType() + ", not " + TLS_TYPE);
-        }
         String chain;
         String privateKey;
         try {
@@ -102,11 +160,16 @@ final class TlsSecretValidator {
         if (order != null) {
             return failed("CertificateChainOrder", "secret " + key + ": " + order);
         }
-        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null);
+        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null, secret.getType());
     }
 
     private static Parsed failed(String reason, String message) {
-        return new Parsed(null, null, message, reason);
+        return new Parsed(null, null, message, reason, null);
+    }
+
+    private static Parsed wrongType(String key, String type) {
+        return failed("SecretWrongType", "secret " + key + (type == null ? " has no type" : " is of type " + type)
+                + ", not " + TLS_TYPE);
     }
 
     /** {@code data} is base64 as the API stores it; {@code stringData} is plain text, as manifests may write it. */

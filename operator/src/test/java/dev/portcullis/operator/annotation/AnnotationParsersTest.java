@@ -24,7 +24,7 @@ class AnnotationParsersTest {
     void tlsModeRejectsEverythingElse(String value) {
         assertThatThrownBy(() -> IngressAnnotations.TLS_MODE.parse(value))
                 .isInstanceOf(InvalidAnnotationException.class)
-                .hasMessage("portcullis.dev/tls-mode: \"" + value + "\" is not valid; use terminate, passthrough or reencrypt");
+                .hasMessage("portcullis.dev/tls-mode: \"" + value + "\" is not valid; use \"terminate\", \"passthrough\", \"reencrypt\"");
     }
 
     @ParameterizedTest(name = "ssl-redirect {0} -> {1}")
@@ -38,7 +38,87 @@ class AnnotationParsersTest {
     void sslRedirectRejectsEverythingElse(String value) {
         assertThatThrownBy(() -> IngressAnnotations.SSL_REDIRECT.parse(value))
                 .isInstanceOf(InvalidAnnotationException.class)
-                .hasMessageContaining("portcullis.dev/ssl-redirect").hasMessageContaining("\"true\" or \"false\"");
+                .hasMessageContaining("portcullis.dev/ssl-redirect").hasMessageContaining("\"true\", \"false\"");
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @CsvSource({
+            "backend-verify, on, true", "backend-verify, off, false",
+            "proxy-protocol, off, OFF", "proxy-protocol, v1, V1", "proxy-protocol, v2, V2",
+            "affinity, none, NONE", "affinity, cookie, COOKIE", "affinity, client-ip, CLIENT_IP",
+            "backend-server-name, web.shop.svc, web.shop.svc", "backend-server-name, api, api",
+            "backend-ca-secret, pods-ca, pods-ca", "backend-ca-secret, shop/pods-ca, shop/pods-ca",
+            "backend-client-cert-secret, proxy-client, proxy-client",
+    })
+    void backendAnnotationsAcceptTheirValues(String name, String value, String expected) {
+        Object parsed = IngressAnnotations.read(Map.of("portcullis.dev/" + name, value)).get(parser(name)).orElseThrow();
+        assertThat(parsed.toString()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\" is invalid")
+    @CsvSource({
+            "backend-verify, true", "backend-verify, ON", "backend-verify, ''",
+            "proxy-protocol, v3", "proxy-protocol, on", "proxy-protocol, V2",
+            "affinity, ip", "affinity, sticky",
+            "backend-server-name, Web.Shop", "backend-server-name, *.svc", "backend-server-name, 'a b'", "backend-server-name, -web",
+            "backend-ca-secret, Pods_CA", "backend-ca-secret, a/b/c", "backend-ca-secret, ''",
+            "backend-client-cert-secret, /proxy",
+    })
+    void backendAnnotationsRejectOtherValuesByName(String name, String value) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("portcullis.dev/" + name, value));
+        assertThat(annotations.get(parser(name))).isEmpty();
+        assertThat(annotations.invalid()).singleElement().asString()
+                .startsWith("portcullis.dev/" + name + ": \"" + value + "\" is not valid; use ");
+    }
+
+    @ParameterizedTest(name = "{0}: {1} means tls-mode {2}")
+    @CsvSource({
+            "ssl-passthrough, true, PASSTHROUGH", "backend-protocol, HTTPS, REENCRYPT", "backend-protocol, HTTP, TERMINATE",
+    })
+    void ingressNginxAliasesSetTheTlsMode(String alias, String value, TlsModeAnnotation mode) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/" + alias, value));
+        assertThat(annotations.get(IngressAnnotations.TLS_MODE)).hasValue(mode);
+        assertThat(annotations.sourceOf(IngressAnnotations.TLS_MODE)).isEqualTo("nginx.ingress.kubernetes.io/" + alias);
+    }
+
+    @Test
+    void ingressNginxAliasesOfBackendTls() {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of(
+                "nginx.ingress.kubernetes.io/proxy-ssl-secret", "shop/proxy-ssl",
+                "nginx.ingress.kubernetes.io/proxy-ssl-verify", "off",
+                "nginx.ingress.kubernetes.io/proxy-ssl-name", "api.internal",
+                "nginx.ingress.kubernetes.io/ssl-passthrough", "false",
+                "nginx.ingress.kubernetes.io/force-ssl-redirect", "true"));
+        assertThat(annotations.get(IngressAnnotations.BACKEND_CA_SECRET)).hasValue(new SecretRef("shop", "proxy-ssl"));
+        assertThat(annotations.get(IngressAnnotations.BACKEND_CLIENT_CERT_SECRET)).hasValue(new SecretRef("shop", "proxy-ssl"));
+        assertThat(annotations.get(IngressAnnotations.BACKEND_VERIFY)).hasValue(false);
+        assertThat(annotations.get(IngressAnnotations.BACKEND_SERVER_NAME)).hasValue("api.internal");
+        assertThat(annotations.get(IngressAnnotations.TLS_MODE)).as("ssl-passthrough false sets nothing").isEmpty();
+        assertThat(annotations.get(IngressAnnotations.SSL_REDIRECT)).hasValue(true);
+        assertThat(annotations.invalid()).isEmpty();
+    }
+
+    @Test
+    void aPortcullisAnnotationWinsOverItsAlias() {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of(
+                "nginx.ingress.kubernetes.io/ssl-passthrough", "true",
+                "portcullis.dev/tls-mode", "reencrypt",
+                "nginx.ingress.kubernetes.io/backend-protocol", "GRPC"));
+        assertThat(annotations.get(IngressAnnotations.TLS_MODE)).hasValue(TlsModeAnnotation.REENCRYPT);
+        assertThat(annotations.sourceOf(IngressAnnotations.TLS_MODE)).isEqualTo("portcullis.dev/tls-mode");
+        assertThat(annotations.invalid()).as("an overridden alias is not even read").isEmpty();
+    }
+
+    private static AnnotationParser<?> parser(String name) {
+        return switch (name) {
+            case "backend-verify" -> IngressAnnotations.BACKEND_VERIFY;
+            case "proxy-protocol" -> IngressAnnotations.PROXY_PROTOCOL;
+            case "affinity" -> IngressAnnotations.AFFINITY;
+            case "backend-server-name" -> IngressAnnotations.BACKEND_SERVER_NAME;
+            case "backend-ca-secret" -> IngressAnnotations.BACKEND_CA_SECRET;
+            case "backend-client-cert-secret" -> IngressAnnotations.BACKEND_CLIENT_CERT_SECRET;
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     @Test
@@ -51,7 +131,7 @@ class AnnotationParsersTest {
         assertThat(annotations.get(IngressAnnotations.SSL_REDIRECT)).hasValue(false);
         assertThat(annotations.get(IngressAnnotations.TLS_MODE)).isEmpty();
         assertThat(annotations.invalid()).containsExactly(
-                "portcullis.dev/tls-mode: \"sideways\" is not valid; use terminate, passthrough or reencrypt");
+                "portcullis.dev/tls-mode: \"sideways\" is not valid; use \"terminate\", \"passthrough\", \"reencrypt\"");
         assertThat(annotations.unknown()).containsExactly("portcullis.dev/made-up");
     }
 }

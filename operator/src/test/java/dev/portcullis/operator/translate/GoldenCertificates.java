@@ -23,14 +23,14 @@ import java.util.regex.Pattern;
  * dates fixed around {@link #NOW} so that the outputs are stable:
  * {@code $CERT(names;flags)} and {@code $KEY(names;flags)} (PEM), {@code $CERT64}/{@code $KEY64}
  * (base64 for {@code data}), {@code $KEYTRAD} (PKCS#1 / SEC1 via openssl) and {@code $OTHERKEY}
- * (a key of another certificate). Names are space-separated; flags: {@code rsa}, {@code expired},
+ * (a key of another certificate) and {@code $CA()} (the CA that issued them all). Names are space-separated; flags: {@code rsa}, {@code expired},
  * {@code notyet}, {@code wrongchain} (the chain's second certificate is not the issuer).
  */
 final class GoldenCertificates {
 
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(CERT64|KEY64|CERT|KEYTRAD|KEY|OTHERKEY)\\(([^)]*)\\)");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(CERT64|KEY64|CERT|KEYTRAD|KEY|OTHERKEY|CA)\\(([^)]*)\\)");
     private static final CertificateAuthority CA = CertificateAuthority.create("golden CA", KeyType.EC_P256);
     private static final CertificateAuthority OTHER_CA = CertificateAuthority.create("unrelated CA", KeyType.EC_P256);
     private static final Map<String, IssuedCertificate> ISSUED = new HashMap<>();
@@ -50,6 +50,7 @@ final class GoldenCertificates {
                 case "KEY64" -> base64(issued(spec).privateKeyPem());
                 case "KEYTRAD" -> quoted(traditional(issued(spec).privateKeyPem()));
                 case "OTHERKEY" -> quoted(issued(spec + ";other").privateKeyPem());
+                case "CA" -> quoted(CA.certificatePem());
                 default -> throw new IllegalArgumentException(matcher.group());
             };
             matcher.appendReplacement(out, Matcher.quoteReplacement(value));

@@ -128,6 +128,14 @@ class GoldenTranslationTest {
     /** The snapshot as JSON, with each certificate shown by what it is rather than its PEM. */
     private static JsonNode readable(Snapshot snapshot) throws IOException {
         ObjectNode json = (ObjectNode) YAML.readTree(SnapshotCodec.toJson(snapshot));
+        for (JsonNode cluster : json.path("clusters")) {
+            JsonNode tls = cluster.path("upstreamTls");
+            if (tls.hasNonNull("trustedCaPem")) {
+                List<X509Certificate> cas = PemParser.certificates(tls.get("trustedCaPem").asText());
+                ((ObjectNode) tls).put("trustedCaPem", cas.stream()
+                        .map(ca -> ca.getSubjectX500Principal().getName()).toList().toString());
+            }
+        }
         if (json.has("certificates")) {
             for (int i = 0; i < snapshot.certificates().size(); i++) {
                 TlsCertificate certificate = snapshot.certificates().get(i);

@@ -1,0 +1,56 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.BalancePolicy;
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.config.UpstreamTls;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How an Ingress's annotations say to reach its backends: balancing, the PROXY header for
+ * passthrough, and TLS to the pods. Part of a cluster's identity, so one Service reached two ways
+ * becomes two clusters.
+ */
+record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
+
+    static final ClusterSettings DEFAULT = new ClusterSettings(BalancePolicy.ROUND_ROBIN, ProxyProtocol.OFF, null);
+
+    /**
+     * Re-encryption settings before the Service is known.
+     *
+     * @param serverName        the annotation's name, or {@code null} for {@code <service>.<namespace>.svc}
+     * @param caSecret          where {@code caPem} came from, for the cluster's name
+     * @param clientCertificate the TlsCertificate name of the client certificate, or {@code null}
+     */
+    record BackendTls(String serverName, String caSecret, String caPem, boolean verify, String clientCertificate) {
+    }
+
+    UpstreamTls upstreamTls(String namespace, String service) {
+        if (tls == null) {
+            return null;
+        }
+        String serverName = tls.serverName() != null ? tls.serverName() : service + "." + namespace + ".svc";
+        return new UpstreamTls(serverName, tls.caPem(), tls.verify(), tls.clientCertificate());
+    }
+
+    /** What sets the cluster apart from the plain one, for its name: empty for the defaults. */
+    String describe(String namespace, String service) {
+        List<String> parts = new ArrayList<>();
+        if (balance == BalancePolicy.CLIENT_IP) {
+            parts.add("client-ip");
+        }
+        if (proxyProtocol != ProxyProtocol.OFF) {
+            parts.add("proxy-protocol " + proxyProtocol.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        UpstreamTls upstream = upstreamTls(namespace, service);
+        if (upstream != null) {
+            parts.add("tls to " + upstream.serverName());
+            parts.add(!upstream.verify() ? "verify off" : tls.caSecret() == null ? "system CAs" : "ca " + tls.caSecret());
+            if (upstream.clientCertificate() != null) {
+                parts.add("client cert " + upstream.clientCertificate());
+            }
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+}
