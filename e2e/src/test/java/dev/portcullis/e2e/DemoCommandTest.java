@@ -40,17 +40,23 @@ class DemoCommandTest {
                 .start();
         try {
             List<String> lines = printedCommands(demo);
-            assertThat(lines).hasSize(jar.endsWith("portcullis.jar") ? 10 : 9);
+            boolean manifests = jar.endsWith("portcullis.jar");
+            assertThat(lines).hasSize(manifests ? 12 : 9);
             Set<String> appBackends = new HashSet<>();
             for (String line : lines) {
                 Processes.Result result = Processes.bash(line);
                 assertThat(result.exitCode()).as("%s\n%s", line, result.stderr()).isZero();
                 String output = result.stdout() + result.stderr();
-                if (line.contains("https://app.example.test")) {
+                if (line.contains("https://secure.example.test")) {
+                    assertThat(field(output, "backend")).isEqualTo("passthrough-pod");
+                    assertThat(output).containsPattern("proxy-header: V2 TCP4 127.0.0.1:\\d+ -> 127.0.0.1:\\d+");
+                } else if (line.startsWith("openssl") && line.contains("secure.example.test")) {
+                    assertThat(output).contains("Verification: OK").contains("Peer certificate: CN = secure.example.test");
+                } else if (line.contains("https://app.example.test")) {
                     appBackends.add(field(output, "backend"));
                     assertThat(field(output, "x-forwarded-proto")).isEqualTo("https");
                 } else if (line.endsWith("/v1/users")) {
-                    assertThat(field(output, "backend")).isIn("echo-2", "echo-3");
+                    assertThat(field(output, "backend")).isIn(manifests ? List.of("tls-pod") : List.of("echo-2", "echo-3"));
                 } else if (line.endsWith("/healthz")) {
                     assertThat(output).contains("request: GET /healthz HTTP/1.1");
                 } else if (line.endsWith("/not-routed")) {
@@ -72,7 +78,7 @@ class DemoCommandTest {
                 // The demo's manifests are real ones: check finds no error in them.
                 Processes.Result check = Processes.run(List.of(java, "-jar", jar, "check", "-f", directory.toString()), null);
                 assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-                assertThat(check.stderr()).contains("0 errors, 0 warnings; 2 hosts would be served");
+                assertThat(check.stderr()).contains("0 errors, 0 warnings; 3 hosts would be served");
             } else {
                 assertThat(directory.resolve("snapshot.json")).exists();
             }

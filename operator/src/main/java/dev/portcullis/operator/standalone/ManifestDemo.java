@@ -6,6 +6,7 @@ import dev.portcullis.dataplane.server.DataPlaneServer;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
+import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,11 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo on real manifests: three echo backends on 127.0.0.1, described by Services and
- * EndpointSlices; TLS Secrets made with BouncyCastle; one Ingress for two hosts; all written to a
- * folder the user can read and edit, and served with {@code serve}.
+ * The demo on real manifests, one host in each TLS mode: {@code app.example.test} terminated
+ * (three plain echo backends), {@code api.example.test} re-encrypted to a TLS echo pod verified
+ * against the pods' CA, and {@code secure.example.test} passed through to a TLS echo pod that
+ * receives a PROXY v2 header. Services, EndpointSlices, Secrets (made with BouncyCastle) and
+ * Ingresses are written to a folder the user can read and edit, and served with {@code serve}.
  */
 public final class ManifestDemo implements AutoCloseable {
+
+    public static final String PASSTHROUGH_HOST = "secure.example.test";
 
     private final List<EchoBackend> backends;
     private final ServeCommand serving;
@@ -40,20 +45,40 @@ public final class ManifestDemo implements AutoCloseable {
         CertificateAuthority ca = CertificateAuthority.create("Portcullis demo CA", KeyType.EC_P256);
         IssuedCertificate app = ca.issueServer(List.of(Demo.APP_HOST), KeyType.EC_P256);
         IssuedCertificate api = ca.issueServer(List.of(Demo.API_HOST), KeyType.RSA_2048);
+        CertificateAuthority podCa = CertificateAuthority.create("Portcullis demo pod CA", KeyType.EC_P256);
+        EchoBackend tlsPod = tlsPod("tls-pod", podCa.issueServer(List.of("api.internal"), KeyType.EC_P256), false);
+        EchoBackend passthroughPod = tlsPod("passthrough-pod",
+                podCa.issueServer(List.of(PASSTHROUGH_HOST), KeyType.EC_P256), true);
+        backends.add(tlsPod);
+        backends.add(passthroughPod);
 
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("ca.crt"), ca.certificatePem());
-        Files.writeString(directory.resolve("backends.yaml"), backendsYaml(backends));
-        Files.writeString(directory.resolve("secrets.yaml"),
-                secretYaml("app-tls", app) + "---\n" + secretYaml("api-tls", api));
+        Files.writeString(directory.resolve("pod-ca.crt"), podCa.certificatePem());
+        Files.writeString(directory.resolve("backends.yaml"), backendsYaml(backends.subList(0, 3))
+                + podYaml("api-pods", tlsPod) + podYaml("vault", passthroughPod));
+        Files.writeString(directory.resolve("secrets.yaml"), secretYaml("app-tls", app) + "---\n"
+                + secretYaml("api-tls", api) + "---\n" + caSecretYaml("pods-ca", podCa));
         Files.writeString(directory.resolve("ingress.yaml"), INGRESS);
         ServeCommand serving = ServeCommand.start(directory, listen, Duration.ofMillis(500));
         return new ManifestDemo(backends, serving, directory);
     }
 
+    private static EchoBackend tlsPod(String name, IssuedCertificate certificate, boolean proxyProtocol)
+            throws IOException, InterruptedException {
+        return EchoBackend.start(name, "127.0.0.1", 0,
+                SslContextBuilder.forServer(certificate.privateKey(), certificate.chain()).build(), proxyProtocol);
+    }
+
     public List<String> tryLines() {
         List<String> lines = new ArrayList<>(Demo.tryLines(serving.server(), directory.resolve("ca.crt")));
         String ip = serving.server().httpAddress().getAddress().getHostAddress();
+        int https = serving.server().httpsAddress().getPort();
+        String podCa = directory.resolve("pod-ca.crt").toAbsolutePath().toString();
+        lines.add("curl --cacert " + podCa + " --resolve " + PASSTHROUGH_HOST + ":" + https + ":" + ip
+                + " https://" + PASSTHROUGH_HOST + ":" + https + "/");
+        lines.add("openssl s_client -connect " + ip + ":" + https + " -servername " + PASSTHROUGH_HOST
+                + " -CAfile " + podCa + " -brief </dev/null");
         lines.add("curl -si -H 'Host: " + Demo.API_HOST + "' 'http://" + ip + ":" + serving.server().httpAddress().getPort()
                 + "/v1/users?page=2'");
         return lines;
@@ -63,8 +88,10 @@ public final class ManifestDemo implements AutoCloseable {
         out.println();
         out.println("Portcullis demo is serving the manifests in " + directory.toAbsolutePath() + ". Backends: "
                 + backends.stream().map(b -> b.name() + "=" + b.address()).toList());
-        out.println("Try (the app host rotates over echo-1, echo-2, echo-3; the api host over echo-2 and echo-3;");
-        out.println("app.example.test keeps plain HTTP, api.example.test redirects it to https):");
+        out.println("Try: app.example.test is terminated (it rotates over echo-1, echo-2, echo-3 and keeps plain HTTP);");
+        out.println("api.example.test is re-encrypted to tls-pod, verified against pod-ca.crt (plain HTTP redirects to https);");
+        out.println("secure.example.test is passed through: the client sees the pod's own certificate, and the pod shows");
+        out.println("the PROXY v2 header it received.");
         tryLines().forEach(line -> out.println("  " + line));
         out.println("Edit the YAML files there and save: changes are applied without dropping a connection.");
         out.println("Check them without serving: java -jar operator/target/portcullis.jar check -f "
@@ -135,6 +162,35 @@ public final class ManifestDemo implements AutoCloseable {
                 backend.address().getAddress().getHostAddress());
     }
 
+    private static String podYaml(String service, EchoBackend pod) {
+        return """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %s
+                  namespace: default
+                spec:
+                  ports:
+                  - name: https
+                    port: 443
+                    targetPort: https
+                """.formatted(service) + sliceYaml(service, pod).replace("- name: http\n", "- name: https\n");
+    }
+
+    private static String caSecretYaml(String name, CertificateAuthority ca) {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: %s
+                  namespace: default
+                stringData:
+                  ca.crt: |
+                %s
+                """.formatted(name, indent(ca.certificatePem()));
+    }
+
     private static String secretYaml(String name, IssuedCertificate certificate) {
         return """
                 apiVersion: v1
@@ -180,11 +236,16 @@ public final class ManifestDemo implements AutoCloseable {
                         port:
                           number: 80
             ---
+            # Re-encrypted: TLS ends here, and a new TLS connection, verified against pods-ca, goes to the pod.
             apiVersion: networking.k8s.io/v1
             kind: Ingress
             metadata:
               name: api
               namespace: default
+              annotations:
+                portcullis.dev/tls-mode: reencrypt
+                portcullis.dev/backend-ca-secret: pods-ca
+                portcullis.dev/backend-server-name: api.internal
             spec:
               tls:
               - hosts: [api.example.test]
@@ -197,15 +258,37 @@ public final class ManifestDemo implements AutoCloseable {
                     pathType: Prefix
                     backend:
                       service:
-                        name: echo-api
+                        name: api-pods
                         port:
-                          name: http
+                          name: https
                   - path: /healthz
                     pathType: Exact
                     backend:
                       service:
-                        name: echo
+                        name: api-pods
                         port:
-                          number: 80
+                          number: 443
+            ---
+            # Passed through: the proxy reads only the SNI; the pod terminates TLS and gets a PROXY v2 header.
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: vault
+              namespace: default
+              annotations:
+                portcullis.dev/tls-mode: passthrough
+                portcullis.dev/proxy-protocol: v2
+            spec:
+              rules:
+              - host: secure.example.test
+                http:
+                  paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: vault
+                        port:
+                          number: 443
             """;
 }

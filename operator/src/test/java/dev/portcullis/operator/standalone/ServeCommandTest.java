@@ -123,6 +123,30 @@ class ServeCommandTest {
         assertThat(answered.get()).isGreaterThan(100);
     }
 
+    @Test
+    void reencryptToAPodWithAMismatchedCertificateAnswers502AndAVerifiedOne200() throws Exception {
+        CertificateAuthority podCa = CertificateAuthority.create("pod CA", KeyType.EC_P256);
+        IssuedCertificate right = podCa.issueServer(List.of("blog.internal"), KeyType.EC_P256);
+        IssuedCertificate wrong = podCa.issueServer(List.of("somebody-else.internal"), KeyType.EC_P256);
+        try (EchoBackend good = EchoBackend.start("good-pod", "127.0.0.1", 0,
+                io.netty.handler.ssl.SslContextBuilder.forServer(right.privateKey(), right.chain()).build(), false);
+             EchoBackend bad = EchoBackend.start("bad-pod", "127.0.0.1", 0,
+                     io.netty.handler.ssl.SslContextBuilder.forServer(wrong.privateKey(), wrong.chain()).build(), false)) {
+            String reencrypt = """
+                      annotations:
+                        portcullis.dev/tls-mode: reencrypt
+                        portcullis.dev/backend-ca-secret: pods-ca
+                        portcullis.dev/backend-server-name: blog.internal
+                    """;
+            Files.writeString(directory.resolve("blog.yaml"), service("blog", good) + "---\n" + service("bad", bad) + "---\n"
+                    + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pods-ca\ndata:\n  ca.crt: " + base64(podCa.certificatePem()) + "\n---\n"
+                    + ingress("blog", "blog.example.test", "blog", null).replace("metadata:\n  name: blog\n", "metadata:\n  name: blog\n" + reencrypt)
+                    + "---\n" + ingress("bad", "app.example.test", "bad", null).replace("metadata:\n  name: bad\n", "metadata:\n  name: bad\n" + reencrypt));
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("http", "blog.example.test", "/").body().contains("good-pod"));
+            assertThat(get("http", "app.example.test", "/").statusCode()).isEqualTo(502);
+        }
+    }
+
     private HttpResponse<String> get(String scheme, String host, String path) throws IOException, InterruptedException {
         int port = scheme.equals("https") ? serving.server().httpsAddress().getPort() : serving.server().httpAddress().getPort();
         return client.send(HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path)).build(),
