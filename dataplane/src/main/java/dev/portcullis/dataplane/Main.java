@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane;
 
+import dev.portcullis.dataplane.controlplane.ControlPlaneClient;
 import dev.portcullis.dataplane.demo.Demo;
 import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
 import dev.portcullis.dataplane.server.DataPlaneServer;
@@ -16,6 +17,9 @@ public final class Main {
             Usage:
               java -jar portcullis-dataplane.jar --snapshot FILE [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N]
                   Serve the snapshot in FILE (JSON) and apply it again whenever it changes.
+              java -jar portcullis-dataplane.jar --control-plane https://HOST:PORT --client-cert DIR [--bind ADDR] [...]
+                  Serve what the operator publishes; DIR holds the mounted client certificate Secret
+                  (tls.crt, tls.key, ca.crt). Without the operator, the last snapshot keeps being served.
               java -jar portcullis-dataplane.jar demo [--dir DIR] [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N]
                   Start three echo backends, make certificates, write DIR/snapshot.json (default ./portcullis-demo)
                   and serve it; prints curl lines to try.
@@ -34,7 +38,8 @@ public final class Main {
         CommandLine line;
         try {
             line = CommandLine.parse(args, Set.of("serve", "demo", "help"),
-                    Set.of("snapshot", "bind", "http-port", "https-port", "admin-port", "https-redirect-port", "dir"), "serve");
+                    Set.of("snapshot", "control-plane", "client-cert", "bind", "http-port", "https-port", "admin-port",
+                            "https-redirect-port", "dir"), "serve");
             if (!line.positional().isEmpty()) {
                 throw new CommandLine.UsageException("unexpected argument " + line.positional().getFirst());
             }
@@ -50,9 +55,22 @@ public final class Main {
                 }
                 return 0;
             }
+            String controlPlane = line.options().get("control-plane");
+            if (controlPlane != null) {
+                String certificates = line.options().get("client-cert");
+                if (certificates == null) {
+                    throw new CommandLine.UsageException("--control-plane needs --client-cert DIR");
+                }
+                try (DataPlaneServer server = DataPlaneServer.start(listen);
+                     ControlPlaneClient ignored = ControlPlaneClient.start(java.net.URI.create(controlPlane),
+                             Path.of(certificates), server.config())) {
+                    awaitShutdown();
+                }
+                return 0;
+            }
             String snapshot = line.options().get("snapshot");
             if (snapshot == null) {
-                throw new CommandLine.UsageException("--snapshot FILE is required");
+                throw new CommandLine.UsageException("--snapshot FILE (or --control-plane URL) is required");
             }
             try (DataPlaneServer server = DataPlaneServer.start(listen);
                  SnapshotFileWatcher ignored = SnapshotFileWatcher.start(Path.of(snapshot), server.config(),

@@ -75,8 +75,19 @@ public final class CertificateAuthority {
         return new IssuedCertificate(List.of(certificate), keyPair.getPrivate());
     }
 
+    /** A CA kept elsewhere (the operator keeps its own in a Secret). */
+    public static CertificateAuthority fromPem(String certificatePem, String privateKeyPem) {
+        KeyMaterial material = PemParser.parse(certificatePem, privateKeyPem);
+        return new CertificateAuthority(new KeyPair(material.leaf().getPublicKey(), material.privateKey()), material.leaf());
+    }
+
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** The CA's own key, PKCS#8; for the Secret that keeps it, never for a log. */
+    public String privateKeyPem() {
+        return Pem.privateKey(keyPair.getPrivate());
     }
 
     public String certificatePem() {
@@ -104,7 +115,8 @@ public final class CertificateAuthority {
                                         List<String> dnsNames, Instant notBefore, Instant notAfter,
                                         KeyPurposeId purpose) {
         GeneralName[] names = dnsNames.stream()
-                .map(name -> new GeneralName(GeneralName.dNSName, name))
+                .map(name -> isIpLiteral(name) ? new GeneralName(GeneralName.iPAddress, name)
+                        : new GeneralName(GeneralName.dNSName, name))
                 .toArray(GeneralName[]::new);
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
@@ -147,6 +159,10 @@ public final class CertificateAuthority {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a " + keyType + " key pair", e);
         }
+    }
+
+    private static boolean isIpLiteral(String name) {
+        return name.contains(":") || name.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 
     private static BigInteger serial() {

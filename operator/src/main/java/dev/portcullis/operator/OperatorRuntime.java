@@ -1,0 +1,134 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.operator.certificates.OperatorCertificates;
+import dev.portcullis.operator.channel.ChannelServer;
+import dev.portcullis.operator.cluster.ClusterWatch;
+import dev.portcullis.operator.publish.SnapshotPublisher;
+import dev.portcullis.operator.reconcile.IngressStatusReconciler;
+import dev.portcullis.operator.reconcile.LoadBalancerAddresses;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-cluster operator, assembled: informers feed debounced translation into published
+ * snapshots that the channel serves to data planes (every replica), and the Ingress reconciler
+ * writes status and Events (the leader only).
+ */
+public final class OperatorRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+
+    private final PrometheusMeterRegistry metrics;
+    private final ClusterWatch watch;
+    private final SnapshotPublisher publisher;
+    private final ChannelServer channel;
+    private final Operator operator;
+    private final ScheduledExecutorService renewals;
+
+    private OperatorRuntime(PrometheusMeterRegistry metrics, ClusterWatch watch, SnapshotPublisher publisher,
+                            ChannelServer channel, Operator operator, ScheduledExecutorService renewals) {
+        this.metrics = metrics;
+        this.watch = watch;
+        this.publisher = publisher;
+        this.channel = channel;
+        this.operator = operator;
+        this.renewals = renewals;
+    }
+
+    public static OperatorRuntime start(KubernetesClient client, OperatorSettings settings) throws Exception {
+        Clock clock = Clock.systemUTC();
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OperatorCertificates certificates = OperatorCertificates.loadOrCreate(client, settings.namespace(),
+                settings.channelServerNames(), clock);
+
+        SnapshotPublisher[] publisherRef = new SnapshotPublisher[1];
+        ClusterWatch watch = new ClusterWatch(client, () -> {
+            if (publisherRef[0] != null) {
+                publisherRef[0].changed();
+            }
+        });
+        SnapshotPublisher publisher = new SnapshotPublisher(watch::state, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
+        publisherRef[0] = publisher;
+        MultiGauge problemsByReason = MultiGauge.builder("portcullis.operator.problems")
+                .description("Problems in the latest translation, by reason").register(metrics);
+        publisher.addListener(snapshot -> {
+            Map<String, Integer> counts = new TreeMap<>();
+            snapshot.translation().problems().forEach(problem -> counts.merge(problem.reason(), 1, Integer::sum));
+            problemsByReason.register(counts.entrySet().stream()
+                    .map(entry -> MultiGauge.Row.of(Tags.of("reason", entry.getKey()), entry.getValue())).toList(), true);
+        });
+        watch.start();
+        publisher.rebuild();
+
+        ChannelServer channel = ChannelServer.start(new InetSocketAddress(settings.channelBindAddress(), settings.channelPort()),
+                certificates, publisher, settings.pollTimeout(), metrics);
+
+        LoadBalancerAddresses addresses = new LoadBalancerAddresses(settings.publishAddress(),
+                () -> watch.service(settings.namespace(), settings.dataPlaneService()));
+        Operator operator = new Operator(overrider -> {
+            overrider.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
+                    .withCloseClientOnStop(false)
+                    .withStopOnInformerErrorDuringStartup(false);
+            if (settings.leaderElection()) {
+                overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration("portcullis-operator",
+                        settings.namespace()));
+            }
+        });
+        operator.register(new IngressStatusReconciler(client, publisher, addresses, watch::ingressClasses, watch::ingresses,
+                clock, metrics));
+        operator.start();
+
+        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-certificate-renewal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        renewals.scheduleWithFixedDelay(() -> {
+            try {
+                if (certificates.renewIfDue()) {
+                    channel.reload(certificates);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("certificate renewal failed; retrying in an hour", e);
+            }
+        }, 1, 1, TimeUnit.HOURS);
+        return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals);
+    }
+
+    public InetSocketAddress channelAddress() {
+        return channel.address();
+    }
+
+    public SnapshotPublisher publisher() {
+        return publisher;
+    }
+
+    public String scrapeMetrics() {
+        return metrics.scrape();
+    }
+
+    @Override
+    public void close() {
+        renewals.shutdownNow();
+        operator.stop();
+        channel.close();
+        publisher.close();
+        watch.close();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.portcullis.operator.channel;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.portcullis.operator.certificates.OperatorCertificates;
+import dev.portcullis.operator.publish.PublishedSnapshot;
+import dev.portcullis.operator.publish.SnapshotPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The channel data planes pull snapshots from: {@code GET /v1/snapshot?after=VERSION}, long-polled,
+ * over mutual TLS. Only clients with a certificate from the operator's CA get through the handshake.
+ * The answer is the newest snapshot (gzip) once it is newer than {@code after}, or 204 when the
+ * poll times out.
+ */
+public final class ChannelServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelServer.class);
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final ReloadingKeyManager keyManager;
+
+    private ChannelServer(HttpsServer server, ExecutorService executor, ReloadingKeyManager keyManager) {
+        this.server = server;
+        this.executor = executor;
+        this.keyManager = keyManager;
+    }
+
+    public static ChannelServer start(InetSocketAddress bind, OperatorCertificates certificates, SnapshotPublisher publisher,
+                                      Duration pollTimeout, MeterRegistry metrics) throws Exception {
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(certificates.serving());
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("operator-ca", certificates.ca().certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new javax.net.ssl.KeyManager[]{keyManager}, trust.getTrustManagers(), null);
+
+        HttpsServer server = HttpsServer.create(bind, 128);
+        server.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = context.getDefaultSSLParameters();
+                ssl.setNeedClientAuth(true);
+                ssl.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        AtomicInteger polling = new AtomicInteger();
+        metrics.gauge("portcullis.operator.dataplanes.connected", polling);
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "portcullis-channel");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/v1/snapshot", exchange -> {
+            polling.incrementAndGet();
+            try (exchange) {
+                serve(exchange, publisher, pollTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                polling.decrementAndGet();
+            }
+        });
+        server.start();
+        LOG.info("snapshot channel listening on {} (mutual TLS)", server.getAddress());
+        return new ChannelServer(server, executor, keyManager);
+    }
+
+    /** Versions count up within one operator process; a data plane that polled another starts over. */
+    private static final String EPOCH = Long.toHexString(new java.security.SecureRandom().nextLong());
+
+    private static void serve(HttpExchange exchange, SnapshotPublisher publisher, Duration pollTimeout)
+            throws IOException, InterruptedException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.sendResponseHeaders(405, -1);
+            return;
+        }
+        long after;
+        try {
+            after = parseAfter(exchange.getRequestURI().getRawQuery());
+        } catch (NumberFormatException e) {
+            byte[] message = "after must be a snapshot version\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(400, message.length);
+            exchange.getResponseBody().write(message);
+            return;
+        }
+        if (!EPOCH.equals(queryValue(exchange.getRequestURI().getRawQuery(), "epoch"))) {
+            after = -1;
+        }
+        PublishedSnapshot snapshot = publisher.awaitAfter(after, pollTimeout);
+        if (snapshot == null) {
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("X-Snapshot-Version", String.valueOf(snapshot.version()));
+        exchange.getResponseHeaders().set("X-Snapshot-Epoch", EPOCH);
+        String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+        byte[] body = snapshot.gzippedJson();
+        if (accepts != null && accepts.contains("gzip")) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        } else {
+            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                body = in.readAllBytes();
+            }
+        }
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    static long parseAfter(String query) {
+        String after = queryValue(query, "after");
+        return after == null ? -1 : Long.parseLong(after);
+    }
+
+    static String queryValue(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String part : query.split("&")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** Serves a renewed certificate to new connections. */
+    public void reload(OperatorCertificates certificates) {
+        keyManager.load(certificates.serving());
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.portcullis.operator.cluster;
+
+import dev.portcullis.operator.translate.ClusterState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Informers for everything translation reads, shared by every replica (the snapshot is served by
+ * all of them, leader or not). Secrets of types nobody serves are not even listed, so memory does
+ * not grow with Helm releases, service-account tokens and registry credentials.
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+    /** Secret types that never hold a certificate or CA for Portcullis. */
+    static final List<String> IGNORED_SECRET_TYPES = List.of("helm.sh/release.v1",
+            "kubernetes.io/service-account-token", "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg",
+            "bootstrap.kubernetes.io/token", "kubernetes.io/basic-auth", "kubernetes.io/ssh-auth");
+
+    private final SharedIndexInformer<Ingress> ingresses;
+    private final SharedIndexInformer<IngressClass> ingressClasses;
+    private final SharedIndexInformer<Secret> secrets;
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<EndpointSlice> endpointSlices;
+
+    public ClusterWatch(KubernetesClient client, Runnable onChange) {
+        ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(HasMetadata object) {
+                onChange.run();
+            }
+
+            @Override
+            public void onUpdate(HasMetadata before, HasMetadata after) {
+                onChange.run();
+            }
+
+            @Override
+            public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+                onChange.run();
+            }
+        };
+        ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+        ingressClasses = client.network().v1().ingressClasses().runnableInformer(0);
+        io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Secret, io.fabric8.kubernetes.api.model.SecretList,
+                io.fabric8.kubernetes.client.dsl.Resource<Secret>> secretQuery = client.secrets().inAnyNamespace()
+                .withoutField("type", IGNORED_SECRET_TYPES.getFirst());
+        for (String type : IGNORED_SECRET_TYPES.subList(1, IGNORED_SECRET_TYPES.size())) {
+            secretQuery = secretQuery.withoutField("type", type);
+        }
+        secrets = secretQuery.runnableInformer(0);
+        services = client.services().inAnyNamespace().runnableInformer(0);
+        endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+        for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
+            @SuppressWarnings("unchecked")
+            SharedIndexInformer<HasMetadata> any = (SharedIndexInformer<HasMetadata>) informer;
+            any.addEventHandler(handler);
+        }
+    }
+
+    /** Starts every informer and waits for their first lists. */
+    public void start() throws Exception {
+        for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
+            informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    public ClusterState state() {
+        return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(),
+                secrets.getStore().list().stream().filter(secret -> !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),
+                services.getStore().list(), endpointSlices.getStore().list());
+    }
+
+    public List<Ingress> ingresses() {
+        return ingresses.getStore().list();
+    }
+
+    public List<IngressClass> ingressClasses() {
+        return ingressClasses.getStore().list();
+    }
+
+    public java.util.Optional<Service> service(String namespace, String name) {
+        return java.util.Optional.ofNullable(services.getStore().getByKey(namespace + "/" + name));
+    }
+
+    private List<SharedIndexInformer<? extends HasMetadata>> informers() {
+        List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>();
+        all.add(ingresses);
+        all.add(ingressClasses);
+        all.add(secrets);
+        all.add(services);
+        all.add(endpointSlices);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        informers().forEach(SharedIndexInformer::close);
+    }
+}

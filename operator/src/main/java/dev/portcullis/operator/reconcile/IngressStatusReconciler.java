@@ -1,0 +1,94 @@
+package dev.portcullis.operator.reconcile;
+
+import dev.portcullis.operator.publish.PublishedSnapshot;
+import dev.portcullis.operator.publish.SnapshotPublisher;
+import dev.portcullis.operator.translate.IngressClassSelector;
+import dev.portcullis.operator.translate.ObjectRef;
+import dev.portcullis.operator.translate.Problem;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The Ingress reconciler (the leader runs it): writes {@code status.loadBalancer} for Ingresses of
+ * our class and clears it from those that leave it, and turns each Ingress's translation problems
+ * into Warning Events. Besides Ingress changes, every published translation triggers it: that is
+ * how Secret, Service, EndpointSlice and IngressClass changes reach it, through the one shared
+ * set of informers that feeds translation on every replica.
+ */
+public final class IngressStatusReconciler implements Reconciler<Ingress> {
+
+    private final SnapshotPublisher publisher;
+    private final LoadBalancerAddresses addresses;
+    private final Supplier<List<IngressClass>> ingressClasses;
+    private final Supplier<List<Ingress>> ingresses;
+    private final ProblemEvents events;
+    private final SimpleInboundEventSource<Ingress> translations = new SimpleInboundEventSource<>("translations");
+    private final Counter reconciles;
+
+    public IngressStatusReconciler(KubernetesClient client, SnapshotPublisher publisher, LoadBalancerAddresses addresses,
+                                   Supplier<List<IngressClass>> ingressClasses, Supplier<List<Ingress>> ingresses,
+                                   Clock clock, MeterRegistry metrics) {
+        this.publisher = publisher;
+        this.addresses = addresses;
+        this.ingressClasses = ingressClasses;
+        this.ingresses = ingresses;
+        this.events = new ProblemEvents(client, clock);
+        this.reconciles = Counter.builder("portcullis.operator.reconciles").description("Ingress reconciles").register(metrics);
+        publisher.addListener(this::published);
+    }
+
+    @Override
+    public List<EventSource<?, Ingress>> prepareEventSources(EventSourceContext<Ingress> context) {
+        return List.of(translations);
+    }
+
+    private void published(PublishedSnapshot snapshot) {
+        for (Ingress ingress : ingresses.get()) {
+            translations.propagateEvent(ResourceID.fromResource(ingress));
+        }
+    }
+
+    @Override
+    public UpdateControl<Ingress> reconcile(Ingress ingress, Context<Ingress> context) {
+        reconciles.increment();
+        boolean ours = new IngressClassSelector(ingressClasses.get()).isOurs(ingress);
+        List<IngressLoadBalancerIngress> desired = ours ? addresses.current() : List.of();
+        if (ours) {
+            PublishedSnapshot latest = publisher.latest();
+            if (latest != null) {
+                ObjectRef ref = ObjectRef.of(ingress);
+                List<Problem> problems = latest.translation().problems().stream()
+                        .filter(problem -> problem.object().equals(ref)).toList();
+                events.report(ingress, problems);
+            }
+        } else {
+            events.forget(ingress);
+        }
+        List<IngressLoadBalancerIngress> current = ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null
+                ? List.of() : ingress.getStatus().getLoadBalancer().getIngress();
+        if (Objects.equals(current, desired)) {
+            return UpdateControl.noUpdate();
+        }
+        ingress.setStatus(new IngressStatus(new IngressLoadBalancerStatus(desired)));
+        return UpdateControl.patchStatus(ingress);
+    }
+}

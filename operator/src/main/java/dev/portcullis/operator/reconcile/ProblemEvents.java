@@ -1,0 +1,83 @@
+package dev.portcullis.operator.reconcile;
+
+import dev.portcullis.operator.translate.Problem;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns an Ingress's problems into Warning Events (what {@code kubectl describe ingress} shows),
+ * only when its set of problems changes, so reconciles never cause Event storms.
+ */
+final class ProblemEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemEvents.class);
+    static final String COMPONENT = "portcullis";
+
+    private final KubernetesClient client;
+    private final Clock clock;
+    private final Map<String, Set<Problem>> reported = new ConcurrentHashMap<>();
+
+    ProblemEvents(KubernetesClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    void report(Ingress ingress, List<Problem> problems) {
+        String uid = ingress.getMetadata().getUid() != null ? ingress.getMetadata().getUid()
+                : ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
+        Set<Problem> current = new LinkedHashSet<>(problems);
+        Set<Problem> before = reported.put(uid, current);
+        if (current.equals(before)) {
+            return;
+        }
+        for (Problem problem : current) {
+            if (before != null && before.contains(problem)) {
+                continue;
+            }
+            LOG.warn("{}", problem);
+            emit(ingress, problem);
+        }
+    }
+
+    void forget(Ingress ingress) {
+        reported.remove(ingress.getMetadata().getUid());
+    }
+
+    private void emit(Ingress ingress, Problem problem) {
+        String now = clock.instant().toString();
+        try {
+            client.v1().events().inNamespace(ingress.getMetadata().getNamespace()).resource(new EventBuilder()
+                    .withNewMetadata()
+                    .withName(ingress.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+                    .withNamespace(ingress.getMetadata().getNamespace())
+                    .endMetadata()
+                    .withNewInvolvedObject()
+                    .withApiVersion("networking.k8s.io/v1").withKind("Ingress")
+                    .withName(ingress.getMetadata().getName()).withNamespace(ingress.getMetadata().getNamespace())
+                    .withUid(ingress.getMetadata().getUid()).withResourceVersion(ingress.getMetadata().getResourceVersion())
+                    .endInvolvedObject()
+                    .withType("Warning")
+                    .withReason(problem.reason())
+                    .withMessage(problem.message())
+                    .withNewSource().withComponent(COMPONENT).endSource()
+                    .withReportingComponent(COMPONENT)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.warn("cannot record an Event on ingress {}/{}: {}", ingress.getMetadata().getNamespace(),
+                    ingress.getMetadata().getName(), e.getMessage());
+        }
+    }
+}
