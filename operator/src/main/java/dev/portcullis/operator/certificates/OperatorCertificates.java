@@ -94,7 +94,7 @@ public final class OperatorCertificates {
                     .withType("kubernetes.io/tls")
                     .withData(Map.of("tls.crt", encode(dataPlane.chainPem()), "tls.key", encode(dataPlane.privateKeyPem()),
                             "ca.crt", encode(ca.certificatePem())))
-                    .build()).serverSideApply();
+                    .build()).createOr(existing -> existing.update());
             LOG.info("issued the data plane client certificate into secret {}/{}", namespace, CLIENT_SECRET);
         }
         if (serving == null || due(serving.leaf())) {

@@ -74,10 +74,12 @@ public final class ChannelServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
+        // Versions count up within one channel's life; a data plane that polled another one starts over.
+        String epoch = Long.toHexString(new java.security.SecureRandom().nextLong());
         server.createContext("/v1/snapshot", exchange -> {
             polling.incrementAndGet();
             try (exchange) {
-                serve(exchange, publisher, pollTimeout);
+                serve(exchange, publisher, pollTimeout, epoch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -89,10 +91,7 @@ public final class ChannelServer implements AutoCloseable {
         return new ChannelServer(server, executor, keyManager);
     }
 
-    /** Versions count up within one operator process; a data plane that polled another starts over. */
-    private static final String EPOCH = Long.toHexString(new java.security.SecureRandom().nextLong());
-
-    private static void serve(HttpExchange exchange, SnapshotPublisher publisher, Duration pollTimeout)
+    private static void serve(HttpExchange exchange, SnapshotPublisher publisher, Duration pollTimeout, String epoch)
             throws IOException, InterruptedException {
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.sendResponseHeaders(405, -1);
@@ -107,7 +106,7 @@ public final class ChannelServer implements AutoCloseable {
             exchange.getResponseBody().write(message);
             return;
         }
-        if (!EPOCH.equals(queryValue(exchange.getRequestURI().getRawQuery(), "epoch"))) {
+        if (!epoch.equals(queryValue(exchange.getRequestURI().getRawQuery(), "epoch"))) {
             after = -1;
         }
         PublishedSnapshot snapshot = publisher.awaitAfter(after, pollTimeout);
@@ -117,7 +116,7 @@ public final class ChannelServer implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("X-Snapshot-Version", String.valueOf(snapshot.version()));
-        exchange.getResponseHeaders().set("X-Snapshot-Epoch", EPOCH);
+        exchange.getResponseHeaders().set("X-Snapshot-Epoch", epoch);
         String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
         byte[] body = snapshot.gzippedJson();
         if (accepts != null && accepts.contains("gzip")) {
