@@ -16,6 +16,12 @@ public final class Main {
 
     private static final String USAGE = """
             Usage: java -jar portcullis.jar COMMAND [OPTIONS]
+              run [--namespace NS] [--service-name NAME] [--channel-bind ADDR] [--channel-port N] [--metrics-port N]
+                  [--dataplane-service NAME] [--publish-address ADDR] [--server-side-apply true|false]
+                  [--leader-election true|false]
+                  The in-cluster operator (the container's default command): watches Ingresses, IngressClasses,
+                  Secrets, Services and EndpointSlices, serves snapshots to data planes over mutual TLS, writes
+                  Ingress status and Warning Events. Uses the pod's service account (or ~/.kube/config).
               serve -f DIR [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N] [--https-redirect-port N]
                   Serve the Kubernetes manifests (*.yaml, *.yml) in DIR with the embedded data plane, and
                   apply every edit to them; an edit that breaks a manifest keeps the last good configuration.
@@ -71,6 +77,7 @@ public final class Main {
                     }
                     yield 0;
                 }
+                case "run" -> RunCommand.run(parse(rest, RunCommand.OPTIONS));
                 case "dataplane" -> dev.portcullis.dataplane.Main.run(prepend("serve", rest));
                 default -> throw new CommandLine.UsageException("unknown command " + args[0]);
             };

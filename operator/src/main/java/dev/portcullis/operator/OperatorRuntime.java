@@ -8,7 +8,7 @@ import dev.portcullis.operator.reconcile.IngressStatusReconciler;
 import dev.portcullis.operator.reconcile.LoadBalancerAddresses;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -86,8 +86,9 @@ public final class OperatorRuntime implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withStopOnInformerErrorDuringStartup(false);
             if (settings.leaderElection()) {
-                overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration("portcullis-operator",
-                        settings.namespace()));
+                overrider.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+                        .aLeaderElectionConfiguration("portcullis-operator").withLeaseNamespace(settings.namespace())
+                        .withExitOnStopLeading(settings.exitOnLostLease()).build());
             }
         });
         operator.register(new IngressStatusReconciler(client, publisher, addresses, watch::ingressClasses, watch::ingresses,

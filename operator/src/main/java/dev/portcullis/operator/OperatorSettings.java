@@ -13,10 +13,13 @@ import java.util.List;
  * @param publishAddress     an address to publish in Ingress status instead (or {@code null})
  * @param serverSideApply    patch status with server-side apply (the fabric8 mock server cannot)
  * @param leaderElection     only the Lease holder writes status and Events (every replica serves snapshots)
+ * @param exitOnLostLease    end the process when the Lease is lost (in a pod: restart and compete again);
+ *                           data planes keep serving and reconnect to another replica meanwhile
  */
 public record OperatorSettings(String namespace, String serviceName, String channelBindAddress, int channelPort,
                                String dataPlaneService, String publishAddress, boolean serverSideApply,
-                               boolean leaderElection, Duration holdOff, Duration maxHoldOff, Duration pollTimeout) {
+                               boolean leaderElection, boolean exitOnLostLease, Duration holdOff, Duration maxHoldOff,
+                               Duration pollTimeout) {
 
     public List<String> channelServerNames() {
         return List.of(serviceName, serviceName + "." + namespace, serviceName + "." + namespace + ".svc",

@@ -14,7 +14,8 @@ class MainTest {
     void unknownCommandsAndOptionsAreUsageErrors() throws Exception {
         assertThat(runCapturingErr("frobnicate")).startsWith("2|").contains("unknown command frobnicate");
         assertThat(runCapturingErr("demo", "--colour", "blue")).startsWith("2|").contains("unknown option --colour");
-        assertThat(runCapturingErr("dataplane")).startsWith("2|").contains("--snapshot FILE is required");
+        assertThat(runCapturingErr("dataplane")).startsWith("2|").contains("--snapshot FILE (or --control-plane URL) is required");
+        assertThat(runCapturingErr("run", "--leader-election", "maybe")).startsWith("2|").contains("--leader-election takes true or false");
         assertThat(runCapturingErr("demo", "--https-port", "99999")).startsWith("2|")
                 .contains("--https-port must be a port number from 0 to 65535");
     }

@@ -93,7 +93,7 @@ class OperatorInClusterTest {
 
     private OperatorRuntime startOperator() throws Exception {
         return OperatorRuntime.start(client, new OperatorSettings(NAMESPACE, "portcullis-operator", "127.0.0.1", 0,
-                "portcullis-dataplane", "203.0.113.10", false, false, Duration.ofMillis(50), Duration.ofMillis(300),
+                "portcullis-dataplane", "203.0.113.10", false, false, false, Duration.ofMillis(50), Duration.ofMillis(300),
                 Duration.ofSeconds(2)));
     }
 
@@ -218,7 +218,7 @@ class OperatorInClusterTest {
         ingress("blog", "blog.example.test", "shop-tls", null); // made while the operator is away
         assertThat(getPlain("blog.example.test").statusCode()).isEqualTo(404);
         operator = OperatorRuntime.start(client, new OperatorSettings(NAMESPACE, "portcullis-operator", "127.0.0.1",
-                channelPort, "portcullis-dataplane", "203.0.113.10", false, false, Duration.ofMillis(50),
+                channelPort, "portcullis-dataplane", "203.0.113.10", false, false, false, Duration.ofMillis(50),
                 Duration.ofMillis(300), Duration.ofSeconds(2)));
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             // A host with TLS answers plain HTTP with a redirect once it is served.
