@@ -1,0 +1,97 @@
+package dev.portcullis.operator.deploy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a DataPlane should be. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DataPlaneSpec {
+
+    @JsonPropertyDescription("Number of data plane pods.")
+    @PrinterColumn(name = "Replicas")
+    @Default("2")
+    @Min(0)
+    @Max(1000)
+    public Integer replicas = 2;
+
+    @JsonPropertyDescription("Container image of the data plane.")
+    public String image;
+
+    @JsonPropertyDescription("The IngressClass whose Ingresses this data plane serves.")
+    @Default("portcullis")
+    public String ingressClassName = "portcullis";
+
+    @JsonPropertyDescription("The Service in front of the pods.")
+    public ServiceSpec service = new ServiceSpec();
+
+    @JsonPropertyDescription("CPU and memory of each pod.")
+    public ResourceRequirements resources;
+
+    public Map<String, String> nodeSelector;
+
+    public List<Toleration> tolerations;
+
+    public Affinity affinity;
+
+    public List<TopologySpreadConstraint> topologySpreadConstraints;
+
+    @JsonPropertyDescription("The PodDisruptionBudget that keeps pods up during node drains.")
+    public DisruptionBudget podDisruptionBudget = new DisruptionBudget();
+
+    @JsonPropertyDescription("TLS defaults for every host.")
+    public TlsDefaults tls = new TlsDefaults();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ServiceSpec {
+        @JsonPropertyDescription("LoadBalancer, NodePort or ClusterIP.")
+        @Default("LoadBalancer")
+        public String type = "LoadBalancer";
+
+        public Map<String, String> annotations;
+
+        @JsonPropertyDescription("Cluster or Local (Local keeps client addresses).")
+        public String externalTrafficPolicy;
+
+        @Default("80")
+        @Min(1)
+        @Max(65535)
+        public Integer httpPort = 80;
+
+        @Default("443")
+        @Min(1)
+        @Max(65535)
+        public Integer httpsPort = 443;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class DisruptionBudget {
+        @Default("true")
+        public Boolean enabled = true;
+
+        @JsonPropertyDescription("Pods that must stay up (default 1); mutually exclusive with maxUnavailable.")
+        public String minAvailable;
+
+        public String maxUnavailable;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TlsDefaults {
+        @JsonPropertyDescription("Lowest TLS version offered: 1.2 or 1.3.")
+        @Default("1.2")
+        public String minVersion = "1.2";
+
+        @JsonPropertyDescription("A kubernetes.io/tls Secret in this namespace shown to clients whose SNI names no host.")
+        public String defaultCertificateSecret;
+    }
+}
