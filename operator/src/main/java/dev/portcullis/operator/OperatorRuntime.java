@@ -3,6 +3,7 @@ package dev.portcullis.operator;
 import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
 import dev.portcullis.operator.cluster.ClusterWatch;
+import dev.portcullis.operator.deploy.DataPlaneReconciler;
 import dev.portcullis.operator.publish.SnapshotPublisher;
 import dev.portcullis.operator.reconcile.IngressStatusReconciler;
 import dev.portcullis.operator.reconcile.LoadBalancerAddresses;
@@ -93,6 +94,10 @@ public final class OperatorRuntime implements AutoCloseable {
         });
         operator.register(new IngressStatusReconciler(client, publisher, addresses, watch::ingressClasses, watch::ingresses,
                 clock, metrics));
+        int advertisedPort = settings.channelPort() != 0 ? settings.channelPort() : channel.address().getPort();
+        operator.register(new DataPlaneReconciler(client, settings.namespace(),
+                "https://" + settings.serviceName() + "." + settings.namespace() + ".svc:" + advertisedPort,
+                settings.serverSideApply(), clock));
         operator.start();
 
         ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {

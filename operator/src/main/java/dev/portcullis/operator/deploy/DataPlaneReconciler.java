@@ -1,0 +1,190 @@
+package dev.portcullis.operator.deploy;
+
+import dev.portcullis.operator.certificates.OperatorCertificates;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs a DataPlane: keeps its Deployment, Service, PodDisruptionBudget and client certificate
+ * Secret as {@link DataPlaneResources} describes them (changes to them made by hand are put back),
+ * and reports replicas, address and conditions in its status. Owned objects carry owner
+ * references, so deleting the DataPlane cleans up.
+ */
+public final class DataPlaneReconciler implements Reconciler<DataPlane> {
+
+    static final String DESIRED_HASH = "portcullis.dev/desired-hash";
+
+    private final KubernetesClient client;
+    private final String operatorNamespace;
+    private final String controlPlaneUrl;
+    private final boolean serverSideApply;
+    private final Clock clock;
+
+    public DataPlaneReconciler(KubernetesClient client, String operatorNamespace, String controlPlaneUrl,
+                               boolean serverSideApply, Clock clock) {
+        this.client = client;
+        this.operatorNamespace = operatorNamespace;
+        this.controlPlaneUrl = controlPlaneUrl;
+        this.serverSideApply = serverSideApply;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, DataPlane>> prepareEventSources(EventSourceContext<DataPlane> context) {
+        // Owned objects map back to their DataPlane by owner reference: a hand edit triggers a reconcile.
+        return List.of(
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, DataPlane.class).build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, DataPlane.class).build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(PodDisruptionBudget.class, DataPlane.class)
+                        .build(), context));
+    }
+
+    @Override
+    public UpdateControl<DataPlane> reconcile(DataPlane dataPlane, Context<DataPlane> context) {
+        if (dataPlane.getSpec() == null) {
+            dataPlane.setSpec(new DataPlaneSpec());
+        }
+        List<Condition> conditions = new ArrayList<>();
+        Secret source = client.secrets().inNamespace(operatorNamespace).withName(OperatorCertificates.CLIENT_SECRET).get();
+        if (source == null) {
+            conditions.add(condition(dataPlane, "Degraded", "True", "ClientCertificateMissing",
+                    "secret " + operatorNamespace + "/" + OperatorCertificates.CLIENT_SECRET + " does not exist yet"));
+        } else {
+            apply(DataPlaneResources.clientSecret(dataPlane, source));
+        }
+        Deployment deployment = apply(DataPlaneResources.deployment(dataPlane, controlPlaneUrl));
+        Service service = apply(DataPlaneResources.service(dataPlane));
+        PodDisruptionBudget budget = DataPlaneResources.podDisruptionBudget(dataPlane);
+        if (budget != null) {
+            apply(budget);
+        } else {
+            client.policy().v1().podDisruptionBudget().inNamespace(dataPlane.getMetadata().getNamespace())
+                    .withName(DataPlaneResources.name(dataPlane)).delete();
+        }
+
+        DataPlaneStatus status = new DataPlaneStatus();
+        status.observedGeneration = dataPlane.getMetadata().getGeneration();
+        int wanted = dataPlane.getSpec().replicas == null ? 0 : dataPlane.getSpec().replicas;
+        int ready = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+                ? 0 : deployment.getStatus().getReadyReplicas();
+        status.readyReplicas = ready;
+        status.address = address(service);
+        boolean rolledOut = deployment.getStatus() != null && Objects.equals(deployment.getStatus().getUpdatedReplicas(), wanted)
+                && ready == wanted;
+        conditions.add(condition(dataPlane, "Ready", ready > 0 || wanted == 0 ? "True" : "False",
+                ready > 0 || wanted == 0 ? "PodsReady" : "NoPodReady", ready + " of " + wanted + " pods ready"));
+        conditions.add(condition(dataPlane, "Progressing", rolledOut ? "False" : "True",
+                rolledOut ? "RolledOut" : "RollingOut", rolledOut ? "every pod runs the current spec" : "pods are being replaced or started"));
+        if (conditions.stream().noneMatch(condition -> condition.getType().equals("Degraded"))) {
+            boolean degraded = ready < wanted && rolledOut;
+            conditions.add(condition(dataPlane, "Degraded", degraded ? "True" : "False",
+                    degraded ? "PodsNotReady" : "AsExpected", degraded ? "fewer pods are ready than asked for" : "all is well"));
+        }
+        status.conditions = keepTransitionTimes(dataPlane.getStatus(), conditions);
+        if (sameStatus(dataPlane.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        dataPlane.setStatus(status);
+        return UpdateControl.patchStatus(dataPlane);
+    }
+
+    /** Creates or puts back an owned object; with server-side apply the API server does the comparing. */
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> T apply(T desired) {
+        String hash = hash(desired);
+        desired.getMetadata().setAnnotations(new java.util.HashMap<>(desired.getMetadata().getAnnotations() == null
+                ? java.util.Map.of() : desired.getMetadata().getAnnotations()));
+        desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
+        if (serverSideApply) {
+            return client.resource(desired).fieldManager("portcullis").forceConflicts().serverSideApply();
+        }
+        T existing = client.resource(desired).get();
+        if (existing != null && hash.equals(existing.getMetadata().getAnnotations() == null ? null
+                : existing.getMetadata().getAnnotations().get(DESIRED_HASH)) && !drifted(existing, desired)) {
+            return existing;
+        }
+        return client.resource(desired).createOr(current -> current.update());
+    }
+
+    /** Without server-side apply: the fields people edit by hand (replicas, image, Service type). */
+    private static boolean drifted(HasMetadata existing, HasMetadata desired) {
+        if (existing instanceof Deployment have && desired instanceof Deployment want) {
+            return !Objects.equals(have.getSpec().getReplicas(), want.getSpec().getReplicas())
+                    || !Objects.equals(have.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage(),
+                    want.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+        }
+        if (existing instanceof Service have && desired instanceof Service want) {
+            return !Objects.equals(have.getSpec().getType(), want.getSpec().getType());
+        }
+        return false;
+    }
+
+    private static String address(Service service) {
+        if (service.getStatus() == null || service.getStatus().getLoadBalancer() == null
+                || service.getStatus().getLoadBalancer().getIngress() == null
+                || service.getStatus().getLoadBalancer().getIngress().isEmpty()) {
+            return null;
+        }
+        var first = service.getStatus().getLoadBalancer().getIngress().getFirst();
+        return first.getIp() != null ? first.getIp() : first.getHostname();
+    }
+
+    private Condition condition(DataPlane dataPlane, String type, String status, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withObservedGeneration(dataPlane.getMetadata().getGeneration())
+                .withLastTransitionTime(clock.instant().toString()).build();
+    }
+
+    /** A condition's transition time moves only when its status does. */
+    private static List<Condition> keepTransitionTimes(DataPlaneStatus before, List<Condition> now) {
+        if (before == null || before.conditions == null) {
+            return now;
+        }
+        for (Condition condition : now) {
+            before.conditions.stream()
+                    .filter(old -> old.getType().equals(condition.getType()) && old.getStatus().equals(condition.getStatus()))
+                    .findFirst()
+                    .ifPresent(old -> condition.setLastTransitionTime(old.getLastTransitionTime()));
+        }
+        return now;
+    }
+
+    private static boolean sameStatus(DataPlaneStatus before, DataPlaneStatus after) {
+        return before != null && Objects.equals(before.observedGeneration, after.observedGeneration)
+                && Objects.equals(before.readyReplicas, after.readyReplicas) && Objects.equals(before.address, after.address)
+                && Objects.equals(before.conditions, after.conditions);
+    }
+
+    private static String hash(HasMetadata desired) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
