@@ -349,6 +349,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             upstream.read();
             return;
         }
+        if (last) {
+            recordMetrics(responseStatus); // before the client can see the end of the response
+        }
         ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (last) {
             responseComplete();
@@ -369,7 +372,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             // The endpoint answered before the whole body arrived; the rest cannot be skipped safely.
             keepAliveAfterResponse = false;
         }
-        recordMetrics(responseStatus);
         finishClientExchange(keepAliveAfterResponse);
     }
 
@@ -440,11 +442,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     /** Answers the current request from the proxy itself; the rest of its body is dropped. */
     private void respondLocally(HttpResponseStatus status, String detail) {
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
+        recordMetrics(status.code());
         ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
                         ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
                         : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        recordMetrics(status.code());
         keepAliveAfterResponse = keepAlive;
         if (requestComplete || !keepAlive) {
             finishClientExchange(keepAlive);
