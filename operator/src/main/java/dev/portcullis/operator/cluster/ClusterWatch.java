@@ -77,7 +77,8 @@ public final class ClusterWatch implements AutoCloseable {
 
     public ClusterState state() {
         return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(),
-                secrets.getStore().list().stream().filter(secret -> !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),
+                secrets.getStore().list().stream()
+                        .filter(secret -> secret.getType() == null || !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),
                 services.getStore().list(), endpointSlices.getStore().list());
     }
 
