@@ -1,0 +1,155 @@
+package dev.portcullis.e2e;
+
+import com.github.dockerjava.api.DockerClient;
+import com.marcnuri.helm.Helm;
+import dev.portcullis.dataplane.testsupport.TestClients;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import dev.portcullis.operator.deploy.DataPlane;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The chart on a real cluster (k3s in a container): images built from the Dockerfiles and loaded
+ * into k3s, `helm install`, then an Ingress served through the data plane. Needs a Docker engine
+ * (and the internet for the k3s and whoami images); without one it is skipped, and reported so.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class K3sClusterTest {
+
+    private static final String TAG = "e2e";
+
+    @Container
+    static final K3sContainer K3S = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"));
+
+    @Test
+    void helmInstallThenAnIngressIsServed() throws Exception {
+        loadImage("portcullis/operator", "operator/Dockerfile");
+        loadImage("portcullis/dataplane", "dataplane/Dockerfile");
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(K3S.getKubeConfigYaml())).build()) {
+            new Helm(Path.of("../charts/portcullis")).install().withName("portcullis").withNamespace("portcullis")
+                    .createNamespace().withKubeConfigContents(K3S.getKubeConfigYaml())
+                    .set("operator.image.repository", "portcullis/operator").set("operator.image.tag", TAG)
+                    .set("operator.image.pullPolicy", "Never")
+                    .set("dataPlane.image.repository", "portcullis/dataplane").set("dataPlane.image.tag", TAG)
+                    .set("dataPlane.replicas", 1).set("operator.replicas", 1)
+                    .call();
+            await().atMost(Duration.ofMinutes(5)).ignoreExceptions().until(() -> {
+                DataPlane dataPlane = client.resources(DataPlane.class).inNamespace("portcullis").withName("portcullis").get();
+                return dataPlane.getStatus() != null && dataPlane.getStatus().readyReplicas != null
+                        && dataPlane.getStatus().readyReplicas >= 1;
+            });
+
+            CertificateAuthority ca = CertificateAuthority.create("k3s CA", KeyType.EC_P256);
+            IssuedCertificate site = ca.issueServer(java.util.List.of("app.example.test"), KeyType.EC_P256);
+            apply(client, """
+                    apiVersion: v1
+                    kind: Namespace
+                    metadata: {name: shop}
+                    ---
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: whoami, namespace: shop}
+                    spec:
+                      replicas: 2
+                      selector: {matchLabels: {app: whoami}}
+                      template:
+                        metadata: {labels: {app: whoami}}
+                        spec:
+                          containers: [{name: whoami, image: "traefik/whoami:v1.10", ports: [{name: http, containerPort: 80}]}]
+                    ---
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: whoami, namespace: shop}
+                    spec:
+                      selector: {app: whoami}
+                      ports: [{name: http, port: 80, targetPort: http}]
+                    ---
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: app-tls, namespace: shop}
+                    type: kubernetes.io/tls
+                    data: {tls.crt: %s, tls.key: %s}
+                    ---
+                    apiVersion: networking.k8s.io/v1
+                    kind: Ingress
+                    metadata: {name: app, namespace: shop}
+                    spec:
+                      ingressClassName: portcullis
+                      tls: [{hosts: [app.example.test], secretName: app-tls}]
+                      rules:
+                      - host: app.example.test
+                        http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: whoami, port: {name: http}}}}]}
+                    """.formatted(base64(site.chainPem()), base64(site.privateKeyPem())));
+
+            try (LocalPortForward forward = client.services().inNamespace("portcullis").withName("portcullis-dataplane")
+                    .portForward(443)) {
+                HttpClient https = TestClients.trusting(ca);
+                await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> https.send(HttpRequest.newBuilder(
+                                URI.create("https://app.example.test:" + forward.getLocalPort() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().contains("Hostname: whoami"));
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                var ingress = client.network().v1().ingresses().inNamespace("shop").withName("app").get();
+                return ingress.getStatus() != null && ingress.getStatus().getLoadBalancer() != null
+                        && ingress.getStatus().getLoadBalancer().getIngress() != null
+                        && !ingress.getStatus().getLoadBalancer().getIngress().isEmpty();
+            });
+            assertThat(client.apps().deployments().inNamespace("portcullis").withName("portcullis-dataplane").get()
+                    .getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+        }
+    }
+
+    /** Builds an image from the repository root with a Dockerfile and imports it into k3s's containerd. */
+    private static void loadImage(String repository, String dockerfile) throws Exception {
+        String image = repository + ":" + TAG;
+        new ImageFromDockerfile(image, false).withFileFromPath(".", Path.of(".."))
+                .withDockerfile(Path.of("..", dockerfile)).get();
+        DockerClient docker = DockerClientFactory.instance().client();
+        byte[] tar;
+        try (InputStream saved = docker.saveImageCmd(image).exec()) {
+            tar = saved.readAllBytes();
+        }
+        String file = "/tmp/" + repository.replace('/', '-') + ".tar";
+        K3S.copyFileToContainer(Transferable.of(tar), file);
+        var result = K3S.execInContainer("ctr", "-n", "k8s.io", "images", "import", file);
+        assertThat(result.getExitCode()).as(result.getStderr()).isZero();
+    }
+
+    private static void apply(KubernetesClient client, String yaml) {
+        for (HasMetadata object : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+            client.resource(object).createOr(existing -> existing.update());
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
