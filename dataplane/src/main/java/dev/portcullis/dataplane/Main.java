@@ -20,6 +20,8 @@ public final class Main {
               java -jar portcullis-dataplane.jar --control-plane https://HOST:PORT --client-cert DIR [--bind ADDR] [...]
                   Serve what the operator publishes; DIR holds the mounted client certificate Secret
                   (tls.crt, tls.key, ca.crt). Without the operator, the last snapshot keeps being served.
+                  --ingress-class NAME serves only that IngressClass's Ingresses.
+            --min-tls-version 1.2|1.3: the lowest TLS version offered to clients (default 1.2).
               java -jar portcullis-dataplane.jar demo [--dir DIR] [--bind ADDR] [--http-port N] [--https-port N] [--admin-port N]
                   Start three echo backends, make certificates, write DIR/snapshot.json (default ./portcullis-demo)
                   and serve it; prints curl lines to try.
@@ -38,8 +40,8 @@ public final class Main {
         CommandLine line;
         try {
             line = CommandLine.parse(args, Set.of("serve", "demo", "help"),
-                    Set.of("snapshot", "control-plane", "client-cert", "bind", "http-port", "https-port", "admin-port",
-                            "https-redirect-port", "dir"), "serve");
+                    Set.of("snapshot", "control-plane", "client-cert", "ingress-class", "min-tls-version", "bind",
+                            "http-port", "https-port", "admin-port", "https-redirect-port", "dir"), "serve");
             if (!line.positional().isEmpty()) {
                 throw new CommandLine.UsageException("unexpected argument " + line.positional().getFirst());
             }
@@ -63,7 +65,7 @@ public final class Main {
                 }
                 try (DataPlaneServer server = DataPlaneServer.start(listen);
                      ControlPlaneClient ignored = ControlPlaneClient.start(java.net.URI.create(controlPlane),
-                             Path.of(certificates), server.config())) {
+                             line.options().get("ingress-class"), Path.of(certificates), server.config())) {
                     awaitShutdown();
                 }
                 return 0;
@@ -86,8 +88,12 @@ public final class Main {
     }
 
     public static DataPlaneServer.Listen listen(CommandLine line) {
+        String minTls = line.option("min-tls-version", "1.2");
+        if (!minTls.equals("1.2") && !minTls.equals("1.3")) {
+            throw new CommandLine.UsageException("--min-tls-version takes 1.2 or 1.3, not \"" + minTls + "\"");
+        }
         return new DataPlaneServer.Listen(line.option("bind", "127.0.0.1"), line.port("http-port", 8080),
-                line.port("https-port", 8443), line.port("admin-port", 9090), line.port("https-redirect-port", 0));
+                line.port("https-port", 8443), line.port("admin-port", 9090), line.port("https-redirect-port", 0), minTls);
     }
 
     public static void awaitShutdown() throws InterruptedException {

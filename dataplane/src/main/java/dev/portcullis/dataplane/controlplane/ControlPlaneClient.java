@@ -42,6 +42,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
     private final URI base;
+    private final String ingressClass;
     private final HttpClient http;
     private final LiveConfig config;
     private final Thread thread;
@@ -49,8 +50,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     private long version = -1;
     private String epoch = "";
 
-    private ControlPlaneClient(URI base, HttpClient http, LiveConfig config) {
+    private ControlPlaneClient(URI base, String ingressClass, HttpClient http, LiveConfig config) {
         this.base = base;
+        this.ingressClass = ingressClass;
         this.http = http;
         this.config = config;
         this.thread = new Thread(this::run, "portcullis-control-plane");
@@ -59,12 +61,18 @@ public final class ControlPlaneClient implements AutoCloseable {
 
     public static ControlPlaneClient start(URI controlPlane, Path clientCertificateDirectory, LiveConfig config)
             throws IOException {
+        return start(controlPlane, null, clientCertificateDirectory, config);
+    }
+
+    /** With {@code ingressClass}, the snapshots of that IngressClass only (what its DataPlane serves). */
+    public static ControlPlaneClient start(URI controlPlane, String ingressClass, Path clientCertificateDirectory,
+                                           LiveConfig config) throws IOException {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .sslContext(sslContext(clientCertificateDirectory))
                 .build();
-        ControlPlaneClient client = new ControlPlaneClient(controlPlane, http, config);
+        ControlPlaneClient client = new ControlPlaneClient(controlPlane, ingressClass, http, config);
         client.thread.start();
         return client;
     }
@@ -93,7 +101,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
 
     private void poll() throws IOException, InterruptedException {
-        URI uri = base.resolve("/v1/snapshot?after=" + version + "&epoch=" + epoch);
+        URI uri = base.resolve("/v1/snapshot?after=" + version + "&epoch=" + epoch
+                + (ingressClass == null ? "" : "&class=" + ingressClass));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(POLL_TIMEOUT.plusSeconds(15))
                 .header("Accept-Encoding", "gzip").GET().build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

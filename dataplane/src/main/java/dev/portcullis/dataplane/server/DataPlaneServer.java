@@ -36,11 +36,12 @@ public final class DataPlaneServer implements AutoCloseable {
     /**
      * Where to listen; port 0 picks a free port (see the bound addresses). {@code httpsRedirectPort}
      * is the port redirects to https name, 0 meaning the TLS listener's own (behind a load balancer
-     * that maps 443 to it, say 443).
+     * that maps 443 to it, say 443); {@code minTlsVersion} is "1.2" or "1.3".
      */
-    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort) {
+    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort,
+                         String minTlsVersion) {
         public Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
-            this(bindAddress, httpPort, httpsPort, adminPort, 0);
+            this(bindAddress, httpPort, httpsPort, adminPort, 0, "1.2");
         }
 
         public static Listen loopbackEphemeral() {
@@ -58,7 +59,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final AdminServer admin;
 
     private DataPlaneServer(Listen listen, int workerThreads) throws IOException {
-        ServerSslContexts sslContexts = new ServerSslContexts();
+        ServerSslContexts sslContexts = new ServerSslContexts(listen.minTlsVersion());
         IssuedCertificate generated = CertificateAuthority.selfSigned("portcullis default certificate",
                 List.of("portcullis.invalid"));
         ServerSslContexts.ServedCertificate defaultCertificate =

@@ -36,14 +36,25 @@ public final class ServerSslContexts {
     }
 
     private final SslProvider provider;
+    private final String[] protocols;
     private final Map<String, ServedCertificate> byContent = new ConcurrentHashMap<>();
 
     public ServerSslContexts() {
-        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+        this("1.2");
+    }
+
+    /** {@code minTlsVersion} "1.3" offers TLS 1.3 only; "1.2" offers 1.2 and 1.3. */
+    public ServerSslContexts(String minTlsVersion) {
+        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, minTlsVersion);
     }
 
     public ServerSslContexts(SslProvider provider) {
+        this(provider, "1.2");
+    }
+
+    public ServerSslContexts(SslProvider provider, String minTlsVersion) {
         this.provider = provider;
+        this.protocols = "1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS;
     }
 
     public SslProvider provider() {
@@ -80,7 +91,7 @@ public final class ServerSslContexts {
         try {
             return SslContextBuilder.forServer(material.privateKey(), material.chain())
                     .sslProvider(provider)
-                    .protocols(PROTOCOLS)
+                    .protocols(protocols)
                     .applicationProtocolConfig(ALPN)
                     .build();
         } catch (SSLException | RuntimeException e) {

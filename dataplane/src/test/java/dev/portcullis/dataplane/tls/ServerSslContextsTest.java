@@ -33,6 +33,17 @@ class ServerSslContextsTest {
     }
 
     @Test
+    void minimumTls13RefusesTls12Clients() throws Exception {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
+        SslContext strict = new ServerSslContexts("1.3").fromPem(issued.chainPem(), issued.privateKeyPem()).context();
+        SslContext tls12Client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.2")
+                .trustManager(CA.certificate()).build();
+        SslContext anyClient = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(CA.certificate()).build();
+        assertThat(handshake(strict, anyClient)).isEqualTo("TLSv1.3");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handshake(strict, tls12Client)).isInstanceOf(Throwable.class);
+    }
+
+    @Test
     void sameContentIsBuiltOnce() {
         ServerSslContexts contexts = new ServerSslContexts();
         IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);

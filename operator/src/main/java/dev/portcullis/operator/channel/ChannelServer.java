@@ -109,7 +109,8 @@ public final class ChannelServer implements AutoCloseable {
         if (!epoch.equals(queryValue(exchange.getRequestURI().getRawQuery(), "epoch"))) {
             after = -1;
         }
-        PublishedSnapshot snapshot = publisher.awaitAfter(after, pollTimeout);
+        String ingressClass = queryValue(exchange.getRequestURI().getRawQuery(), "class");
+        PublishedSnapshot snapshot = publisher.awaitAfter(ingressClass == null ? "" : ingressClass, after, pollTimeout);
         if (snapshot == null) {
             exchange.sendResponseHeaders(204, -1);
             return;

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.cluster;
 
+import dev.portcullis.operator.deploy.DataPlane;
 import dev.portcullis.operator.translate.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -32,6 +33,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final SharedIndexInformer<Secret> secrets;
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> endpointSlices;
+    private final SharedIndexInformer<DataPlane> dataPlanes;
 
     public ClusterWatch(KubernetesClient client, Runnable onChange) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
@@ -61,6 +63,7 @@ public final class ClusterWatch implements AutoCloseable {
         secrets = secretQuery.runnableInformer(0);
         services = client.services().inAnyNamespace().runnableInformer(0);
         endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+        dataPlanes = client.resources(DataPlane.class).inAnyNamespace().runnableInformer(0);
         for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
             @SuppressWarnings("unchecked")
             SharedIndexInformer<HasMetadata> any = (SharedIndexInformer<HasMetadata>) informer;
@@ -82,6 +85,10 @@ public final class ClusterWatch implements AutoCloseable {
                 services.getStore().list(), endpointSlices.getStore().list());
     }
 
+    public List<DataPlane> dataPlanes() {
+        return dataPlanes.getStore().list();
+    }
+
     public List<Ingress> ingresses() {
         return ingresses.getStore().list();
     }
@@ -101,6 +108,7 @@ public final class ClusterWatch implements AutoCloseable {
         all.add(secrets);
         all.add(services);
         all.add(endpointSlices);
+        all.add(dataPlanes);
         return all;
     }
 

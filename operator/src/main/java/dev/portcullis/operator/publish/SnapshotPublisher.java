@@ -16,7 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,13 +33,15 @@ import java.util.zip.GZIPOutputStream;
  * Turns cluster changes into published snapshots. Changes are debounced: a rebuild waits
  * {@code holdOff} after the last change, but never more than {@code maxHoldOff} after the first
  * pending one. A snapshot that fails its own validation is not published; the last good one stays.
- * Data planes wait for a version newer than theirs with {@link #awaitAfter}.
+ * There is one stream of snapshots per IngressClass that data planes ask for (each DataPlane serves
+ * one class), and one for all classes, whose problems become Events. Data planes wait for a
+ * version newer than theirs with {@link #awaitAfter}.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
 
-    private final Supplier<ClusterState> state;
+    private final SnapshotSource source;
     private final Duration holdOff;
     private final Duration maxHoldOff;
     private final Clock clock;
@@ -47,12 +52,33 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Object lock = new Object();
     private ScheduledFuture<?> pending;
     private long firstPendingNanos;
-    private PublishedSnapshot latest;
-    private Snapshot latestContent;
+    private final Map<String, Stream> streams = new LinkedHashMap<>();
+
+    /** One IngressClass's snapshots. */
+    private static final class Stream {
+        PublishedSnapshot latest;
+        Snapshot latestContent;
+    }
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
                              MeterRegistry metrics) {
-        this.state = state;
+        this(new SnapshotSource() {
+            @Override
+            public ClusterState state(String ingressClass) {
+                return state.get();
+            }
+
+            @Override
+            public java.util.Optional<dev.portcullis.dataplane.config.TlsCertificate> defaultCertificate(String ingressClass) {
+                return java.util.Optional.empty();
+            }
+        }, holdOff, maxHoldOff, clock, metrics);
+    }
+
+    public SnapshotPublisher(SnapshotSource source, Duration holdOff, Duration maxHoldOff, Clock clock,
+                             MeterRegistry metrics) {
+        this.source = source;
+        streams.put(SnapshotSource.ALL_CLASSES, new Stream());
         this.holdOff = holdOff;
         this.maxHoldOff = maxHoldOff;
         this.clock = clock;
@@ -84,65 +110,111 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
             long waited = now - firstPendingNanos;
             long delay = Math.max(0, Math.min(holdOff.toNanos(), maxHoldOff.toNanos() - waited));
-            pending = scheduler.schedule(this::rebuild, delay, TimeUnit.NANOSECONDS);
+            Runnable rebuildAll = this::rebuild;
+            pending = scheduler.schedule(rebuildAll, delay, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Rebuilds now, on the caller's thread (startup, and tests). */
+    /** Rebuilds every stream now, on the caller's thread (startup, and tests). */
     public void rebuild() {
+        List<String> classes;
         synchronized (lock) {
             pending = null;
+            classes = new ArrayList<>(streams.keySet());
+        }
+        for (String ingressClass : classes) {
+            rebuild(ingressClass);
+        }
+    }
+
+    private void rebuild(String ingressClass) {
+        Stream stream;
+        synchronized (lock) {
+            stream = streams.get(ingressClass);
         }
         try {
-            long nextVersion = latest == null ? 1 : latest.version() + 1;
+            long nextVersion = stream.latest == null ? 1 : stream.latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
-                    IngressTranslator.translate(state.get(), nextVersion, clock.instant()));
-            List<String> invalid = translation.snapshot().validate();
+                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant()));
+            Snapshot snapshot = withDefaultCertificate(translation.snapshot(), source.defaultCertificate(ingressClass));
+            List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {
-                LOG.error("translated snapshot fails its own validation and is not published ({}); still serving version {}",
-                        String.join("; ", invalid), latest == null ? "none" : latest.version());
+                LOG.error("translated snapshot{} fails its own validation and is not published ({}); still serving version {}",
+                        describe(ingressClass), String.join("; ", invalid), stream.latest == null ? "none" : stream.latest.version());
                 return;
             }
             PublishedSnapshot published;
             synchronized (lock) {
-                Snapshot content = withVersion(translation.snapshot(), 0);
-                if (latest != null && content.equals(latestContent)) {
+                Snapshot content = withVersion(snapshot, 0);
+                if (stream.latest != null && content.equals(stream.latestContent)) {
                     // Nothing the data planes serve changed: keep the version, refresh the problems.
-                    latest = new PublishedSnapshot(latest.version(), latest.gzippedJson(), translation);
+                    stream.latest = new PublishedSnapshot(stream.latest.version(), stream.latest.gzippedJson(), translation);
                 } else {
-                    latest = new PublishedSnapshot(nextVersion, gzip(SnapshotCodec.toJson(translation.snapshot())), translation);
-                    latestContent = content;
-                    LOG.info("published snapshot version {}: {} virtual hosts, {} clusters, {} problems", nextVersion,
-                            translation.snapshot().virtualHosts().size(), translation.snapshot().clusters().size(),
-                            translation.problems().size());
+                    stream.latest = new PublishedSnapshot(nextVersion, gzip(SnapshotCodec.toJson(snapshot)), translation);
+                    stream.latestContent = content;
+                    LOG.info("published snapshot{} version {}: {} virtual hosts, {} clusters, {} problems", describe(ingressClass),
+                            nextVersion, snapshot.virtualHosts().size(), snapshot.clusters().size(), translation.problems().size());
                 }
-                published = latest;
+                published = stream.latest;
                 lock.notifyAll();
             }
-            listeners.forEach(listener -> listener.accept(published));
+            if (ingressClass.equals(SnapshotSource.ALL_CLASSES)) {
+                listeners.forEach(listener -> listener.accept(published));
+            }
         } catch (Exception e) {
-            LOG.error("translation failed; still serving the last snapshot", e);
+            LOG.error("translation{} failed; still serving the last snapshot", describe(ingressClass), e);
         }
     }
 
+    private static String describe(String ingressClass) {
+        return ingressClass.isEmpty() ? "" : " for IngressClass " + ingressClass;
+    }
+
+    private static Snapshot withDefaultCertificate(Snapshot snapshot,
+                                                   java.util.Optional<dev.portcullis.dataplane.config.TlsCertificate> certificate) {
+        if (certificate.isEmpty()) {
+            return snapshot;
+        }
+        List<dev.portcullis.dataplane.config.TlsCertificate> certificates = new ArrayList<>(snapshot.certificates());
+        if (certificates.stream().noneMatch(existing -> existing.name().equals(certificate.get().name()))) {
+            certificates.add(certificate.get());
+        }
+        return new Snapshot(snapshot.version(), snapshot.virtualHosts(), snapshot.clusters(), certificates,
+                certificate.get().name());
+    }
+
+    /** The latest snapshot of all classes (whose translation carries every problem). */
     public PublishedSnapshot latest() {
         synchronized (lock) {
-            return latest;
+            return streams.get(SnapshotSource.ALL_CLASSES).latest;
         }
     }
 
-    /** The latest snapshot if it is newer than {@code version}, waiting up to {@code timeout}; else null. */
+    /** The latest snapshot of all classes if it is newer than {@code version}, waiting up to {@code timeout}; else null. */
     public PublishedSnapshot awaitAfter(long version, Duration timeout) throws InterruptedException {
+        return awaitAfter(SnapshotSource.ALL_CLASSES, version, timeout);
+    }
+
+    /** The latest snapshot for one IngressClass if newer than {@code version}, waiting up to {@code timeout}; else null. */
+    public PublishedSnapshot awaitAfter(String ingressClass, long version, Duration timeout) throws InterruptedException {
+        boolean created;
+        synchronized (lock) {
+            created = streams.putIfAbsent(ingressClass, new Stream()) == null;
+        }
+        if (created) {
+            rebuild(ingressClass); // the first data plane of a class waits for no change
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (latest == null || latest.version() <= version) {
+            Stream stream = streams.get(ingressClass);
+            while (stream.latest == null || stream.latest.version() <= version) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return null;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return latest;
+            return stream.latest;
         }
     }
 

@@ -53,6 +53,14 @@ public record ClusterState(
                 .toList();
     }
 
+    /** The cluster as the data planes of one IngressClass see it: our other classes do not exist for them. */
+    public ClusterState restrictedTo(String ingressClassName) {
+        List<IngressClass> only = ingressClasses.stream()
+                .filter(ingressClass -> ingressClassName.equals(ingressClass.getMetadata().getName()))
+                .toList();
+        return new ClusterState(ingresses, only, secrets, services, endpointSlices);
+    }
+
     public ClusterState withIngressClass(IngressClass ingressClass) {
         List<IngressClass> classes = new java.util.ArrayList<>(ingressClasses);
         classes.add(ingressClass);

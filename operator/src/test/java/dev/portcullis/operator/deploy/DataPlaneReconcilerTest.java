@@ -52,7 +52,8 @@ class DataPlaneReconcilerTest {
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
             assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isPositive();
-            assertThat(container.getArgs()).containsSequence("--control-plane", "https://portcullis-operator.portcullis.svc:8443");
+            assertThat(container.getArgs()).containsSequence("--control-plane", "https://portcullis-operator.portcullis.svc:8443")
+                    .containsSequence("--ingress-class", "portcullis").containsSequence("--min-tls-version", "1.2");
             assertThat(client.services().inNamespace("ingress").withName("edge-dataplane").get().getSpec()
                     .getExternalTrafficPolicy()).isEqualTo("Local");
 

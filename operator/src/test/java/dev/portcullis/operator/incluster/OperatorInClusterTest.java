@@ -248,6 +248,41 @@ class OperatorInClusterTest {
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void aDataPlaneOfOneClassGetsThatClassOnlyAndItsDefaultCertificate() throws Exception {
+        client.network().v1().ingressClasses().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+                .withNewMetadata().withName("internal").endMetadata()
+                .withNewSpec().withController("portcullis.dev/ingress-controller").endSpec().build()).create();
+        tlsSecret("shop-tls", SITE_CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256));
+        ingress("shop", "shop.example.test", "shop-tls", null);
+        ingress("blog", "blog.example.test", "shop-tls", "internal");
+        IssuedCertificate fallback = SITE_CA.issueServer(List.of("fallback.example.test"), KeyType.EC_P256);
+        client.secrets().inNamespace("edge").resource(new SecretBuilder().withNewMetadata().withName("fallback-tls").endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(Map.of("tls.crt", base64(fallback.chainPem()), "tls.key", base64(fallback.privateKeyPem()))).build()).create();
+        dev.portcullis.operator.deploy.DataPlane edge = new dev.portcullis.operator.deploy.DataPlane();
+        edge.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("edge").withNamespace("edge").build());
+        edge.setSpec(new dev.portcullis.operator.deploy.DataPlaneSpec());
+        edge.getSpec().ingressClassName = "portcullis";
+        edge.getSpec().tls.defaultCertificateSecret = "fallback-tls";
+        client.resource(edge).create();
+
+        try (DataPlaneServer classOnly = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral());
+             ControlPlaneClient ignored = ControlPlaneClient.start(URI.create("https://localhost:" + operator.channelAddress().getPort()),
+                     "portcullis", directory.resolve("client-cert"), classOnly.config())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> classOnly.config().current() != null
+                    && classOnly.config().current().hosts().findNamed("shop.example.test") != null
+                    && classOnly.config().current().hosts().findNamed("blog.example.test") == null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                var current = classOnly.config().current();
+                return current.certificateExpiries().stream().anyMatch(row -> row.host().equals("_default")
+                        && row.certificate().equals("edge/fallback-tls"));
+            });
+        }
+        // The data plane of all classes still serves both.
+        await().atMost(Duration.ofSeconds(20)).until(() -> dataPlane.config().current().hosts().findNamed("blog.example.test") != null);
+    }
+
     // --- helpers
 
     private interface Action {
