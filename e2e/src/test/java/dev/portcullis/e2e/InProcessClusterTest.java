@@ -3,6 +3,7 @@ package dev.portcullis.e2e;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.testsupport.FreePorts;
 import dev.portcullis.dataplane.testsupport.Processes;
+import dev.portcullis.dataplane.testsupport.SteadyLoad;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,13 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -203,53 +197,15 @@ class InProcessClusterTest {
 
     // --- helpers
 
-    private interface Action {
-        void run() throws Exception;
-    }
-
     private static OperatorRuntime startOperator(int port) throws Exception {
         return OperatorRuntime.start(client, new OperatorSettings("portcullis", "portcullis-operator", "127.0.0.1", port,
                 "portcullis-dataplane", "203.0.113.10", false, false, false, Duration.ofMillis(50), Duration.ofMillis(300),
                 Duration.ofSeconds(2)));
     }
 
-    private static List<String> underLoad(Action action) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicInteger answered = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int c = 0; c < 2; c++) {
-            loops.add(clients.submit(() -> {
-                HttpClient https = TestClients.trusting(SITE_CA);
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = https.send(HttpRequest.newBuilder(
-                                URI.create("https://app.example.test:" + httpsPort + "/load")).build(), HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 200) {
-                            failures.add(response.statusCode() + ": " + response.body());
-                        }
-                        answered.incrementAndGet();
-                    } catch (IOException e) {
-                        failures.add(e.toString());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }));
-        }
-        try {
-            Thread.sleep(200);
-            action.run();
-        } finally {
-            running.set(false);
-            for (Future<?> loop : loops) {
-                loop.get(30, TimeUnit.SECONDS);
-            }
-            clients.shutdown();
-        }
-        assertThat(answered.get()).isGreaterThan(10);
-        return List.copyOf(failures);
+    private static List<String> underLoad(SteadyLoad.Action action) throws Exception {
+        return SteadyLoad.during(2, () -> TestClients.trusting(SITE_CA),
+                URI.create("https://app.example.test:" + httpsPort + "/load"), action);
     }
 
     private static String curl(String host, String path) {

@@ -3,6 +3,7 @@ package dev.portcullis.operator.incluster;
 import dev.portcullis.dataplane.controlplane.ControlPlaneClient;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.testsupport.SteadyLoad;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -38,13 +39,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -285,48 +279,9 @@ class OperatorInClusterTest {
 
     // --- helpers
 
-    private interface Action {
-        void run() throws Exception;
-    }
-
     /** Runs the action while two clients send a steady stream of requests; returns every failure. */
-    private List<String> underLoad(Action action, String host) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicInteger answered = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        List<Future<?>> loops = new ArrayList<>();
-        for (int c = 0; c < 2; c++) {
-            loops.add(clients.submit(() -> {
-                HttpClient own = TestClients.trusting(SITE_CA);
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> response = own.send(HttpRequest.newBuilder(url(host, "/load")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 200) {
-                            failures.add(response.statusCode() + ": " + response.body());
-                        }
-                        answered.incrementAndGet();
-                    } catch (IOException e) {
-                        failures.add(e.toString());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }));
-        }
-        try {
-            Thread.sleep(200);
-            action.run();
-        } finally {
-            running.set(false);
-            for (Future<?> loop : loops) {
-                loop.get(30, TimeUnit.SECONDS);
-            }
-            clients.shutdown();
-        }
-        assertThat(answered.get()).isGreaterThan(10);
-        return List.copyOf(failures);
+    private List<String> underLoad(SteadyLoad.Action action, String host) throws Exception {
+        return SteadyLoad.during(2, () -> TestClients.trusting(SITE_CA), url(host, "/load"), action);
     }
 
     private HttpResponse<String> awaitServed(String host) {
