@@ -301,6 +301,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public void upstreamReadComplete() {
+        ctx.flush();
+    }
+
+    @Override
     public void upstreamWritable() {
         if (state == State.FORWARDING && !requestComplete) {
             readClient();
@@ -352,7 +357,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         if (last) {
             recordMetrics(responseStatus); // before the client can see the end of the response
         }
-        ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (last) {
+            ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } else {
+            // Flushed once per upstream read cycle (upstreamReadComplete), not once per chunk.
+            ctx.write(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
         if (last) {
             responseComplete();
         } else if (ctx.channel().isWritable()) {

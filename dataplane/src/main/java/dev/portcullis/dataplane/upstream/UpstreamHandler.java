@@ -19,6 +19,9 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     public interface Owner {
         void upstreamRead(Object message);
 
+        /** The end of one read cycle: a good moment to flush what was written to the client. */
+        void upstreamReadComplete();
+
         void upstreamWritable();
 
         void upstreamClosed();
@@ -48,6 +51,14 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             ctx.close();
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.upstreamReadComplete();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
