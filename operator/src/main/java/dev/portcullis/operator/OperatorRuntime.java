@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
 import dev.portcullis.dataplane.config.TlsCertificate;
@@ -118,11 +119,7 @@ public final class OperatorRuntime implements AutoCloseable {
                 settings.serverSideApply(), clock));
         operator.start();
 
-        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-certificate-renewal");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-certificate-renewal"));
         renewals.scheduleWithFixedDelay(() -> {
             try {
                 if (certificates.renewIfDue()) {

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.admin;
 
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.portcullis.dataplane.runtime.LiveConfig;
@@ -28,11 +29,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(InetSocketAddress address, LiveConfig config, DataPlaneMetrics metrics)
             throws IOException {
         HttpServer server = HttpServer.create(address, 64);
-        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-admin");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("portcullis-admin"));
         server.setExecutor(executor);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", exchange -> {

@@ -36,11 +36,7 @@ public final class SnapshotFileWatcher implements AutoCloseable {
     private SnapshotFileWatcher(Path file, LiveConfig config) {
         this.file = file;
         this.config = config;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-snapshot-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-snapshot-watcher"));
     }
 
     /** Applies the file now (if it is good), then checks it for changes every {@code interval}. */

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.channel;
 
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
@@ -68,11 +69,7 @@ public final class ChannelServer implements AutoCloseable {
         });
         AtomicInteger polling = new AtomicInteger();
         metrics.gauge("portcullis.operator.dataplanes.connected", polling);
-        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-channel");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("portcullis-channel"));
         server.setExecutor(executor);
         // Versions count up within one channel's life; a data plane that polled another one starts over.
         String epoch = Long.toHexString(new java.security.SecureRandom().nextLong());

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.publish;
 
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.operator.translate.ClusterState;
@@ -88,11 +89,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             PublishedSnapshot current = publisher.latest();
             return current == null ? -1 : current.version();
         });
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-publisher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
     }
 
     public void addListener(Consumer<PublishedSnapshot> listener) {

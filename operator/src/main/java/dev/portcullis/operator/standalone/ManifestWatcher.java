@@ -1,5 +1,6 @@
 package dev.portcullis.operator.standalone;
 
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.operator.manifest.ManifestReader;
@@ -37,11 +38,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private ManifestWatcher(Path directory, LiveConfig config) {
         this.directory = directory;
         this.config = config;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "portcullis-manifest-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-manifest-watcher"));
     }
 
     public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
