@@ -75,7 +75,7 @@ class InProcessClusterTest {
         httpPort = FreePorts.next();
         int adminPort = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        dataPlane = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar",
+        dataPlane = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar",
                 "../dataplane/target/portcullis-dataplane.jar", "--control-plane", "https://localhost:" + channelPort,
                 "--client-cert", certificates.toString(), "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort),
                 "--https-port", String.valueOf(httpsPort), "--admin-port", String.valueOf(adminPort))

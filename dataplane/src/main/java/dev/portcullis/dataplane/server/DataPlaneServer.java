@@ -59,6 +59,7 @@ public final class DataPlaneServer implements AutoCloseable {
     private final AdminServer admin;
 
     private DataPlaneServer(Listen listen, int workerThreads) throws IOException {
+        NettyTuning.apply();
         ServerSslContexts sslContexts = new ServerSslContexts(listen.minTlsVersion());
         IssuedCertificate generated = CertificateAuthority.selfSigned("portcullis default certificate",
                 List.of("portcullis.invalid"));
@@ -85,8 +86,9 @@ public final class DataPlaneServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
-        LOG.info("listening: http {}, https {}, admin {} ({} transport, TLS by {})", httpAddress(), httpsAddress(),
-                adminAddress(), transport.name(), OpenSsl.isAvailable() ? "OpenSSL (BoringSSL)" : "the JDK");
+        LOG.info("listening: http {}, https {}, admin {} ({} transport, TLS by {}, {})", httpAddress(), httpsAddress(),
+                adminAddress(), transport.name(), OpenSsl.isAvailable() ? "OpenSSL (BoringSSL)" : "the JDK",
+                NettyTuning.describe());
     }
 
     public static DataPlaneServer start(Listen listen) throws IOException {

@@ -31,7 +31,7 @@ public final class PemParser {
     public static KeyMaterial parse(String certificateChainPem, String privateKeyPem) {
         List<X509Certificate> chain = certificates(certificateChainPem);
         PrivateKey key = privateKey(privateKeyPem);
-        if (!KeySignatures.signsFor(key, chain.getFirst().getPublicKey())) {
+        if (!KeyPairs.match(key, chain.getFirst().getPublicKey())) {
             throw new InvalidCertificateException("the private key does not belong to the first certificate of the chain ("
                     + chain.getFirst().getSubjectX500Principal() + ")");
         }

@@ -8,6 +8,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +34,8 @@ public final class ServerSslContexts {
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ApplicationProtocolNames.HTTP_1_1);
+
+    private static final TrustManagerFactory TRUST_NOTHING = trustNothing();
 
     /** A served certificate: its context and what it was built from (for expiry and names). */
     public record ServedCertificate(String contentKey, SslContext context, KeyMaterial keyMaterial) {
@@ -87,16 +93,37 @@ public final class ServerSslContexts {
         return byContent.size();
     }
 
+    /**
+     * Two settings make a context cost a quarter of a millisecond instead of about 18 (it matters
+     * with thousands of certificates): the key goes through a JKS key store, not the default
+     * PKCS#12 one whose password-based encryption runs PBKDF2 twice per context; and clients are
+     * not asked for certificates, so the context trusts nothing rather than loading and converting
+     * the JDK's whole CA bundle each time.
+     */
     private SslContext build(KeyMaterial material) {
         try {
             return SslContextBuilder.forServer(material.privateKey(), material.chain())
                     .sslProvider(provider)
+                    .keyStoreType("JKS")
+                    .trustManager(TRUST_NOTHING)
                     .protocols(protocols)
                     .applicationProtocolConfig(ALPN)
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new InvalidCertificateException("cannot build a TLS context for " + material.leaf().getSubjectX500Principal()
                     + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static TrustManagerFactory trustNothing() {
+        try {
+            KeyStore empty = KeyStore.getInstance("JKS");
+            empty.load(null, null);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(empty);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create an empty trust store", e);
         }
     }
 

@@ -62,7 +62,7 @@ class StreamingTest {
         int adminPort = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         dataPlane = new ProcessBuilder(java, "-Xmx" + SMALL_MEMORY, "-XX:MaxDirectMemorySize=" + SMALL_MEMORY,
-                "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"), "dev.portcullis.dataplane.Main",
                 "--snapshot", snapshot.toString(), "--bind", "127.0.0.1",
                 "--http-port", String.valueOf(FreePorts.next()), "--https-port", String.valueOf(httpsPort),

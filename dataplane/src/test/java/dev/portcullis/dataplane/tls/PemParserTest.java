@@ -37,13 +37,20 @@ class PemParserTest {
                 .isEqualTo(issued.privateKey().getAlgorithm());
     }
 
-    @Test
-    void rejectsAKeyThatBelongsToAnotherCertificate() {
-        IssuedCertificate one = CA.issueServer(List.of("one.example.test"), KeyType.EC_P256);
-        IssuedCertificate two = CA.issueServer(List.of("two.example.test"), KeyType.EC_P256);
+    @ParameterizedTest
+    @EnumSource(KeyType.class)
+    void rejectsAKeyThatBelongsToAnotherCertificate(KeyType keyType) {
+        IssuedCertificate one = CA.issueServer(List.of("one.example.test"), keyType);
+        IssuedCertificate two = CA.issueServer(List.of("two.example.test"), keyType);
+        IssuedCertificate otherType = CA.issueServer(List.of("three.example.test"),
+                keyType == KeyType.EC_P256 ? KeyType.RSA_2048 : KeyType.EC_P256);
         assertThatThrownBy(() -> PemParser.parse(one.chainPem(), two.privateKeyPem()))
                 .isInstanceOf(InvalidCertificateException.class)
                 .hasMessageContaining("does not belong");
+        assertThatThrownBy(() -> PemParser.parse(one.chainPem(), otherType.privateKeyPem()))
+                .isInstanceOf(InvalidCertificateException.class)
+                .hasMessageContaining("does not belong");
+        assertThat(PemParser.parse(one.chainPem(), traditionalPem(one.privateKey())).leaf()).isEqualTo(one.leaf());
     }
 
     @Test
