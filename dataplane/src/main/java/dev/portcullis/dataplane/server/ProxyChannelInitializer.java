@@ -50,6 +50,6 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         }
         pipeline.addLast(new TlsRouterHandler(current, http, passthrough, metrics, MAX_CLIENT_HELLO_BYTES,
                 CLIENT_HELLO_TIMEOUT_MILLIS));
-        pipeline.addLast(new TlsHandshakeMetricsHandler(metrics));
+        pipeline.addLast(new HandshakeCompletionHandler(metrics));
     }
 }

@@ -51,7 +51,7 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         RoutedHost host = future.getNow();
         ChannelPipeline pipeline = ctx.pipeline();
         if (host != null && host.isPassthrough()) {
-            pipeline.remove(TlsHandshakeMetricsHandler.class);
+            pipeline.remove(HandshakeCompletionHandler.class);
             metrics.passthroughConnection(host.hostname());
             // Replacing this handler hands the buffered ClientHello to the relay.
             pipeline.replace(this, "passthrough", new PassthroughHandler(host, passthrough));

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Opens TLS 1.3 connections one after another from several processes, one request on each.
+
+  tls_load.py PORT SECONDS [--procs N] [--resume] [--sni NAME | --sni-file FILE]
+
+--resume offers each process's last session ticket (resumed handshakes); --sni-file picks a
+random server name from FILE for every connection. Prints one JSON line: connections, their rate
+and the fraction that resumed.
+"""
+import argparse, json, multiprocessing, random, socket, ssl, time
+
+
+def worker(args, names, deadline, results):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    session, done, resumed, failed = None, 0, 0, 0
+    while time.monotonic() < deadline:
+        name = random.choice(names)
+        try:
+            with socket.create_connection(("127.0.0.1", args.port), timeout=5) as raw:
+                with context.wrap_socket(raw, server_hostname=name, session=session if args.resume else None) as tls:
+                    tls.sendall(b"GET / HTTP/1.1\r\nHost: " + name.encode() + b"\r\nConnection: close\r\n\r\n")
+                    while tls.recv(65536):
+                        pass
+                    resumed += tls.session_reused
+                    if args.resume and not tls.session_reused:
+                        session = tls.session
+            done += 1
+        except (OSError, ssl.SSLError):
+            failed += 1
+    results.put((done, resumed, failed))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("seconds", type=float)
+    parser.add_argument("--procs", type=int, default=4)
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--sni", default="bench.test")
+    parser.add_argument("--sni-file")
+    args = parser.parse_args()
+    names = open(args.sni_file).read().split() if args.sni_file else [args.sni]
+    results = multiprocessing.Queue()
+    deadline = time.monotonic() + args.seconds
+    procs = [multiprocessing.Process(target=worker, args=(args, names, deadline, results)) for _ in range(args.procs)]
+    for p in procs:
+        p.start()
+    totals = [sum(x) for x in zip(*(results.get() for _ in procs))]
+    for p in procs:
+        p.join()
+    done, resumed, failed = totals
+    print(json.dumps({"connections": done, "per_second": round(done / args.seconds, 1),
+                      "resumed_fraction": round(resumed / done, 3) if done else 0, "failed": failed}))
+
+
+if __name__ == "__main__":
+    main()
