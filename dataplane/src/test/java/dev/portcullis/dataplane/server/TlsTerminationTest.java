@@ -16,13 +16,34 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.portcullis.dataplane.testsupport.Snapshots.certificate;
 import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
@@ -64,6 +85,75 @@ class TlsTerminationTest {
     static void stop() {
         dataPlane.close();
         backend.close();
+    }
+
+    /**
+     * TLS 1.3 with a client that leaves Nagle's algorithm on and writes its request after the
+     * handshake (an OpenSSL-based client, which sends its last handshake flight in one segment):
+     * unless the server acknowledges the client's Finished at once, the request waits for the
+     * server's delayed ACK, 40 ms or more on Linux, on every new connection. The median of several
+     * connections keeps a busy machine's outliers out of it.
+     */
+    @Test
+    void aNagleClientIsNotHeldBackByADelayedAck() throws Exception {
+        SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols("TLSv1.3")
+                .trustManager(CA.certificate())
+                .build();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                millis.add(millisFromRequestToAnswer(group, tls, "app.example.test"));
+            }
+            Collections.sort(millis);
+            assertThat(millis.get(millis.size() / 2)).as("median ms to an answer, of %s", millis).isLessThan(30);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static long millisFromRequestToAnswer(EventLoopGroup group, SslContext tls, String hostname)
+            throws Exception {
+        CompletableFuture<Long> answered = new CompletableFuture<>();
+        StringBuilder response = new StringBuilder();
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, false)
+                .handler(new ChannelInitializer<>() {
+                    long start;
+
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(tls.newHandler(channel.alloc(), hostname, dataPlane.httpsPort()),
+                                new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+                                            // A moment later, as a blocking client would: the Finished has left alone.
+                                            ctx.executor().schedule(() -> {
+                                                start = System.nanoTime();
+                                                ctx.writeAndFlush(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: " + hostname
+                                                        + "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
+                                            }, 5, TimeUnit.MILLISECONDS);
+                                        }
+                                    }
+
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        response.append(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                                        ((ByteBuf) msg).release();
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        answered.complete((System.nanoTime() - start) / 1_000_000);
+                                    }
+                                });
+                    }
+                })
+                .connect("127.0.0.1", dataPlane.httpsPort()).sync();
+        long millis = answered.get(10, TimeUnit.SECONDS);
+        assertThat(response.toString()).startsWith("HTTP/1.1 200");
+        return millis;
     }
 
     @ParameterizedTest(name = "{0} is served with its own certificate")
