@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /** Rewrites heads as they cross the proxy: hop-by-hop headers out, X-Forwarded-* in, framing redone. */
 public final class ForwardedHeaders {
@@ -82,12 +84,28 @@ public final class ForwardedHeaders {
         return keepAlive;
     }
 
+    private static boolean anyHopByHop(HttpHeaders headers) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            for (AsciiString hopByHop : HOP_BY_HOP) {
+                if (hopByHop.contentEqualsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean mayHaveBody(HttpResponse response, boolean headRequest) {
         int code = response.status().code();
         return !headRequest && code >= 200 && code != 204 && code != 304;
     }
 
     static void removeHopByHop(HttpHeaders headers) {
+        if (!anyHopByHop(headers)) {
+            return; // the usual case: one pass over the names, no removals, no allocation
+        }
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim();
