@@ -5,26 +5,72 @@ import dev.portcullis.dataplane.proxy.HttpProxyHandler;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
-/** The handlers that proxy HTTP/1.1 on a client connection, after TLS where there is TLS. */
+/**
+ * The handlers that proxy HTTP on a client connection, after TLS where there is TLS: HTTP/1.1,
+ * or HTTP/2 where each stream is proxied like one HTTP/1.1 exchange (endpoints get HTTP/1.1).
+ */
 record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
                     IntSupplier httpsRedirectPort) {
 
     static final int KEEP_ALIVE_IDLE_SECONDS = 60;
+    static final int MAX_HEADER_BYTES = 32 * 1024;
+    /** nginx's http2_max_concurrent_streams is 128. */
+    static final int MAX_CONCURRENT_STREAMS = 128;
 
     ChannelHandler[] handlers(String scheme) {
         return new ChannelHandler[]{
                 new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
-                new HttpServerCodec(8192, 32 * 1024, 64 * 1024),
+                new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
-                new HttpProxyHandler(config, upstreams, metrics, scheme, httpsRedirectPort)};
+                proxy(scheme)};
+    }
+
+    ChannelHandler[] http2Handlers() {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(MAX_HEADER_BYTES))
+                .build();
+        return new ChannelHandler[]{
+                new IdleStateHandler(0, 0, KEEP_ALIVE_IDLE_SECONDS, TimeUnit.SECONDS),
+                // Streams finish on upstream reads, each with a flush: one TLS record and one
+                // write per response would undo multiplexing. Flushes made outside a read of this
+                // connection go out together once the event loop's current batch of events is done.
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                codec,
+                new IdleHttp2Connections(codec),
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.config().setAutoRead(false);
+                        stream.pipeline().addLast(
+                                new Http2StreamFrameToHttpObjectCodec(true),
+                                Http2ExtensionHeaders.INSTANCE,
+                                new HttpServerExpectContinueHandler(),
+                                new FlowControlHandler(),
+                                proxy("https"));
+                    }
+                })};
+    }
+
+    private HttpProxyHandler proxy(String scheme) {
+        return new HttpProxyHandler(config, upstreams, metrics, scheme, httpsRedirectPort);
     }
 }

@@ -16,7 +16,7 @@ import io.netty.util.concurrent.Future;
  * Peeks at the ClientHello before any TLS and decides the connection: a passthrough host's
  * connection is relayed as raw bytes to one of its endpoints; every other connection gets an
  * SslHandler with the certificate for its SNI name (exact, one-label wildcard, or the default;
- * the default too for a ClientHello without SNI), then HTTP proxying. The decision uses the
+ * the default too for a ClientHello without SNI), then HTTP/2 or HTTP/1.1 proxying as ALPN chose. The decision uses the
  * configuration that was current when the connection arrived.
  */
 final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
@@ -58,7 +58,7 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
             return;
         }
         SslContext context = host == null ? config.defaultSslContext() : host.sslContext();
-        pipeline.addLast(http.handlers("https"));
+        pipeline.addLast(new ProtocolNegotiation(http));
         pipeline.replace(this, SslHandler.class.getName(), context.newHandler(ctx.alloc()));
     }
 }

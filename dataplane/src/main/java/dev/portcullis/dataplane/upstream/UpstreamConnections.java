@@ -28,7 +28,8 @@ public final class UpstreamConnections {
 
     /** Connections idle longer than this in the pool are closed (nginx's keepalive_timeout is 60 s). */
     static final int IDLE_SECONDS = 60;
-    static final int MAX_IDLE_PER_ENDPOINT = 256;
+    /** Enough for HTTP/2 clients, whose streams each hold one upstream connection while they run. */
+    static final int MAX_IDLE_PER_ENDPOINT = 1024;
 
     /** The answer to {@link #acquire}: a connection, whether it came from the pool, or why there is none. */
     public interface Callback {
