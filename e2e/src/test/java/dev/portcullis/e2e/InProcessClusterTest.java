@@ -75,10 +75,13 @@ class InProcessClusterTest {
         httpPort = FreePorts.next();
         int adminPort = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        dataPlane = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar",
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(Processes.dataPlaneJvmFlags());
+        command.addAll(List.of("-jar",
                 "../dataplane/target/portcullis-dataplane.jar", "--control-plane", "https://localhost:" + channelPort,
                 "--client-cert", certificates.toString(), "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort),
-                "--https-port", String.valueOf(httpsPort), "--admin-port", String.valueOf(adminPort))
+                "--https-port", String.valueOf(httpsPort), "--admin-port", String.valueOf(adminPort)));
+        dataPlane = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(work.resolve("dataplane.log").toFile()).start();
         HttpClient admin = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.send(

@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.testsupport.FreePorts;
+import dev.portcullis.dataplane.testsupport.Processes;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -61,12 +62,14 @@ class StreamingTest {
         httpsPort = FreePorts.next();
         int adminPort = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        dataPlane = new ProcessBuilder(java, "-Xmx" + SMALL_MEMORY, "-XX:MaxDirectMemorySize=" + SMALL_MEMORY,
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), "dev.portcullis.dataplane.Main",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx" + SMALL_MEMORY,
+                "-XX:MaxDirectMemorySize=" + SMALL_MEMORY));
+        command.addAll(Processes.dataPlaneJvmFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.portcullis.dataplane.Main",
                 "--snapshot", snapshot.toString(), "--bind", "127.0.0.1",
                 "--http-port", String.valueOf(FreePorts.next()), "--https-port", String.valueOf(httpsPort),
-                "--admin-port", String.valueOf(adminPort))
+                "--admin-port", String.valueOf(adminPort)));
+        dataPlane = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("dataplane.log").toFile())
                 .start();

@@ -13,6 +13,16 @@ public final class Processes {
     public record Result(int exitCode, String stdout, String stderr) {
     }
 
+    /**
+     * What the data plane's launchers pass a JVM: native access for epoll and BoringSSL, and on
+     * Java 24+ (which refuse it before) Unsafe memory access for Netty's fast buffers.
+     */
+    public static List<String> dataPlaneJvmFlags() {
+        return Runtime.version().feature() >= 24
+                ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+                : List.of("--enable-native-access=ALL-UNNAMED");
+    }
+
     public static Result run(List<String> command, String stdin) {
         try {
             Process process = new ProcessBuilder(command).start();
