@@ -17,9 +17,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -159,15 +156,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         awaitingClientMessage = false;
-        if (msg instanceof FullHttpRequest full) {
-            // HTTP/2 gives a bodiless request whole; the exchange takes its head and end apart.
-            DefaultHttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
-                    full.headers());
-            head.setDecoderResult(full.decoderResult());
-            channelRead(ctx, head);
-            channelRead(ctx, new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
-            return;
-        }
         if (msg instanceof HttpRequest head) {
             if (state != State.IDLE) {
                 ReferenceCountUtil.release(msg);

@@ -62,7 +62,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                         stream.config().setAutoRead(false);
                         stream.pipeline().addLast(
                                 new Http2StreamFrameToHttpObjectCodec(true),
-                                Http2ExtensionHeaders.INSTANCE,
+                                Http2Requests.INSTANCE,
                                 new HttpServerExpectContinueHandler(),
                                 new FlowControlHandler(),
                                 proxy("https"));

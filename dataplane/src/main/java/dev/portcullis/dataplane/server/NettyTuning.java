@@ -15,14 +15,14 @@ import io.netty.util.internal.PlatformDependent;
  * ByteBuffer views, measurably slower and allocating. The launchers pass the flag; when it is
  * missing, {@link #describe()} says so in the startup line.
  */
-public final class NettyTuning {
+final class NettyTuning {
 
     static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
 
     private NettyTuning() {
     }
 
-    public static void apply() {
+    static void apply() {
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
