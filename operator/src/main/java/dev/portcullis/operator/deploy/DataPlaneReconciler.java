@@ -4,6 +4,7 @@ import dev.portcullis.operator.certificates.OperatorCertificates;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -107,8 +108,13 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
         if (sameStatus(dataPlane.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        dataPlane.setStatus(status);
-        return UpdateControl.patchStatus(dataPlane);
+        // Only name and status: with server-side apply, a resourceVersion would make the write fail
+        // (409) whenever the DataPlane moved on, and its spec would become ours.
+        DataPlane statusOnly = new DataPlane();
+        statusOnly.setMetadata(new ObjectMetaBuilder().withName(dataPlane.getMetadata().getName())
+                .withNamespace(dataPlane.getMetadata().getNamespace()).build());
+        statusOnly.setStatus(status);
+        return UpdateControl.patchStatus(statusOnly);
     }
 
     /** Creates or puts back an owned object; with server-side apply the API server does the comparing. */

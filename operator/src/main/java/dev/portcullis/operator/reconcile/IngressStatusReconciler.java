@@ -6,6 +6,7 @@ import dev.portcullis.operator.translate.IngressClassSelector;
 import dev.portcullis.operator.translate.ObjectRef;
 import dev.portcullis.operator.translate.Problem;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerStatus;
@@ -88,7 +89,11 @@ public final class IngressStatusReconciler implements Reconciler<Ingress> {
         if (Objects.equals(current, desired)) {
             return UpdateControl.noUpdate();
         }
-        ingress.setStatus(new IngressStatus(new IngressLoadBalancerStatus(desired)));
-        return UpdateControl.patchStatus(ingress);
+        // Only name and status: with server-side apply, a resourceVersion would make the write fail
+        // (409) whenever the Ingress moved on, and the spec would become ours.
+        Ingress statusOnly = new IngressBuilder().withNewMetadata().withName(ingress.getMetadata().getName())
+                .withNamespace(ingress.getMetadata().getNamespace()).endMetadata()
+                .withStatus(new IngressStatus(new IngressLoadBalancerStatus(desired))).build();
+        return UpdateControl.patchStatus(statusOnly);
     }
 }
