@@ -3,6 +3,8 @@ package dev.portcullis.testkit;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.binary.BinaryManager;
 
+import org.opentest4j.TestAbortedException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,8 +53,20 @@ public record KubeBinaries(Path etcd, Path apiServer, Path kubectl, Optional<Pat
 
     /** The real API server cannot run here; the message says why and what to do. */
     public static final class Unavailable extends RuntimeException {
+
+        /** Set by {@code .ci/run}: on a machine that can build and run the binaries, a skip is a failure. */
+        public static final String REQUIRE = "PORTCULLIS_REQUIRE_REAL_API_SERVER";
+
         public Unavailable(String message) {
             super(message);
+        }
+
+        /** What a test should throw: a skip with the reason, or a failure where {@value #REQUIRE} is true. */
+        public RuntimeException skipOrFail() {
+            if ("true".equals(System.getenv(REQUIRE))) {
+                return new IllegalStateException("required here (" + REQUIRE + "=true): " + getMessage(), this);
+            }
+            return new TestAbortedException("skipped: " + getMessage());
         }
     }
 }

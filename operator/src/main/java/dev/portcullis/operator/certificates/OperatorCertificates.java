@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,12 @@ import java.util.Map;
 public final class OperatorCertificates {
 
     public static final String CA_SECRET = "portcullis-operator-ca";
-    public static final String CLIENT_SECRET = "portcullis-dataplane-client";
+    /**
+     * Where the data planes' client certificate is issued; each DataPlane gets a copy named
+     * {@code <name>-dataplane-client}, a pattern this name must never match (a DataPlane named
+     * "portcullis" in the operator's namespace would otherwise own, and take down, the original).
+     */
+    public static final String CLIENT_SECRET = "portcullis-operator-client-cert";
     static final Duration LIFETIME = Duration.ofDays(90);
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorCertificates.class);
@@ -94,7 +100,7 @@ public final class OperatorCertificates {
                     .withType("kubernetes.io/tls")
                     .withData(Map.of("tls.crt", encode(dataPlane.chainPem()), "tls.key", encode(dataPlane.privateKeyPem()),
                             "ca.crt", encode(ca.certificatePem())))
-                    .build()).createOr(existing -> existing.update());
+                    .build()).createOr(NonDeletingOperation::patch);
             LOG.info("issued the data plane client certificate into secret {}/{}", namespace, CLIENT_SECRET);
         }
         if (serving == null || due(serving.leaf())) {

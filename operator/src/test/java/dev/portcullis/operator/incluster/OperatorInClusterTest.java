@@ -11,7 +11,6 @@ import dev.portcullis.dataplane.tls.IssuedCertificate;
 import dev.portcullis.operator.OperatorRuntime;
 import dev.portcullis.operator.OperatorSettings;
 import dev.portcullis.operator.certificates.OperatorCertificates;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -106,7 +105,7 @@ class OperatorInClusterTest {
     }
 
     @Test
-    void anAppliedIngressIsServedAndItsStatusWritten() throws Exception {
+    void anAppliedIngressIsServed() throws Exception {
         IssuedCertificate certificate = SITE_CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256);
         tlsSecret("shop-tls", certificate);
         ingress("shop", "shop.example.test", "shop-tls", null);
@@ -115,7 +114,6 @@ class OperatorInClusterTest {
         assertThat(response.body()).containsPattern("backend: web-[12]");
         assertThat(((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber())
                 .isEqualTo(certificate.leaf().getSerialNumber());
-        await().atMost(Duration.ofSeconds(10)).until(() -> loadBalancerIps("shop").equals(List.of("203.0.113.10")));
         assertThat(operator.scrapeMetrics()).contains("portcullis_operator_reconciles_total")
                 .contains("portcullis_operator_snapshot_version").contains("portcullis_operator_dataplanes_connected");
     }
@@ -156,43 +154,26 @@ class OperatorInClusterTest {
     }
 
     @Test
-    void aDeletedIngressAnswers404AndItsStatusIsCleared() throws Exception {
+    void aDeletedIngressAnswers404() throws Exception {
         tlsSecret("shop-tls", SITE_CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256));
         ingress("shop", "shop.example.test", "shop-tls", null);
         awaitServed("shop.example.test");
-        await().atMost(Duration.ofSeconds(10)).until(() -> loadBalancerIps("shop").equals(List.of("203.0.113.10")));
-
-        client.network().v1().ingresses().inNamespace("shop").withName("shop").edit(ingress -> {
-            ingress.getSpec().setIngressClassName("someone-else");
-            return ingress;
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> loadBalancerIps("shop").isEmpty());
 
         client.network().v1().ingresses().inNamespace("shop").withName("shop").delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> get("shop.example.test").statusCode() == 404);
     }
 
     @Test
-    void aMalformedSecretRaisesAWarningEventAndOtherHostsStayServed() throws Exception {
+    void aMalformedSecretLeavesTheOtherHostsServed() throws Exception {
         tlsSecret("shop-tls", SITE_CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256));
         ingress("shop", "shop.example.test", "shop-tls", null);
         client.secrets().inNamespace("shop").resource(new SecretBuilder().withNewMetadata().withName("blog-tls").endMetadata()
                 .withType("kubernetes.io/tls").withStringData(Map.of("tls.crt", "garbage", "tls.key", "garbage")).build()).create();
         ingress("blog", "blog.example.test", "blog-tls", null);
 
-        awaitServed("shop.example.test");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events("blog").stream()
-                .anyMatch(event -> event.getReason().equals("SecretInvalid") && event.getType().equals("Warning")));
-        Thread.sleep(500);
-        long warnings = events("blog").size();
-        client.network().v1().ingresses().inNamespace("shop").withName("blog").edit(ingress -> {
-            ingress.getMetadata().setLabels(Map.of("touched", "yes"));
-            return ingress;
-        });
-        Thread.sleep(1000);
-        assertThat(events("blog")).as("no Event storm: the problem set did not change").hasSize((int) warnings);
+        await().atMost(Duration.ofSeconds(10)).until(() -> operator.publisher().latest().translation().problems().stream()
+                .anyMatch(problem -> problem.reason().equals("SecretInvalid") && problem.object().name().equals("blog")));
         assertThat(get("shop.example.test").statusCode()).isEqualTo(200);
-        assertThat(events("shop")).isEmpty();
     }
 
     @Test
@@ -343,20 +324,6 @@ class OperatorInClusterTest {
                     .withNewSpec().withController("portcullis.dev/ingress-controller").endSpec().build()).create();
         }
         client.network().v1().ingresses().inNamespace("shop").resource(ingress.build()).createOr(existing -> existing.update());
-    }
-
-    private List<String> loadBalancerIps(String name) {
-        Ingress ingress = client.network().v1().ingresses().inNamespace("shop").withName(name).get();
-        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
-                || ingress.getStatus().getLoadBalancer().getIngress() == null) {
-            return List.of();
-        }
-        return ingress.getStatus().getLoadBalancer().getIngress().stream().map(lb -> lb.getIp()).toList();
-    }
-
-    private List<Event> events(String ingress) {
-        return client.v1().events().inNamespace("shop").list().getItems().stream()
-                .filter(event -> ingress.equals(event.getInvolvedObject().getName())).toList();
     }
 
     private static String base64(String text) {

@@ -118,6 +118,34 @@ class OperatorOnRealApiServerTest {
         assertThat(server.auditLog().by(RealApiServer.OPERATOR_USER))
                 .filteredOn(entry -> entry.resource().equals("events"))
                 .isNotEmpty().allSatisfy(entry -> assertThat(entry.code()).isEqualTo(201));
+
+        // An edit that leaves the problem as it was is reconciled without a second Event.
+        int events = warnings("broken").size();
+        double reconciles = reconciles();
+        admin.network().v1().ingresses().inNamespace(apps).withName("broken").edit(ingress -> {
+            ingress.getMetadata().setLabels(Map.of("touched", "yes"));
+            return ingress;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciles() > reconciles);
+        assertThat(warnings("broken")).as("no Event storm: the problem set did not change").hasSize(events);
+    }
+
+    @Test
+    void anIngressThatLeavesOurClassHasItsStatusCleared() {
+        ingress("shop", "shop.example.test", null);
+        setLoadBalancerIp("198.51.100.20");
+        await().atMost(Duration.ofSeconds(30)).until(() -> statusIps("shop").equals(List.of("198.51.100.20")));
+
+        admin.network().v1().ingresses().inNamespace(apps).withName("shop").edit(ingress -> {
+            ingress.getSpec().setIngressClassName("someone-else");
+            return ingress;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> statusIps("shop").isEmpty());
+    }
+
+    private double reconciles() {
+        return operator.scrapeMetrics().lines().filter(line -> line.startsWith("portcullis_operator_reconciles_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
