@@ -46,7 +46,7 @@ fi
 if [ ! -f "$SRC/kube/go.mod" ]; then
   (cd "$SRC/kube" && go mod init portcullis.test/kube) >/dev/null 2>&1
   gomod=$(cd "$SRC/kube" && go mod download -json "k8s.io/kubernetes@v$K8S" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+    | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   for module in $(grep -oE '^\s*k8s\.io/[a-z0-9-]+ => \./staging/' "$gomod" | awk '{print $1}' | sort -u); do
     (cd "$SRC/kube" && go mod edit -replace "$module=$module@v0.${K8S#1.}")
   done

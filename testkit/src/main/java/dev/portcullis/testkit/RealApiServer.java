@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,6 +44,7 @@ public final class RealApiServer implements AutoCloseable {
     /** The user behind {@link #operatorClient()}: lets tests tell the operator's own requests in the audit log. */
     public static final String OPERATOR_USER = "operator-under-test";
     public static final String ADMIN_USER = "admin";
+    private static final Logger LOG = LoggerFactory.getLogger(RealApiServer.class);
 
     /**
      * @param controllerManager start kube-controller-manager too (garbage collection, Deployments to ReplicaSets)
@@ -77,8 +81,11 @@ public final class RealApiServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(server.reaper);
+        long started = System.nanoTime();
         try {
             server.startProcesses(binaries, options);
+            LOG.info("real API server {} ready at {} in {} ms ({})", KubeBinaries.VERSION, server.url(),
+                    (System.nanoTime() - started) / 1_000_000, String.join(", ", server.residentMemory()));
             return server;
         } catch (RuntimeException | IOException e) {
             server.close();
@@ -252,6 +259,21 @@ public final class RealApiServer implements AutoCloseable {
 
     public String adminKubeconfig() {
         return kubeconfig(adminToken, ADMIN_USER);
+    }
+
+    /** Applies the CRDs in a YAML file and waits until the server serves them (Established). */
+    public static void installCrds(KubernetesClient client, Path file) {
+        try (java.io.InputStream yaml = Files.newInputStream(file)) {
+            for (var crd : client.load(yaml).serverSideApply()) {
+                client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                        .waitUntilCondition(current -> current != null && current.getStatus() != null
+                                && current.getStatus().getConditions().stream().anyMatch(condition ->
+                                condition.getType().equals("Established") && condition.getStatus().equals("True")),
+                                30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path auditLogPath() {

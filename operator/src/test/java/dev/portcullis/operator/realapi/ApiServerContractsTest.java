@@ -38,7 +38,7 @@ class ApiServerContractsTest {
     @BeforeAll
     static void installCrd() throws Exception {
         admin = server.adminClient();
-        admin.load(Files.newInputStream(Path.of("../crds/dataplanes.portcullis.dev-v1.yml"))).serverSideApply();
+        RealApiServer.installCrds(admin, Path.of("../crds/dataplanes.portcullis.dev-v1.yml"));
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("edge").endMetadata().build()).create();
     }
 

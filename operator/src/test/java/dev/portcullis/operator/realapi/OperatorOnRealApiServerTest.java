@@ -53,7 +53,7 @@ class OperatorOnRealApiServerTest {
         for (String name : List.of(namespace, apps)) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
         }
-        admin.load(Files.newInputStream(Path.of("../crds/dataplanes.portcullis.dev-v1.yml"))).serverSideApply();
+        RealApiServer.installCrds(admin, Path.of("../crds/dataplanes.portcullis.dev-v1.yml"));
         if (admin.network().v1().ingressClasses().withName("portcullis").get() == null) {
             admin.network().v1().ingressClasses().resource(new IngressClassBuilder().withNewMetadata().withName("portcullis")
                     .endMetadata().withNewSpec().withController("portcullis.dev/ingress-controller").endSpec().build()).create();

@@ -41,7 +41,7 @@ class WatchResumesAfterCompactionTest {
             for (String name : List.of("portcullis", "shop")) {
                 admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
             }
-            admin.load(Files.newInputStream(Path.of("../crds/dataplanes.portcullis.dev-v1.yml"))).serverSideApply();
+            RealApiServer.installCrds(admin, Path.of("../crds/dataplanes.portcullis.dev-v1.yml"));
             admin.network().v1().ingressClasses().resource(new IngressClassBuilder().withNewMetadata().withName("portcullis")
                     .endMetadata().withNewSpec().withController("portcullis.dev/ingress-controller").endSpec().build()).create();
             try (OperatorRuntime operator = OperatorRuntime.start(operatorClient, new OperatorSettings("portcullis",
