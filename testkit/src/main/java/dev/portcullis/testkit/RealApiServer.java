@@ -267,7 +267,7 @@ public final class RealApiServer implements AutoCloseable {
             for (var crd : client.load(yaml).serverSideApply()) {
                 client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
                         .waitUntilCondition(current -> current != null && current.getStatus() != null
-                                && current.getStatus().getConditions().stream().anyMatch(condition ->
+                                && current.getStatus().getConditions() != null && current.getStatus().getConditions().stream().anyMatch(condition ->
                                 condition.getType().equals("Established") && condition.getStatus().equals("True")),
                                 30, java.util.concurrent.TimeUnit.SECONDS);
             }

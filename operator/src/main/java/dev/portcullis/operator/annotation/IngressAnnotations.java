@@ -59,7 +59,9 @@ public final class IngressAnnotations {
             new Alias<>(new ServerNameParser(NGINX + "proxy-ssl-name"), BACKEND_SERVER_NAME),
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-redirect", ChoiceParser.choices("true", true, "false", false)), SSL_REDIRECT),
             new Alias<>(new ChoiceParser<>(NGINX + "force-ssl-redirect", ChoiceParser.choices("true", true, "false", null)),
-                    SSL_REDIRECT));
+                    SSL_REDIRECT),
+            new Alias<>(new ChoiceParser<>(NGINX + "affinity", ChoiceParser.choices("cookie", AffinityAnnotation.COOKIE)),
+                    AFFINITY));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(
@@ -70,14 +72,19 @@ public final class IngressAnnotations {
     private final List<String> invalid;
     private final List<String> unknown;
     private final List<String> notes;
+    private final List<String> nginxIgnored;
+    private final List<String> nginxRefused;
 
     private IngressAnnotations(Map<AnnotationParser<?>, Object> values, Map<AnnotationParser<?>, String> sources,
-                               List<String> invalid, List<String> unknown, List<String> notes) {
+                               List<String> invalid, List<String> unknown, List<String> notes, List<String> nginxIgnored,
+                               List<String> nginxRefused) {
         this.values = values;
         this.sources = sources;
         this.invalid = invalid;
         this.unknown = unknown;
         this.notes = notes;
+        this.nginxIgnored = nginxIgnored;
+        this.nginxRefused = nginxRefused;
     }
 
     public static IngressAnnotations read(Map<String, String> annotations) {
@@ -87,6 +94,15 @@ public final class IngressAnnotations {
         List<String> invalid = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> nginxIgnored = new ArrayList<>();
+        List<String> nginxRefused = new ArrayList<>();
+        sorted.keySet().stream().filter(name -> name.startsWith(NGINX)).forEach(name -> {
+            switch (NginxAnnotationPolicy.verdict(name.substring(NGINX.length()))) {
+                case IMPLEMENTED -> { }
+                case WARNED -> nginxIgnored.add(name);
+                case REFUSED -> nginxRefused.add(name);
+            }
+        });
         sorted.forEach((name, value) -> {
             if (!name.startsWith(AnnotationParser.PREFIX)) {
                 return;
@@ -109,7 +125,8 @@ public final class IngressAnnotations {
                 notes.add(name + " is read but " + note);
             }
         });
-        return new IngressAnnotations(values, sources, List.copyOf(invalid), List.copyOf(unknown), List.copyOf(notes));
+        return new IngressAnnotations(values, sources, List.copyOf(invalid), List.copyOf(unknown), List.copyOf(notes),
+                List.copyOf(nginxIgnored), List.copyOf(nginxRefused));
     }
 
     private static void parse(AnnotationParser<?> parser, AnnotationParser<?> target, String raw,
@@ -146,6 +163,16 @@ public final class IngressAnnotations {
 
     public List<String> unknown() {
         return unknown;
+    }
+
+    /** ingress-nginx annotations that Portcullis does not implement and that are safe to ignore. */
+    public List<String> nginxIgnored() {
+        return nginxIgnored;
+    }
+
+    /** ingress-nginx annotations that restrict access and are not implemented: the Ingress must not be served. */
+    public List<String> nginxRefused() {
+        return nginxRefused;
     }
 
     /** Alias annotations that are understood but have no effect here. */

@@ -127,7 +127,12 @@ public final class IngressTranslator {
         annotations.notes().forEach(note -> problems.warning(ref, "AnnotationWithoutEffect", note));
         annotations.invalid().forEach(message -> problems.error(ref, "InvalidAnnotation",
                 message + "; this Ingress is not served until it is fixed"));
-        if (!annotations.invalid().isEmpty()) {
+        annotations.nginxIgnored().forEach(name -> problems.warning(ref, "NginxAnnotationIgnored", name
+                + " is not implemented by Portcullis and is ignored"));
+        annotations.nginxRefused().forEach(name -> problems.error(ref, "NginxAnnotationRefused", name
+                + " restricts who reaches this backend and Portcullis does not implement it yet; rather than serve"
+                + " the Ingress without it, Portcullis leaves this Ingress out until the annotation is removed"));
+        if (!annotations.invalid().isEmpty() || !annotations.nginxRefused().isEmpty()) {
             return Optional.empty();
         }
         TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);

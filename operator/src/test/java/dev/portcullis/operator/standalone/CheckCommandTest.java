@@ -89,6 +89,34 @@ class CheckCommandTest {
     }
 
     @Test
+    void nginxAnnotationsNotImplementedAreNamedAndAccessControlOnesFailTheCheck() throws Exception {
+        String ingress = """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %s
+                  annotations:
+                    nginx.ingress.kubernetes.io/%s
+                spec:
+                  defaultBackend:
+                    service: {name: docs, port: {number: 80}}
+                ---
+                """;
+        Files.writeString(directory.resolve("ingress.yaml"), ingress.formatted("rewritten", "rewrite-target: /")
+                + ingress.formatted("private", "whitelist-source-range: 10.0.0.0/8")
+                + ingress.formatted("guarded", "auth-url: https://auth.example.test/")
+                + "apiVersion: v1\nkind: Service\nmetadata: {name: docs}\nspec:\n  ports: [{port: 80}]\n");
+        Output output = check();
+        assertThat(output.code).isEqualTo(1);
+        assertThat(output.out).contains("default/rewritten: NginxAnnotationIgnored: nginx.ingress.kubernetes.io/rewrite-target"
+                + " is not implemented by Portcullis and is ignored (warning)");
+        assertThat(output.out.lines().filter(line -> line.contains("NginxAnnotationRefused")))
+                .anyMatch(line -> line.startsWith("default/private:") && line.contains("whitelist-source-range")
+                        && !line.endsWith("(warning)"))
+                .anyMatch(line -> line.startsWith("default/guarded:") && line.contains("auth-url"));
+    }
+
+    @Test
     void anEmptyFolderHasNothingToSay() throws Exception {
         Output output = check();
         assertThat(output.code).isZero();

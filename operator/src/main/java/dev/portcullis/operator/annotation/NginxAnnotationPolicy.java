@@ -1,0 +1,97 @@
+package dev.portcullis.operator.annotation;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What Portcullis does with each {@code nginx.ingress.kubernetes.io/} annotation, so that a team
+ * moving off ingress-nginx is never served in silence without something it asked for. Every name
+ * is in exactly one list: {@link Verdict#IMPLEMENTED} (read as an alias of a Portcullis annotation),
+ * {@link Verdict#WARNED} (not implemented, and ignoring it opens nothing: a Warning names it), or
+ * {@link Verdict#REFUSED} (it restricts access or changes who reaches a backend, so serving the
+ * Ingress without it would open what the user closed: the Ingress is left out with an error until
+ * Portcullis implements it). A name on no list (a typo, or one newer than this table) is refused
+ * when it looks like access control and warned otherwise.
+ */
+public final class NginxAnnotationPolicy {
+
+    public enum Verdict { IMPLEMENTED, WARNED, REFUSED }
+
+    static final Set<String> IMPLEMENTED = Set.of("ssl-passthrough", "backend-protocol", "proxy-ssl-secret",
+            "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name", "ssl-redirect", "force-ssl-redirect", "affinity");
+
+    /** Access control, traffic limits, raw configuration, and redirects that replace the backend. */
+    static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
+            "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-error-page",
+            "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn", "auth-url", "auth-method", "auth-signin",
+            "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect", "auth-cache-key",
+            "auth-cache-duration", "auth-keepalive", "auth-keepalive-share-vars", "auth-keepalive-requests",
+            "auth-keepalive-timeout", "auth-proxy-set-headers", "auth-always-set-cookie", "auth-snippet",
+            "whitelist-source-range", "allowlist-source-range", "denylist-source-range", "satisfy",
+            "limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-rate", "limit-rate-after",
+            "limit-whitelist", "limit-allowlist", "global-rate-limit", "global-rate-limit-window",
+            "global-rate-limit-key", "global-rate-limit-ignored-cidrs",
+            "configuration-snippet", "server-snippet", "stream-snippet", "modsecurity-snippet",
+            "enable-modsecurity", "enable-owasp-core-rules",
+            "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
+            "canary-weight", "canary-weight-total", "affinity-canary-behavior",
+            "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code");
+
+    /** Not implemented; ignoring them changes how a request is handled but lets no one in who was kept out. */
+    static final Set<String> WARNED = Set.of("app-root", "affinity-mode", "client-body-buffer-size",
+            "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods",
+            "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers", "custom-http-errors",
+            "default-backend", "enable-access-log", "enable-cors", "enable-global-auth", "enable-influxdb",
+            "enable-opentelemetry", "enable-opentracing", "enable-rewrite-log", "from-to-www-redirect",
+            "http2-push-preload", "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",
+            "load-balance", "mirror-host", "mirror-request-body", "mirror-target", "mirror-uri",
+            "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
+            "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-body-size", "proxy-buffer-size",
+            "proxy-buffering", "proxy-buffers-number", "proxy-connect-timeout", "proxy-cookie-domain",
+            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
+            "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
+            "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers",
+            "proxy-ssl-protocols", "proxy-ssl-verify-depth", "rewrite-target", "server-alias", "service-upstream",
+            "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",
+            "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",
+            "session-cookie-samesite", "session-cookie-secure", "ssl-ciphers", "ssl-prefer-server-ciphers",
+            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
+            "use-regex", "x-forwarded-prefix");
+
+    private static final List<String> REFUSED_PREFIXES = List.of("auth-", "limit-", "global-rate-limit", "canary");
+    private static final List<String> REFUSED_SUFFIXES = List.of("-snippet", "-source-range");
+
+    private NginxAnnotationPolicy() {
+    }
+
+    /** The verdict on one annotation, named without the {@code nginx.ingress.kubernetes.io/} prefix. */
+    public static Verdict verdict(String name) {
+        if (IMPLEMENTED.contains(name)) {
+            return Verdict.IMPLEMENTED;
+        }
+        if (REFUSED.contains(name) || looksLikeAccessControl(name)) {
+            return Verdict.REFUSED;
+        }
+        return Verdict.WARNED;
+    }
+
+    /** Whether the name is one of the tables above (the rest are unknown, judged by their shape). */
+    public static boolean known(String name) {
+        return IMPLEMENTED.contains(name) || REFUSED.contains(name) || WARNED.contains(name);
+    }
+
+    private static boolean looksLikeAccessControl(String name) {
+        return REFUSED_PREFIXES.stream().anyMatch(name::startsWith) || REFUSED_SUFFIXES.stream().anyMatch(name::endsWith);
+    }
+
+    /** Every listed name with its verdict, sorted: what README shows. */
+    public static Set<String> names(Verdict verdict) {
+        Set<String> names = new TreeSet<>(switch (verdict) {
+            case IMPLEMENTED -> IMPLEMENTED;
+            case WARNED -> WARNED;
+            case REFUSED -> REFUSED;
+        });
+        return names;
+    }
+}

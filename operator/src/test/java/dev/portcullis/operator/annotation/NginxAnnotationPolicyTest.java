@@ -1,0 +1,77 @@
+package dev.portcullis.operator.annotation;
+
+import dev.portcullis.operator.annotation.NginxAnnotationPolicy.Verdict;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NginxAnnotationPolicyTest {
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({
+            "ssl-passthrough, IMPLEMENTED",
+            "backend-protocol, IMPLEMENTED",
+            "proxy-ssl-secret, IMPLEMENTED",
+            "affinity, IMPLEMENTED",
+            "auth-tls-secret, REFUSED",
+            "auth-tls-verify-client, REFUSED",
+            "auth-url, REFUSED",
+            "auth-type, REFUSED",
+            "whitelist-source-range, REFUSED",
+            "denylist-source-range, REFUSED",
+            "limit-rps, REFUSED",
+            "limit-connections, REFUSED",
+            "satisfy, REFUSED",
+            "configuration-snippet, REFUSED",
+            "server-snippet, REFUSED",
+            "canary-weight, REFUSED",
+            "permanent-redirect, REFUSED",
+            "rewrite-target, WARNED",
+            "proxy-body-size, WARNED",
+            "proxy-read-timeout, WARNED",
+            "session-cookie-name, WARNED",
+            "enable-cors, WARNED",
+            // not on any list: judged by shape
+            "auth-something-new, REFUSED",
+            "limit-req-zone, REFUSED",
+            "location-snippet, REFUSED",
+            "allowlist-source-range, REFUSED",
+            "some-future-setting, WARNED",
+    })
+    void verdicts(String name, Verdict verdict) {
+        assertThat(NginxAnnotationPolicy.verdict(name)).isEqualTo(verdict);
+    }
+
+    @Test
+    void everyListedNameIsInExactlyOneList() {
+        Set<String> seen = new HashSet<>();
+        for (Verdict verdict : Verdict.values()) {
+            for (String name : NginxAnnotationPolicy.names(verdict)) {
+                assertThat(seen.add(name)).as("%s is in two lists", name).isTrue();
+                assertThat(NginxAnnotationPolicy.verdict(name)).as(name).isEqualTo(verdict);
+            }
+        }
+    }
+
+    @Test
+    void everyWarnedNameIsOneThatCannotOpenAccess() {
+        assertThat(NginxAnnotationPolicy.names(Verdict.WARNED))
+                .noneMatch(name -> name.startsWith("auth-") && !name.equals("enable-global-auth"))
+                .noneMatch(name -> name.startsWith("limit-") || name.endsWith("-snippet") || name.endsWith("-source-range"));
+    }
+
+    @Test
+    void readmeListsExactlyTheRefusedAndWarnedNames() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        for (Verdict verdict : java.util.List.of(Verdict.REFUSED, Verdict.WARNED)) {
+            String expected = NginxAnnotationPolicy.names(verdict).stream().map(name -> "`" + name + "`")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            assertThat(readme).as("README's %s list (regenerate it from NginxAnnotationPolicy)", verdict).contains(expected);
+        }
+    }
+}
