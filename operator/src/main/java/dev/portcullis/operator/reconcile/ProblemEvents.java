@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns an Ingress's problems into Warning Events (what {@code kubectl describe ingress} shows),
- * only when its set of problems changes, so reconciles never cause Event storms.
+ * only when its set of problems changes, so reconciles never cause Event storms. An Event's name
+ * is derived from the Ingress and the problem, so an operator that restarts (or a new leader)
+ * finds the Event already there (409) instead of reporting the same problem again.
  */
 final class ProblemEvents {
 
@@ -60,7 +62,7 @@ final class ProblemEvents {
         try {
             client.v1().events().inNamespace(ingress.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()
-                    .withName(ingress.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+                    .withName(eventName(ingress, problem))
                     .withNamespace(ingress.getMetadata().getNamespace())
                     .endMetadata()
                     .withNewInvolvedObject()
@@ -76,8 +78,18 @@ final class ProblemEvents {
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .build()).create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return; // reported before, by this replica before a restart or by another one
+            }
             LOG.warn("cannot record an Event on ingress {}/{}: {}", ingress.getMetadata().getNamespace(),
                     ingress.getMetadata().getName(), e.getMessage());
         }
+    }
+
+    /** {@code <ingress>.<hash of its uid and the problem>}: the same problem on the same Ingress, the same name. */
+    static String eventName(Ingress ingress, Problem problem) {
+        String key = ingress.getMetadata().getUid() + "\n" + problem.reason() + "\n" + problem.message();
+        UUID hash = UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return ingress.getMetadata().getName() + "." + hash.toString().replace("-", "").substring(0, 16);
     }
 }
