@@ -14,8 +14,6 @@ import java.util.List;
  */
 record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
 
-    static final ClusterSettings DEFAULT = new ClusterSettings(BalancePolicy.ROUND_ROBIN, ProxyProtocol.OFF, null);
-
     /**
      * Re-encryption settings before the Service is known.
      *

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.operator.deploy.DataPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -7,50 +8,95 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The Kubernetes objects translation reads, as one immutable view (from informer caches in the
- * cluster, from manifest files standalone).
+ * cluster, from manifest files standalone), indexed by namespace and name so that every lookup a
+ * phase makes is a map read.
  */
-public record ClusterState(
-        List<Ingress> ingresses,
-        List<IngressClass> ingressClasses,
-        List<Secret> secrets,
-        List<Service> services,
-        List<EndpointSlice> endpointSlices) {
+public final class ClusterState {
 
     public static final String DEFAULT_NAMESPACE = "default";
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-    public ClusterState {
-        ingresses = List.copyOf(ingresses);
-        ingressClasses = List.copyOf(ingressClasses);
-        secrets = List.copyOf(secrets);
-        services = List.copyOf(services);
-        endpointSlices = List.copyOf(endpointSlices);
+    private final List<Ingress> ingresses;
+    private final List<IngressClass> ingressClasses;
+    private final List<Secret> secrets;
+    private final List<Service> services;
+    private final List<EndpointSlice> endpointSlices;
+    private final List<DataPlane> dataPlanes;
+    private final Map<String, Secret> secretsByKey;
+    private final Map<String, Service> servicesByKey;
+    private final Map<String, List<EndpointSlice>> slicesByService;
+
+    public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
+                        List<Service> services, List<EndpointSlice> endpointSlices) {
+        this(ingresses, ingressClasses, secrets, services, endpointSlices, List.of());
+    }
+
+    public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
+                        List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes) {
+        this.ingresses = List.copyOf(ingresses);
+        this.ingressClasses = List.copyOf(ingressClasses);
+        this.secrets = List.copyOf(secrets);
+        this.services = List.copyOf(services);
+        this.endpointSlices = List.copyOf(endpointSlices);
+        this.dataPlanes = List.copyOf(dataPlanes);
+        this.secretsByKey = byKey(this.secrets);
+        this.servicesByKey = byKey(this.services);
+        Map<String, List<EndpointSlice>> slices = new HashMap<>();
+        for (EndpointSlice slice : this.endpointSlices) {
+            String service = slice.getMetadata().getLabels() == null ? null : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+            if (service != null) {
+                slices.computeIfAbsent(key(namespaceOf(slice), service), unused -> new ArrayList<>()).add(slice);
+            }
+        }
+        this.slicesByService = slices;
     }
 
     public static ClusterState empty() {
         return new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    public List<Ingress> ingresses() {
+        return ingresses;
+    }
+
+    public List<IngressClass> ingressClasses() {
+        return ingressClasses;
+    }
+
+    public List<Secret> secrets() {
+        return secrets;
+    }
+
+    public List<Service> services() {
+        return services;
+    }
+
+    public List<EndpointSlice> endpointSlices() {
+        return endpointSlices;
+    }
+
+    public List<DataPlane> dataPlanes() {
+        return dataPlanes;
+    }
+
     public Optional<Secret> secret(String namespace, String name) {
-        return find(secrets, namespace, name);
+        return Optional.ofNullable(secretsByKey.get(key(namespace, name)));
     }
 
     public Optional<Service> service(String namespace, String name) {
-        return find(services, namespace, name);
+        return Optional.ofNullable(servicesByKey.get(key(namespace, name)));
     }
 
     public List<EndpointSlice> endpointSlicesOf(String namespace, String serviceName) {
-        return endpointSlices.stream()
-                .filter(slice -> namespace.equals(namespaceOf(slice)))
-                .filter(slice -> slice.getMetadata().getLabels() != null
-                        && serviceName.equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL)))
-                .toList();
+        return slicesByService.getOrDefault(key(namespace, serviceName), List.of());
     }
 
     /** The cluster as the data planes of one IngressClass see it: our other classes do not exist for them. */
@@ -58,13 +104,13 @@ public record ClusterState(
         List<IngressClass> only = ingressClasses.stream()
                 .filter(ingressClass -> ingressClassName.equals(ingressClass.getMetadata().getName()))
                 .toList();
-        return new ClusterState(ingresses, only, secrets, services, endpointSlices);
+        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes);
     }
 
     public ClusterState withIngressClass(IngressClass ingressClass) {
-        List<IngressClass> classes = new java.util.ArrayList<>(ingressClasses);
+        List<IngressClass> classes = new ArrayList<>(ingressClasses);
         classes.add(ingressClass);
-        return new ClusterState(ingresses, classes, secrets, services, endpointSlices);
+        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes);
     }
 
     /** Objects in manifests may leave the namespace out; it is then "default", as kubectl applies it. */
@@ -73,9 +119,15 @@ public record ClusterState(
         return namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     }
 
-    private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {
-        return objects.stream()
-                .filter(object -> namespace.equals(namespaceOf(object)) && Objects.equals(name, object.getMetadata().getName()))
-                .findFirst();
+    private static <T extends HasMetadata> Map<String, T> byKey(List<T> objects) {
+        Map<String, T> index = new HashMap<>();
+        for (T object : objects) {
+            index.putIfAbsent(key(namespaceOf(object), object.getMetadata().getName()), object);
+        }
+        return index;
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
     }
 }

@@ -47,11 +47,4 @@ public final class IngressClassSelector {
         }
         return oursIsDefault;
     }
-
-    /** True when the Ingress names no class at all: neither field nor annotation. */
-    public static boolean hasNoClass(Ingress ingress) {
-        Map<String, String> annotations = ingress.getMetadata().getAnnotations();
-        return (ingress.getSpec() == null || ingress.getSpec().getIngressClassName() == null)
-                && (annotations == null || !annotations.containsKey(LEGACY_CLASS_ANNOTATION));
-    }
 }

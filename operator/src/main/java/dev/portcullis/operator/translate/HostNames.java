@@ -1,0 +1,35 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.VirtualHost;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Host names as Ingress rules write them: lowercase DNS names, optionally a "*." wildcard of one label. */
+public final class HostNames {
+
+    /** A lowercase DNS name (labels of 1 to 63 characters), optionally starting with "*.". */
+    public static final Pattern DNS_NAME = Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+
+    private HostNames() {
+    }
+
+    /** The host of a rule ("*" when it has none), or empty when it is not a valid name. */
+    public static Optional<String> valid(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.of(VirtualHost.ANY_HOST);
+        }
+        return host.length() <= 253 && DNS_NAME.matcher(host).matches() ? Optional.of(host) : Optional.empty();
+    }
+
+    /** As {@link #valid}, reporting a problem on the Ingress when the name is not valid. */
+    static Optional<String> checked(Problems problems, ObjectRef ref, String host) {
+        Optional<String> valid = valid(host);
+        if (valid.isEmpty()) {
+            problems.error(ref, "InvalidHost", "host \"" + host + "\" is not a lowercase DNS name or a \"*.\" wildcard"
+                    + " of one label; its rules are ignored");
+        }
+        return valid;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.operator.annotation.TlsModeAnnotation;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * Every host as the phases assemble it from the Ingresses that name it, sorted by name: which
+ * Ingress set its mode, which path goes to which cluster, its TLS. The phases share one table.
+ */
+final class HostTable {
+
+    /** Who claimed a host's path first. */
+    record Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend) {
+    }
+
+    /** One host under construction. */
+    static final class Host {
+        final Map<PathMatch, Claim> routes = new TreeMap<>(Comparator.comparing(PathMatch::type).thenComparing(PathMatch::path));
+        TlsModeAnnotation mode;
+        ObjectRef modeFrom;
+        boolean tls;
+        String certificate;
+        ObjectRef tlsFrom;
+        String tlsSecret;
+        Boolean sslRedirect;
+    }
+
+    private final Map<String, Host> hosts = new TreeMap<>();
+    private final Problems problems;
+
+    HostTable(Problems problems) {
+        this.problems = problems;
+    }
+
+    Host host(String name) {
+        return hosts.computeIfAbsent(name, key -> new Host());
+    }
+
+    /** The host if some phase made it, else {@code null}. */
+    Host existing(String name) {
+        return hosts.get(name);
+    }
+
+    void forEach(BiConsumer<String, Host> action) {
+        hosts.forEach(action);
+    }
+
+    /** The first Ingress to name a host sets its TLS mode; a later one asking for another mode loses that host. */
+    boolean claimMode(ServedIngress served, String name, Host host) {
+        if (name.equals(VirtualHost.ANY_HOST)) {
+            return true; // the catch-all is never passed through; terminated and re-encrypted routes mix there
+        }
+        if (host.mode == null) {
+            host.mode = served.mode();
+            host.modeFrom = served.ref();
+            return true;
+        }
+        if (host.mode == served.mode()) {
+            return true;
+        }
+        problems.error(served.ref(), "TlsModeConflict", "host " + name + " is served with tls-mode " + modeName(host.mode)
+                + " by the older Ingress " + host.modeFrom + "; this Ingress asks for " + modeName(served.mode())
+                + ", so its rules for " + name + " are ignored");
+        return false;
+    }
+
+    /** The first rule to claim a host's path wins it; later ones get a PathConflict warning. */
+    void claim(ObjectRef ref, String name, Host host, PathMatch match, String cluster) {
+        Claim existing = host.routes.get(match);
+        if (existing != null) {
+            problems.warning(ref, "PathConflict", "host " + (name.equals(VirtualHost.ANY_HOST) ? "(any)" : name)
+                    + " path " + match.path() + " (" + (match.type() == PathMatch.Type.EXACT ? "Exact" : "Prefix")
+                    + ") is already served by "
+                    + (existing.ingress().equals(ref) ? "an earlier rule of this Ingress" : "the older Ingress " + existing.ingress())
+                    + "; this rule is ignored");
+            return;
+        }
+        host.routes.put(match, new Claim(cluster, ref, false));
+    }
+
+    private static String modeName(TlsModeAnnotation mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.BalancePolicy;
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.operator.annotation.AffinityAnnotation;
+import dev.portcullis.operator.annotation.IngressAnnotations;
+import dev.portcullis.operator.annotation.SecretRef;
+import dev.portcullis.operator.annotation.TlsModeAnnotation;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The annotations phase: reads each Ingress's annotations once into what they mean for its hosts
+ * and backends (TLS mode, balancing, PROXY header, TLS to the pods), reporting their problems. An
+ * Ingress whose annotations cannot be honoured (an invalid value, a refused ingress-nginx
+ * annotation, an unusable backend Secret, a mode not served) is left out.
+ */
+final class IngressSettingsPhase {
+
+    private final TranslationContext context;
+
+    IngressSettingsPhase(TranslationContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Reads an Ingress's annotations, reporting their problems; empty when the Ingress cannot be
+     * served as written (an invalid value, an unusable backend Secret, a mode not served).
+     */
+    Optional<ServedIngress> read(Ingress ingress) {
+        ObjectRef ref = ObjectRef.of(ingress);
+        String namespace = ClusterState.namespaceOf(ingress);
+        IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
+        annotations.unknown().forEach(name -> context.problems.warning(ref, "UnknownAnnotation", name
+                + " is not a Portcullis annotation and is ignored; known: " + String.join(", ", IngressAnnotations.knownNames())));
+        annotations.notes().forEach(note -> context.problems.warning(ref, "AnnotationWithoutEffect", note));
+        annotations.invalid().forEach(message -> context.problems.error(ref, "InvalidAnnotation",
+                message + "; this Ingress is not served until it is fixed"));
+        annotations.nginxIgnored().forEach(name -> context.problems.warning(ref, "NginxAnnotationIgnored", name
+                + " is not implemented by Portcullis and is ignored"));
+        annotations.nginxRefused().forEach(name -> context.problems.error(ref, "NginxAnnotationRefused", name
+                + " restricts who reaches this backend and Portcullis does not implement it yet; rather than serve"
+                + " the Ingress without it, Portcullis leaves this Ingress out until the annotation is removed"));
+        if (!annotations.invalid().isEmpty() || !annotations.nginxRefused().isEmpty()) {
+            return Optional.empty();
+        }
+        TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);
+        AffinityAnnotation affinity = annotations.get(IngressAnnotations.AFFINITY).orElse(AffinityAnnotation.NONE);
+        if (affinity == AffinityAnnotation.COOKIE) {
+            context.problems.error(ref, "UnsupportedAffinity", annotations.sourceOf(IngressAnnotations.AFFINITY)
+                    + ": cookie affinity is not served by this version of Portcullis (client-ip is); this Ingress is left out");
+            return Optional.empty();
+        }
+        ProxyProtocol proxyProtocol = annotations.get(IngressAnnotations.PROXY_PROTOCOL).orElse(ProxyProtocol.OFF);
+        if (proxyProtocol != ProxyProtocol.OFF && mode != TlsModeAnnotation.PASSTHROUGH) {
+            context.problems.warning(ref, "AnnotationWithoutEffect", IngressAnnotations.PROXY_PROTOCOL.name()
+                    + " applies to tls-mode passthrough only and is ignored here");
+            proxyProtocol = ProxyProtocol.OFF;
+        }
+        ClusterSettings.BackendTls tls = null;
+        if (mode == TlsModeAnnotation.REENCRYPT) {
+            Optional<ClusterSettings.BackendTls> backendTls = backendTls(ref, namespace, annotations);
+            if (backendTls.isEmpty()) {
+                return Optional.empty();
+            }
+            tls = backendTls.get();
+        } else {
+            for (var parser : List.of(IngressAnnotations.BACKEND_CA_SECRET, IngressAnnotations.BACKEND_CLIENT_CERT_SECRET,
+                    IngressAnnotations.BACKEND_SERVER_NAME, IngressAnnotations.BACKEND_VERIFY)) {
+                if (annotations.get(parser).isPresent()) {
+                    context.problems.warning(ref, "AnnotationWithoutEffect", annotations.sourceOf(parser)
+                            + " applies to tls-mode reencrypt only and is ignored here");
+                }
+            }
+        }
+        BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
+        return Optional.of(new ServedIngress(ingress, ref, annotations, mode, new ClusterSettings(balance, proxyProtocol, tls)));
+    }
+
+    /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
+    private Optional<ClusterSettings.BackendTls> backendTls(ObjectRef ref, String namespace, IngressAnnotations annotations) {
+        boolean verify = annotations.get(IngressAnnotations.BACKEND_VERIFY).orElse(true);
+        if (!verify) {
+            context.problems.warning(ref, "BackendVerifyOff", annotations.sourceOf(IngressAnnotations.BACKEND_VERIFY)
+                    + " turns off verification of the pods' certificates: anyone who can answer on their addresses can read this traffic");
+        }
+        String caPem = null;
+        String caSecret = null;
+        Optional<SecretRef> ca = annotations.get(IngressAnnotations.BACKEND_CA_SECRET);
+        if (ca.isPresent() && verify) {
+            String source = annotations.sourceOf(IngressAnnotations.BACKEND_CA_SECRET);
+            if (!sameNamespace(ref, namespace, ca.get(), source)) {
+                return Optional.empty();
+            }
+            Optional<String> bundle = context.secrets.caBundle(ref, namespace, ca.get().name(), source);
+            if (bundle.isEmpty()) {
+                return Optional.empty();
+            }
+            caPem = bundle.get();
+            caSecret = namespace + "/" + ca.get().name();
+        }
+        String clientCertificate = null;
+        Optional<SecretRef> client = annotations.get(IngressAnnotations.BACKEND_CLIENT_CERT_SECRET);
+        if (client.isPresent()) {
+            String source = annotations.sourceOf(IngressAnnotations.BACKEND_CLIENT_CERT_SECRET);
+            boolean fromAlias = source.startsWith(IngressAnnotations.NGINX);
+            if (!sameNamespace(ref, namespace, client.get(), source)) {
+                return Optional.empty();
+            }
+            // ingress-nginx's proxy-ssl-secret may hold only ca.crt; then no client certificate is shown.
+            if (!fromAlias || context.secrets.hasKey(namespace, client.get().name(), "tls.crt")) {
+                Optional<String> certificate = context.secrets.clientCertificate(ref, namespace, client.get().name(), source, !fromAlias);
+                if (certificate.isEmpty()) {
+                    return Optional.empty();
+                }
+                clientCertificate = certificate.get();
+            }
+        }
+        return Optional.of(new ClusterSettings.BackendTls(annotations.get(IngressAnnotations.BACKEND_SERVER_NAME).orElse(null),
+                caSecret, caPem, verify, clientCertificate));
+    }
+
+    private boolean sameNamespace(ObjectRef ref, String namespace, SecretRef secret, String source) {
+        if (secret.namespace() == null || secret.namespace().equals(namespace)) {
+            return true;
+        }
+        context.problems.error(ref, "CrossNamespaceSecret", source + " names secret " + secret + " in another namespace; only"
+                + " Secrets in the Ingress's own namespace (" + namespace + ") are used. This Ingress is not served");
+        return false;
+    }
+
+}

@@ -1,0 +1,24 @@
+package dev.portcullis.operator.translate;
+
+import java.time.Instant;
+
+/**
+ * What the phases of one translation share: the cluster they read, the clock, one problem sink,
+ * one host table, and the clusters and certificates they collect.
+ */
+final class TranslationContext {
+
+    final ClusterState state;
+    final Instant now;
+    final Problems problems = new Problems();
+    final HostTable hosts = new HostTable(problems);
+    final BackendResolver backends;
+    final TlsSecretValidator secrets;
+
+    TranslationContext(ClusterState state, Instant now) {
+        this.state = state;
+        this.now = now;
+        this.backends = new BackendResolver(state, problems);
+        this.secrets = new TlsSecretValidator(state, now, problems);
+    }
+}
