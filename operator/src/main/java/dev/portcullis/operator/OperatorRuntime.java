@@ -3,9 +3,7 @@ package dev.portcullis.operator;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
-import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.operator.cluster.ClusterWatch;
-import dev.portcullis.operator.cluster.DataPlaneDefaults;
 import dev.portcullis.operator.publish.SnapshotSource;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,18 +66,9 @@ public final class OperatorRuntime implements AutoCloseable {
                 publisherRef[0].changed();
             }
         });
-        SnapshotSource source = new SnapshotSource() {
-            @Override
-            public ClusterState state(String ingressClass) {
-                ClusterState all = watch.state();
-                return ingressClass.equals(ALL_CLASSES) ? all : all.restrictedTo(ingressClass);
-            }
-
-            @Override
-            public Optional<TlsCertificate> defaultCertificate(String ingressClass) {
-                return ingressClass.equals(ALL_CLASSES) ? Optional.empty()
-                        : DataPlaneDefaults.defaultCertificate(watch.dataPlanes(), watch.state(), ingressClass);
-            }
+        SnapshotSource source = ingressClass -> {
+            ClusterState all = watch.state();
+            return ingressClass.equals(SnapshotSource.ALL_CLASSES) ? all : all.restrictedTo(ingressClass);
         };
         SnapshotPublisher publisher = new SnapshotPublisher(source, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
         publisherRef[0] = publisher;

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
@@ -14,18 +15,33 @@ import java.util.List;
  * @param certificates       certificates that virtual hosts name
  * @param defaultCertificate the certificate for clients whose SNI names no host; {@code null}
  *                           means the data plane generates a self-signed one at start
+ * @param listener           listener-wide TLS settings (left out of the JSON when they are the defaults)
  */
 public record Snapshot(
         @JsonProperty(required = true) long version,
         List<VirtualHost> virtualHosts,
         List<Cluster> clusters,
         List<TlsCertificate> certificates,
-        String defaultCertificate) {
+        String defaultCertificate,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ListenerSettings.OmitDefaults.class)
+        ListenerSettings listener) {
 
     public Snapshot {
         virtualHosts = Lists.copyOrEmpty(virtualHosts);
         clusters = Lists.copyOrEmpty(clusters);
         certificates = Lists.copyOrEmpty(certificates);
+        listener = listener == null ? ListenerSettings.DEFAULTS : listener;
+    }
+
+    /** A snapshot with the default listener settings. */
+    public Snapshot(long version, List<VirtualHost> virtualHosts, List<Cluster> clusters, List<TlsCertificate> certificates,
+                    String defaultCertificate) {
+        this(version, virtualHosts, clusters, certificates, defaultCertificate, ListenerSettings.DEFAULTS);
+    }
+
+    /** The same content under another version. */
+    public Snapshot withVersion(long newVersion) {
+        return new Snapshot(newVersion, virtualHosts, clusters, certificates, defaultCertificate, listener);
     }
 
     /** Every problem in this snapshot, not only the first; empty when it is sound. */

@@ -34,6 +34,10 @@ final class SnapshotValidator {
         Set<String> certificates = checkCertificates();
         Set<String> clusters = checkClusters(certificates);
         checkVirtualHosts(certificates, clusters);
+        String minTls = snapshot.listener().minTlsVersion();
+        if (!minTls.equals("1.2") && !minTls.equals("1.3")) {
+            problems.add("listener.minTlsVersion is \"" + minTls + "\"; use 1.2 or 1.3");
+        }
         String defaultCertificate = snapshot.defaultCertificate();
         if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
             problems.add("defaultCertificate names certificate \"" + defaultCertificate + "\", which does not exist");

@@ -42,6 +42,7 @@ import java.util.Set;
 public final class RuntimeCompiler {
 
     public static final String DEFAULT_CERTIFICATE = "_default";
+    public static final String GENERATED_DEFAULT = "generated-default";
 
     private final ServerSslContexts sslContexts;
     private final UpstreamSslContexts upstreamSslContexts;
@@ -65,8 +66,8 @@ public final class RuntimeCompiler {
         Map<String, ServedCertificate> certificates = new HashMap<>();
         for (TlsCertificate certificate : snapshot.certificates()) {
             try {
-                certificates.put(certificate.name(),
-                        sslContexts.fromPem(certificate.certificateChainPem(), certificate.privateKeyPem()));
+                certificates.put(certificate.name(), sslContexts.fromPem(certificate.certificateChainPem(),
+                        certificate.privateKeyPem(), snapshot.listener().minTlsVersion()));
             } catch (InvalidCertificateException e) {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
@@ -88,7 +89,8 @@ public final class RuntimeCompiler {
         }
 
         ServedCertificate defaultCertificate = snapshot.defaultCertificate() == null
-                ? generatedDefault : certificates.get(snapshot.defaultCertificate());
+                ? sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(), snapshot.listener().minTlsVersion())
+                : certificates.get(snapshot.defaultCertificate());
         String defaultName = snapshot.defaultCertificate() == null ? DEFAULT_CERTIFICATE : snapshot.defaultCertificate();
         Set<String> contentKeys = new HashSet<>();
         contentKeys.add(defaultCertificate.contentKey());

@@ -60,11 +60,11 @@ public final class DataPlaneServer implements AutoCloseable {
 
     private DataPlaneServer(Listen listen, int workerThreads) throws IOException {
         NettyTuning.apply();
-        ServerSslContexts sslContexts = new ServerSslContexts(listen.minTlsVersion());
+        ServerSslContexts sslContexts = new ServerSslContexts();
         IssuedCertificate generated = CertificateAuthority.selfSigned("portcullis default certificate",
                 List.of("portcullis.invalid"));
         ServerSslContexts.ServedCertificate defaultCertificate =
-                sslContexts.fromKeyMaterial("generated-default", generated.keyMaterial());
+                sslContexts.fromKeyMaterial(RuntimeCompiler.GENERATED_DEFAULT, generated.keyMaterial());
         UpstreamSslContexts upstreamSslContexts = new UpstreamSslContexts();
         config = new LiveConfig(new RuntimeCompiler(sslContexts, upstreamSslContexts, defaultCertificate, metrics),
                 sslContexts, upstreamSslContexts, metrics);

@@ -21,9 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds server SslContexts (TLS 1.2 and 1.3 only; OpenSSL when available, the JDK otherwise) and
- * keeps them by certificate content, so a snapshot that leaves a certificate unchanged reuses its
- * context instead of building it again.
+ * Builds server SslContexts (TLS 1.2 and 1.3 only, or 1.3 only when the snapshot's listener says
+ * so; OpenSSL when available, the JDK otherwise) and keeps them by certificate content and minimum
+ * version, so a snapshot that leaves both unchanged reuses its context instead of building it again.
  */
 public final class ServerSslContexts {
 
@@ -42,46 +42,48 @@ public final class ServerSslContexts {
     }
 
     private final SslProvider provider;
-    private final String[] protocols;
     private final Map<String, ServedCertificate> byContent = new ConcurrentHashMap<>();
 
     public ServerSslContexts() {
-        this("1.2");
-    }
-
-    /** {@code minTlsVersion} "1.3" offers TLS 1.3 only; "1.2" offers 1.2 and 1.3. */
-    public ServerSslContexts(String minTlsVersion) {
-        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, minTlsVersion);
+        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
     }
 
     public ServerSslContexts(SslProvider provider) {
-        this(provider, "1.2");
-    }
-
-    public ServerSslContexts(SslProvider provider, String minTlsVersion) {
         this.provider = provider;
-        this.protocols = "1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS;
     }
 
     public SslProvider provider() {
         return provider;
     }
 
-    /** Parses and builds, or returns the context already built for exactly this chain and key. */
+    /** As {@link #fromPem(String, String, String)} with TLS 1.2 and 1.3 offered. */
     public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem) {
-        String key = contentKey(certificateChainPem, privateKeyPem);
+        return fromPem(certificateChainPem, privateKeyPem, "1.2");
+    }
+
+    /**
+     * Parses and builds, or returns the context already built for exactly this chain, key and
+     * minimum version ("1.3" offers TLS 1.3 only; "1.2" offers 1.2 and 1.3).
+     */
+    public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem, String minTlsVersion) {
+        String key = contentKey(certificateChainPem, privateKeyPem) + "/" + minTlsVersion;
         ServedCertificate cached = byContent.get(key);
         if (cached != null) {
             return cached;
         }
         KeyMaterial material = PemParser.parse(certificateChainPem, privateKeyPem);
-        ServedCertificate built = new ServedCertificate(key, build(material), material);
+        ServedCertificate built = new ServedCertificate(key, build(material, minTlsVersion), material);
         byContent.put(key, built);
         return built;
     }
 
     public ServedCertificate fromKeyMaterial(String contentKey, KeyMaterial material) {
-        return byContent.computeIfAbsent(contentKey, key -> new ServedCertificate(key, build(material), material));
+        return fromKeyMaterial(contentKey, material, "1.2");
+    }
+
+    public ServedCertificate fromKeyMaterial(String contentKey, KeyMaterial material, String minTlsVersion) {
+        return byContent.computeIfAbsent(contentKey + "/" + minTlsVersion,
+                key -> new ServedCertificate(key, build(material, minTlsVersion), material));
     }
 
     /** Forgets contexts that the current configuration no longer uses. */
@@ -100,13 +102,13 @@ public final class ServerSslContexts {
      * not asked for certificates, so the context trusts nothing rather than loading and converting
      * the JDK's whole CA bundle each time.
      */
-    private SslContext build(KeyMaterial material) {
+    private SslContext build(KeyMaterial material, String minTlsVersion) {
         try {
             return SslContextBuilder.forServer(material.privateKey(), material.chain())
                     .sslProvider(provider)
                     .keyStoreType("JKS")
                     .trustManager(TRUST_NOTHING)
-                    .protocols(protocols)
+                    .protocols("1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS)
                     .applicationProtocolConfig(ALPN)
                     .build();
         } catch (SSLException | RuntimeException e) {

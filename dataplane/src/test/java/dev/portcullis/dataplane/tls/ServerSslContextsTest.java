@@ -35,7 +35,7 @@ class ServerSslContextsTest {
     @Test
     void minimumTls13RefusesTls12Clients() throws Exception {
         IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
-        SslContext strict = new ServerSslContexts("1.3").fromPem(issued.chainPem(), issued.privateKeyPem()).context();
+        SslContext strict = new ServerSslContexts().fromPem(issued.chainPem(), issued.privateKeyPem(), "1.3").context();
         SslContext tls12Client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.2")
                 .trustManager(CA.certificate()).build();
         SslContext anyClient = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(CA.certificate()).build();

@@ -82,7 +82,7 @@ public final class ClusterWatch implements AutoCloseable {
         return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(),
                 secrets.getStore().list().stream()
                         .filter(secret -> secret.getType() == null || !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),
-                services.getStore().list(), endpointSlices.getStore().list());
+                services.getStore().list(), endpointSlices.getStore().list(), dataPlanes.getStore().list());
     }
 
     public List<DataPlane> dataPlanes() {

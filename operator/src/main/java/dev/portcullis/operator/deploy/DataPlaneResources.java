@@ -57,8 +57,7 @@ public final class DataPlaneResources {
         List<String> args = List.of("--control-plane", controlPlaneUrl, "--client-cert", CERT_MOUNT,
                 "--bind", "0.0.0.0", "--http-port", String.valueOf(HTTP_PORT), "--https-port", String.valueOf(HTTPS_PORT),
                 "--admin-port", String.valueOf(ADMIN_PORT), "--https-redirect-port", String.valueOf(spec.service.httpsPort),
-                "--ingress-class", spec.ingressClassName,
-                "--min-tls-version", spec.tls == null || spec.tls.minVersion == null ? "1.2" : spec.tls.minVersion);
+                "--ingress-class", spec.ingressClassName);
         var container = new ContainerBuilder()
                 .withName("dataplane")
                 .withImage(spec.image != null ? spec.image : DEFAULT_IMAGE)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.portcullis.operator.deploy.DataPlane;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.ObjectRef;
 import dev.portcullis.operator.translate.Problem;
@@ -43,6 +44,7 @@ public final class ManifestReader {
     private final List<Secret> secrets = new ArrayList<>();
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<DataPlane> dataPlanes = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
 
     private ManifestReader() {
@@ -109,6 +111,7 @@ public final class ManifestReader {
                 case "Secret" -> secrets.add(MODEL.treeToValue(node, Secret.class));
                 case "Service" -> services.add(MODEL.treeToValue(node, Service.class));
                 case "EndpointSlice" -> endpointSlices.add(MODEL.treeToValue(node, EndpointSlice.class));
+                case "DataPlane" -> dataPlanes.add(MODEL.treeToValue(node, DataPlane.class));
                 default -> {
                     // Deployments, ConfigMaps and the like: not ours to read.
                 }
@@ -120,7 +123,7 @@ public final class ManifestReader {
     }
 
     private Manifests result() {
-        return new Manifests(new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices),
+        return new Manifests(new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes),
                 List.copyOf(problems));
     }
 

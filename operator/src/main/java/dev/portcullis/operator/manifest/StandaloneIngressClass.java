@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Standalone there is no Helm chart to install our IngressClass, so {@code serve} and {@code check}
  * supply it: named {@value #NAME} unless the manifests define that class themselves, and the
- * default class unless the manifests mark another class as default.
+ * default class unless the manifests mark another class as default. The embedded data plane serves
+ * that class: a DataPlane manifest for it sets the listener (minimum TLS version, default certificate).
  */
 public final class StandaloneIngressClass {
 
@@ -23,7 +24,7 @@ public final class StandaloneIngressClass {
     public static ClusterState ensure(ClusterState state) {
         boolean defined = state.ingressClasses().stream().anyMatch(c -> NAME.equals(c.getMetadata().getName()));
         if (defined) {
-            return state;
+            return state.servedTo(NAME);
         }
         boolean otherDefault = state.ingressClasses().stream().anyMatch(IngressClassSelector::isDefault);
         IngressClass implicit = new IngressClassBuilder()
@@ -33,6 +34,6 @@ public final class StandaloneIngressClass {
                         .build())
                 .withNewSpec().withController(IngressClassSelector.CONTROLLER).endSpec()
                 .build();
-        return state.withIngressClass(implicit);
+        return state.withIngressClass(implicit).servedTo(NAME);
     }
 }

@@ -63,17 +63,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
                              MeterRegistry metrics) {
-        this(new SnapshotSource() {
-            @Override
-            public ClusterState state(String ingressClass) {
-                return state.get();
-            }
-
-            @Override
-            public java.util.Optional<dev.portcullis.dataplane.config.TlsCertificate> defaultCertificate(String ingressClass) {
-                return java.util.Optional.empty();
-            }
-        }, holdOff, maxHoldOff, clock, metrics);
+        this((SnapshotSource) ingressClass -> state.get(), holdOff, maxHoldOff, clock, metrics);
     }
 
     public SnapshotPublisher(SnapshotSource source, Duration holdOff, Duration maxHoldOff, Clock clock,
@@ -133,7 +123,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             long nextVersion = stream.latest == null ? 1 : stream.latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
                     IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant()));
-            Snapshot snapshot = withDefaultCertificate(translation.snapshot(), source.defaultCertificate(ingressClass));
+            Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {
                 LOG.error("translated snapshot{} fails its own validation and is not published ({}); still serving version {}",
@@ -142,7 +132,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
             PublishedSnapshot published;
             synchronized (lock) {
-                Snapshot content = withVersion(snapshot, 0);
+                Snapshot content = snapshot.withVersion(0);
                 if (stream.latest != null && content.equals(stream.latestContent)) {
                     // Nothing the data planes serve changed: keep the version, refresh the problems.
                     stream.latest = new PublishedSnapshot(stream.latest.version(), stream.latest.gzippedJson(), translation);
@@ -165,19 +155,6 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     private static String describe(String ingressClass) {
         return ingressClass.isEmpty() ? "" : " for IngressClass " + ingressClass;
-    }
-
-    private static Snapshot withDefaultCertificate(Snapshot snapshot,
-                                                   java.util.Optional<dev.portcullis.dataplane.config.TlsCertificate> certificate) {
-        if (certificate.isEmpty()) {
-            return snapshot;
-        }
-        List<dev.portcullis.dataplane.config.TlsCertificate> certificates = new ArrayList<>(snapshot.certificates());
-        if (certificates.stream().noneMatch(existing -> existing.name().equals(certificate.get().name()))) {
-            certificates.add(certificate.get());
-        }
-        return new Snapshot(snapshot.version(), snapshot.virtualHosts(), snapshot.clusters(), certificates,
-                certificate.get().name());
     }
 
     /** The latest snapshot of all classes (whose translation carries every problem). */
@@ -213,11 +190,6 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
             return stream.latest;
         }
-    }
-
-    private static Snapshot withVersion(Snapshot snapshot, long version) {
-        return new Snapshot(version, snapshot.virtualHosts(), snapshot.clusters(), snapshot.certificates(),
-                snapshot.defaultCertificate());
     }
 
     private static byte[] gzip(String json) {

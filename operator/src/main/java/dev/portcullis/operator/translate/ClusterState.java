@@ -33,6 +33,7 @@ public final class ClusterState {
     private final Map<String, Secret> secretsByKey;
     private final Map<String, Service> servicesByKey;
     private final Map<String, List<EndpointSlice>> slicesByService;
+    private final String servedClass;
 
     public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                         List<Service> services, List<EndpointSlice> endpointSlices) {
@@ -41,6 +42,13 @@ public final class ClusterState {
 
     public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                         List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes) {
+        this(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, null);
+    }
+
+    private ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
+                         List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes,
+                         String servedClass) {
+        this.servedClass = servedClass;
         this.ingresses = List.copyOf(ingresses);
         this.ingressClasses = List.copyOf(ingressClasses);
         this.secrets = List.copyOf(secrets);
@@ -87,6 +95,16 @@ public final class ClusterState {
         return dataPlanes;
     }
 
+    /** The IngressClass whose data planes this state is translated for (their DataPlane's listener settings), or null. */
+    public String servedClass() {
+        return servedClass;
+    }
+
+    /** The same cluster, translated for the data planes of one IngressClass. */
+    public ClusterState servedTo(String ingressClassName) {
+        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, ingressClassName);
+    }
+
     public Optional<Secret> secret(String namespace, String name) {
         return Optional.ofNullable(secretsByKey.get(key(namespace, name)));
     }
@@ -104,13 +122,13 @@ public final class ClusterState {
         List<IngressClass> only = ingressClasses.stream()
                 .filter(ingressClass -> ingressClassName.equals(ingressClass.getMetadata().getName()))
                 .toList();
-        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes);
+        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes, ingressClassName);
     }
 
     public ClusterState withIngressClass(IngressClass ingressClass) {
         List<IngressClass> classes = new ArrayList<>(ingressClasses);
         classes.add(ingressClass);
-        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes);
+        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes, servedClass);
     }
 
     /** Objects in manifests may leave the namespace out; it is then "default", as kubectl applies it. */

@@ -33,7 +33,8 @@ public final class IngressTranslator {
         served.forEach(ingress -> (ingress.passthrough() ? passthroughRules : httpRules).apply(ingress));
         served.forEach(new DefaultBackendPhase(context)::apply);
         served.forEach(new TlsPhase(context)::apply);
-        Snapshot snapshot = SnapshotAssembly.assemble(context, version);
+        ListenerPhase.Listener listener = new ListenerPhase(context).apply();
+        Snapshot snapshot = SnapshotAssembly.assemble(context, version, listener);
         return new Translation(snapshot, context.problems.all());
     }
 }

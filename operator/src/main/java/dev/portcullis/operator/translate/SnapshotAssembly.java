@@ -15,7 +15,7 @@ final class SnapshotAssembly {
     private SnapshotAssembly() {
     }
 
-    static Snapshot assemble(TranslationContext context, long version) {
+    static Snapshot assemble(TranslationContext context, long version, ListenerPhase.Listener listener) {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         context.hosts.forEach((name, builder) -> {
             List<Route> routes = builder.routes.entrySet().stream()
@@ -27,7 +27,8 @@ final class SnapshotAssembly {
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
             virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect));
         });
-        return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(), null);
+        return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
+                listener.defaultCertificate(), listener.settings());
     }
 
 }

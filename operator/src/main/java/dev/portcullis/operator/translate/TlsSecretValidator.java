@@ -94,6 +94,32 @@ final class TlsSecretValidator {
         return Optional.of(parsed.certificate().name());
     }
 
+    /**
+     * A DataPlane's default certificate (a {@code kubernetes.io/tls} Secret), or empty with a problem
+     * on the DataPlane: the generated default certificate is then served.
+     */
+    Optional<String> defaultCertificate(ObjectRef dataPlane, String namespace, String secretName, boolean served) {
+        String key = namespace + "/" + secretName;
+        Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
+        if (parsed.failure() == null && !TLS_TYPE.equals(parsed.type())) {
+            parsed = wrongType(key, parsed.type());
+        }
+        if (parsed.failure() != null) {
+            problems.error(dataPlane, parsed.reason(), parsed.failure() + " (spec.tls.defaultCertificateSecret); clients"
+                    + " whose SNI names no host get the generated default certificate until it is fixed");
+            return Optional.empty();
+        }
+        X509Certificate leaf = parsed.material().leaf();
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            problems.warning(dataPlane, "CertificateExpired", "the default certificate in secret " + key + " expired at "
+                    + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
+        }
+        if (served) {
+            used.add(parsed.certificate().name());
+        }
+        return Optional.of(parsed.certificate().name());
+    }
+
     /** The {@code ca.crt} of a Secret, checked to hold certificates; empty with a problem otherwise. */
     Optional<String> caBundle(ObjectRef ingress, String namespace, String secretName, String annotation) {
         String key = namespace + "/" + secretName;

@@ -53,7 +53,8 @@ class DataPlaneReconcilerTest {
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
             assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isPositive();
             assertThat(container.getArgs()).containsSequence("--control-plane", "https://portcullis-operator.portcullis.svc:8443")
-                    .containsSequence("--ingress-class", "portcullis").containsSequence("--min-tls-version", "1.2");
+                    .containsSequence("--ingress-class", "portcullis")
+                    .as("listener settings travel in the snapshot, not as arguments").doesNotContain("--min-tls-version");
             assertThat(client.services().inNamespace("ingress").withName("edge-dataplane").get().getSpec()
                     .getExternalTrafficPolicy()).isEqualTo("Local");
 

@@ -173,7 +173,7 @@ class OperatorInClusterTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> operator.publisher().latest().translation().problems().stream()
                 .anyMatch(problem -> problem.reason().equals("SecretInvalid") && problem.object().name().equals("blog")));
-        assertThat(get("shop.example.test").statusCode()).isEqualTo(200);
+        assertThat(awaitServed("shop.example.test").statusCode()).isEqualTo(200);
     }
 
     @Test

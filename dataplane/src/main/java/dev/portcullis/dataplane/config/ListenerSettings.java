@@ -1,0 +1,29 @@
+package dev.portcullis.dataplane.config;
+
+/**
+ * Settings of the TLS listener as a whole (not of one host): they travel in the Snapshot, so
+ * changing one is a snapshot swap, never a restart.
+ *
+ * @param minTlsVersion the lowest TLS version offered to clients: "1.2" (1.2 and 1.3) or "1.3"
+ */
+public record ListenerSettings(String minTlsVersion) {
+
+    public static final ListenerSettings DEFAULTS = new ListenerSettings("1.2");
+
+    public ListenerSettings {
+        minTlsVersion = minTlsVersion == null ? "1.2" : minTlsVersion;
+    }
+
+    /** Jackson's {@code CUSTOM} inclusion filter: the defaults are left out of the JSON. */
+    public static final class OmitDefaults {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || DEFAULTS.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return DEFAULTS.hashCode();
+        }
+    }
+}

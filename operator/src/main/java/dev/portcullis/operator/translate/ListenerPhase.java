@@ -1,0 +1,67 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.ListenerSettings;
+import dev.portcullis.operator.deploy.DataPlane;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The listener phase: listener-wide settings come from the DataPlane that serves the translated
+ * IngressClass (the oldest, when several do): its minimum TLS version and its default
+ * certificate. Every DataPlane's settings are checked, so that a bad default certificate is a
+ * problem on that DataPlane in every translation, whichever class is translated.
+ */
+final class ListenerPhase {
+
+    /** What the phase decided for the snapshot: listener settings, and the default certificate's name or null. */
+    record Listener(ListenerSettings settings, String defaultCertificate) {
+        static final Listener DEFAULTS = new Listener(ListenerSettings.DEFAULTS, null);
+    }
+
+    private static final Comparator<DataPlane> OLDEST_FIRST = Comparator
+            .comparing((DataPlane dataPlane) -> String.valueOf(dataPlane.getMetadata().getCreationTimestamp()))
+            .thenComparing(ClusterState::namespaceOf)
+            .thenComparing(dataPlane -> dataPlane.getMetadata().getName());
+
+    private final TranslationContext context;
+
+    ListenerPhase(TranslationContext context) {
+        this.context = context;
+    }
+
+    Listener apply() {
+        List<DataPlane> dataPlanes = context.state.dataPlanes().stream().sorted(OLDEST_FIRST).toList();
+        Listener chosen = Listener.DEFAULTS;
+        boolean found = false;
+        for (DataPlane dataPlane : dataPlanes) {
+            boolean chosenOne = !found && servesTranslatedClass(dataPlane);
+            Listener listener = check(dataPlane, chosenOne);
+            if (chosenOne) {
+                chosen = listener;
+                found = true;
+            }
+        }
+        return chosen;
+    }
+
+    private boolean servesTranslatedClass(DataPlane dataPlane) {
+        String served = context.state.servedClass();
+        return served != null && dataPlane.getSpec() != null && served.equals(dataPlane.getSpec().ingressClassName);
+    }
+
+    private Listener check(DataPlane dataPlane, boolean served) {
+        ObjectRef ref = new ObjectRef("DataPlane", ClusterState.namespaceOf(dataPlane), dataPlane.getMetadata().getName());
+        var tls = dataPlane.getSpec() == null ? null : dataPlane.getSpec().tls;
+        String minVersion = tls == null || tls.minVersion == null ? "1.2" : tls.minVersion;
+        if (!minVersion.equals("1.2") && !minVersion.equals("1.3")) {
+            context.problems.error(ref, "InvalidMinTlsVersion", "spec.tls.minVersion \"" + minVersion
+                    + "\" is not 1.2 or 1.3; 1.2 is offered until it is fixed");
+            minVersion = "1.2";
+        }
+        Optional<String> certificate = tls == null || tls.defaultCertificateSecret == null ? Optional.empty()
+                : context.secrets.defaultCertificate(ref, ref.namespace(), tls.defaultCertificateSecret, served);
+        return new Listener(new ListenerSettings(minVersion), certificate.orElse(null));
+    }
+}
