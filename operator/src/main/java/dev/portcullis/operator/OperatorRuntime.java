@@ -7,6 +7,7 @@ import dev.portcullis.operator.cluster.ClusterWatch;
 import dev.portcullis.operator.publish.SnapshotSource;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
+import dev.portcullis.operator.publish.PublishedSnapshot;
 import dev.portcullis.operator.publish.SnapshotPublisher;
 import dev.portcullis.operator.reconcile.IngressStatusReconciler;
 import dev.portcullis.operator.reconcile.LoadBalancerAddresses;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -102,9 +104,15 @@ public final class OperatorRuntime implements AutoCloseable {
         operator.register(new IngressStatusReconciler(client, publisher, addresses, watch::ingressClasses, watch::ingresses,
                 clock, metrics));
         int advertisedPort = settings.channelPort() != 0 ? settings.channelPort() : channel.address().getPort();
-        operator.register(new DataPlaneReconciler(client, settings.namespace(),
+        DataPlaneReconciler dataPlanes = new DataPlaneReconciler(client, settings.namespace(),
                 "https://" + settings.serviceName() + "." + settings.namespace() + ".svc:" + advertisedPort,
-                settings.serverSideApply(), clock));
+                settings.serverSideApply(), clock, ref -> {
+                    PublishedSnapshot latest = publisher.latest();
+                    return latest == null ? List.of() : latest.translation().problems().stream()
+                            .filter(problem -> problem.object().equals(ref)).toList();
+                });
+        publisher.addListener(snapshot -> dataPlanes.translated(watch.dataPlanes()));
+        operator.register(dataPlanes);
         operator.start();
 
         ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-certificate-renewal"));

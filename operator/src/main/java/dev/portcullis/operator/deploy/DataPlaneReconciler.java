@@ -16,7 +16,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import dev.portcullis.operator.reconcile.ProblemEvents;
+import dev.portcullis.operator.translate.ObjectRef;
+import dev.portcullis.operator.translate.Problem;
+import java.util.function.Function;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import java.nio.charset.StandardCharsets;
@@ -43,20 +49,34 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
     private final String controlPlaneUrl;
     private final boolean serverSideApply;
     private final Clock clock;
+    private final Function<ObjectRef, List<Problem>> problems;
+    private final ProblemEvents events;
+    private final SimpleInboundEventSource<DataPlane> translations = new SimpleInboundEventSource<>("dataplane-translations");
 
+    /**
+     * @param problems the latest translation's problems of one object (a DataPlane's: its listener
+     *                 settings), which become Warning Events and the Degraded condition
+     */
     public DataPlaneReconciler(KubernetesClient client, String operatorNamespace, String controlPlaneUrl,
-                               boolean serverSideApply, Clock clock) {
+                               boolean serverSideApply, Clock clock, Function<ObjectRef, List<Problem>> problems) {
         this.client = client;
         this.operatorNamespace = operatorNamespace;
         this.controlPlaneUrl = controlPlaneUrl;
         this.serverSideApply = serverSideApply;
         this.clock = clock;
+        this.problems = problems;
+        this.events = new ProblemEvents(client, clock);
+    }
+
+    /** A translation was published: look at these DataPlanes' problems again. */
+    public void translated(List<DataPlane> dataPlanes) {
+        dataPlanes.forEach(dataPlane -> translations.propagateEvent(ResourceID.fromResource(dataPlane)));
     }
 
     @Override
     public List<EventSource<?, DataPlane>> prepareEventSources(EventSourceContext<DataPlane> context) {
         // Owned objects map back to their DataPlane by owner reference: a hand edit triggers a reconcile.
-        return List.of(
+        return List.of(translations,
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, DataPlane.class).build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, DataPlane.class).build(), context),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(PodDisruptionBudget.class, DataPlane.class)
@@ -76,6 +96,12 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
         } else {
             apply(DataPlaneResources.clientSecret(dataPlane, source));
         }
+        List<Problem> listenerProblems = problems.apply(new ObjectRef("DataPlane", dataPlane.getMetadata().getNamespace(),
+                dataPlane.getMetadata().getName()));
+        events.report(dataPlane, listenerProblems);
+        listenerProblems.stream().filter(Problem::isError).findFirst()
+                .filter(problem -> conditions.isEmpty())
+                .ifPresent(problem -> conditions.add(condition(dataPlane, "Degraded", "True", problem.reason(), problem.message())));
         Deployment deployment = apply(DataPlaneResources.deployment(dataPlane, controlPlaneUrl));
         Service service = apply(DataPlaneResources.service(dataPlane));
         PodDisruptionBudget budget = DataPlaneResources.podDisruptionBudget(dataPlane);

@@ -2,7 +2,7 @@ package dev.portcullis.operator.reconcile;
 
 import dev.portcullis.operator.translate.Problem;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -17,12 +17,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns an Ingress's problems into Warning Events (what {@code kubectl describe ingress} shows),
+ * Turns an object's problems into Warning Events (what {@code kubectl describe} shows),
  * only when its set of problems changes, so reconciles never cause Event storms. An Event's name
  * is derived from the Ingress and the problem, so an operator that restarts (or a new leader)
  * finds the Event already there (409) instead of reporting the same problem again.
  */
-final class ProblemEvents {
+public final class ProblemEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemEvents.class);
     static final String COMPONENT = "portcullis";
@@ -31,12 +31,12 @@ final class ProblemEvents {
     private final Clock clock;
     private final Map<String, Set<Problem>> reported = new ConcurrentHashMap<>();
 
-    ProblemEvents(KubernetesClient client, Clock clock) {
+    public ProblemEvents(KubernetesClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
     }
 
-    void report(Ingress ingress, List<Problem> problems) {
+    public void report(HasMetadata ingress, List<Problem> problems) {
         String uid = ingress.getMetadata().getUid() != null ? ingress.getMetadata().getUid()
                 : ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
         Set<Problem> current = new LinkedHashSet<>(problems);
@@ -53,11 +53,11 @@ final class ProblemEvents {
         }
     }
 
-    void forget(Ingress ingress) {
+    public void forget(HasMetadata ingress) {
         reported.remove(ingress.getMetadata().getUid());
     }
 
-    private void emit(Ingress ingress, Problem problem) {
+    private void emit(HasMetadata ingress, Problem problem) {
         String now = clock.instant().toString();
         try {
             client.v1().events().inNamespace(ingress.getMetadata().getNamespace()).resource(new EventBuilder()
@@ -66,7 +66,7 @@ final class ProblemEvents {
                     .withNamespace(ingress.getMetadata().getNamespace())
                     .endMetadata()
                     .withNewInvolvedObject()
-                    .withApiVersion("networking.k8s.io/v1").withKind("Ingress")
+                    .withApiVersion(ingress.getApiVersion()).withKind(ingress.getKind())
                     .withName(ingress.getMetadata().getName()).withNamespace(ingress.getMetadata().getNamespace())
                     .withUid(ingress.getMetadata().getUid()).withResourceVersion(ingress.getMetadata().getResourceVersion())
                     .endInvolvedObject()
@@ -81,13 +81,13 @@ final class ProblemEvents {
             if (e.getCode() == 409) {
                 return; // reported before, by this replica before a restart or by another one
             }
-            LOG.warn("cannot record an Event on ingress {}/{}: {}", ingress.getMetadata().getNamespace(),
+            LOG.warn("cannot record an Event on {} {}/{}: {}", ingress.getKind(), ingress.getMetadata().getNamespace(),
                     ingress.getMetadata().getName(), e.getMessage());
         }
     }
 
     /** {@code <ingress>.<hash of its uid and the problem>}: the same problem on the same Ingress, the same name. */
-    static String eventName(Ingress ingress, Problem problem) {
+    static String eventName(HasMetadata ingress, Problem problem) {
         String key = ingress.getMetadata().getUid() + "\n" + problem.reason() + "\n" + problem.message();
         UUID hash = UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return ingress.getMetadata().getName() + "." + hash.toString().replace("-", "").substring(0, 16);

@@ -197,6 +197,38 @@ class OperatorOnRealApiServerTest {
                 .noneMatch(entry -> entry.code() == 409);
     }
 
+    @Test
+    void aDefaultCertificateThatCannotBeUsedIsAProblemOnItsDataPlane() {
+        admin.load(new java.io.ByteArrayInputStream("""
+                apiVersion: portcullis.dev/v1alpha1
+                kind: DataPlane
+                metadata: {name: strict, namespace: %s}
+                spec:
+                  replicas: 1
+                  image: registry.example.test/portcullis/dataplane:1
+                  ingressClassName: portcullis
+                  tls: {minVersion: "1.3", defaultCertificateSecret: missing-default}
+                """.formatted(namespace).getBytes())).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> degradedReason("strict").equals("SecretNotFound"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.v1().events().inNamespace(namespace).list().getItems().stream()
+                .anyMatch(event -> "DataPlane".equals(event.getInvolvedObject().getKind())
+                        && "strict".equals(event.getInvolvedObject().getName()) && event.getMessage().contains("missing-default")));
+        assertThat(deployment("strict").getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+                .as("the minimum TLS version travels in the snapshot").doesNotContain("--min-tls-version");
+    }
+
+    private String degradedReason(String name) {
+        var dataPlane = admin.genericKubernetesResources("portcullis.dev/v1alpha1", "DataPlane").inNamespace(namespace)
+                .withName(name).get();
+        if (!(dataPlane.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+                || !(status.get("conditions") instanceof List<?> conditions)) {
+            return "";
+        }
+        return conditions.stream().map(condition -> (Map<?, ?>) condition)
+                .filter(condition -> "Degraded".equals(condition.get("type")) && "True".equals(condition.get("status")))
+                .map(condition -> String.valueOf(condition.get("reason"))).findFirst().orElse("");
+    }
+
     private Deployment deployment(String dataPlane) {
         return admin.apps().deployments().inNamespace(namespace).list().getItems().stream()
                 .filter(deployment -> deployment.getMetadata().getName().contains(dataPlane)).findFirst().orElse(null);
