@@ -108,8 +108,7 @@ public final class OperatorRuntime implements AutoCloseable {
                 "https://" + settings.serviceName() + "." + settings.namespace() + ".svc:" + advertisedPort,
                 settings.serverSideApply(), clock, ref -> {
                     PublishedSnapshot latest = publisher.latest();
-                    return latest == null ? List.of() : latest.translation().problems().stream()
-                            .filter(problem -> problem.object().equals(ref)).toList();
+                    return latest == null ? List.of() : latest.translation().problemsOf(ref);
                 });
         publisher.addListener(snapshot -> dataPlanes.translated(watch.dataPlanes()));
         operator.register(dataPlanes);

@@ -1,8 +1,8 @@
 package dev.portcullis.operator.publish;
 
-import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
 import dev.portcullis.operator.translate.Translation;
@@ -17,11 +17,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,35 +35,30 @@ import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Turns cluster changes into published snapshots. Changes are debounced: a rebuild waits
- * {@code holdOff} after the last change, but never more than {@code maxHoldOff} after the first
- * pending one. A snapshot that fails its own validation is not published; the last good one stays.
- * There is one stream of snapshots per IngressClass that data planes ask for (each DataPlane serves
- * one class), and one for all classes, whose problems become Events. Data planes wait for a
- * version newer than theirs with {@link #awaitAfter}.
+ * Turns cluster changes into published snapshots, on one thread (the loop): debouncing (see
+ * {@link Debounce}, with the injected clock), translation, versions and publication all happen
+ * there, so two snapshots of a stream can never share a version. Readers (the long poll, the
+ * status reconciler) see only published, immutable {@link PublishedSnapshot}s. A snapshot that
+ * fails its own validation is not published; the last good one stays. There is one stream per
+ * IngressClass that data planes ask for, and one for all classes, whose problems become Events.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
 
     private final SnapshotSource source;
-    private final Duration holdOff;
-    private final Duration maxHoldOff;
     private final Clock clock;
     private final Timer translationTime;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService loop;
     private final List<Consumer<PublishedSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, PublishedSnapshot> published = new ConcurrentHashMap<>();
+    private final Object publication = new Object();
 
-    private final Object lock = new Object();
+    // Owned by the loop thread.
+    private final Debounce debounce;
+    private final Set<String> classes = new LinkedHashSet<>(List.of(SnapshotSource.ALL_CLASSES));
+    private final Map<String, Snapshot> publishedContent = new HashMap<>();
     private ScheduledFuture<?> pending;
-    private long firstPendingNanos;
-    private final Map<String, Stream> streams = new LinkedHashMap<>();
-
-    /** One IngressClass's snapshots. */
-    private static final class Stream {
-        PublishedSnapshot latest;
-        Snapshot latestContent;
-    }
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
                              MeterRegistry metrics) {
@@ -69,84 +68,81 @@ public final class SnapshotPublisher implements AutoCloseable {
     public SnapshotPublisher(SnapshotSource source, Duration holdOff, Duration maxHoldOff, Clock clock,
                              MeterRegistry metrics) {
         this.source = source;
-        streams.put(SnapshotSource.ALL_CLASSES, new Stream());
-        this.holdOff = holdOff;
-        this.maxHoldOff = maxHoldOff;
         this.clock = clock;
+        this.debounce = new Debounce(holdOff, maxHoldOff);
         this.translationTime = Timer.builder("portcullis.operator.translation")
                 .description("Time to translate the cluster into a snapshot").register(metrics);
         metrics.gauge("portcullis.operator.snapshot.version", this, publisher -> {
             PublishedSnapshot current = publisher.latest();
             return current == null ? -1 : current.version();
         });
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
+        this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
     }
 
+    /** Called on the loop thread after each publication of the all-classes stream. */
     public void addListener(Consumer<PublishedSnapshot> listener) {
         listeners.add(listener);
     }
 
-    /** Something changed: rebuild soon. */
+    /** Something changed: rebuild once the changes settle. Any thread. */
     public void changed() {
-        synchronized (lock) {
-            long now = System.nanoTime();
-            if (pending == null) {
-                firstPendingNanos = now;
-            } else {
+        loop.execute(() -> {
+            Instant due = debounce.changed(clock.instant());
+            if (pending != null) {
                 pending.cancel(false);
             }
-            long waited = now - firstPendingNanos;
-            long delay = Math.max(0, Math.min(holdOff.toNanos(), maxHoldOff.toNanos() - waited));
-            Runnable rebuildAll = this::rebuild;
-            pending = scheduler.schedule(rebuildAll, delay, TimeUnit.NANOSECONDS);
+            long delay = Math.max(0, Duration.between(clock.instant(), due).toNanos());
+            pending = loop.schedule(this::rebuildAll, delay, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** Rebuilds every stream now and returns when it is published (startup, and tests). */
+    public void rebuild() {
+        try {
+            loop.submit(this::rebuildAll).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("rebuild failed", e.getCause());
         }
     }
 
-    /** Rebuilds every stream now, on the caller's thread (startup, and tests). */
-    public void rebuild() {
-        List<String> classes;
-        synchronized (lock) {
-            pending = null;
-            classes = new ArrayList<>(streams.keySet());
-        }
-        for (String ingressClass : classes) {
-            rebuild(ingressClass);
-        }
+    private void rebuildAll() {
+        debounce.rebuilt();
+        pending = null;
+        classes.forEach(this::rebuild);
     }
 
     private void rebuild(String ingressClass) {
-        Stream stream;
-        synchronized (lock) {
-            stream = streams.get(ingressClass);
-        }
+        PublishedSnapshot latest = published.get(ingressClass);
         try {
-            long nextVersion = stream.latest == null ? 1 : stream.latest.version() + 1;
+            long nextVersion = latest == null ? 1 : latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
                     IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant()));
             Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {
                 LOG.error("translated snapshot{} fails its own validation and is not published ({}); still serving version {}",
-                        describe(ingressClass), String.join("; ", invalid), stream.latest == null ? "none" : stream.latest.version());
+                        describe(ingressClass), String.join("; ", invalid), latest == null ? "none" : latest.version());
                 return;
             }
-            PublishedSnapshot published;
-            synchronized (lock) {
-                Snapshot content = snapshot.withVersion(0);
-                if (stream.latest != null && content.equals(stream.latestContent)) {
-                    // Nothing the data planes serve changed: keep the version, refresh the problems.
-                    stream.latest = new PublishedSnapshot(stream.latest.version(), stream.latest.gzippedJson(), translation);
-                } else {
-                    stream.latest = new PublishedSnapshot(nextVersion, gzip(SnapshotCodec.toJson(snapshot)), translation);
-                    stream.latestContent = content;
-                    LOG.info("published snapshot{} version {}: {} virtual hosts, {} clusters, {} problems", describe(ingressClass),
-                            nextVersion, snapshot.virtualHosts().size(), snapshot.clusters().size(), translation.problems().size());
-                }
-                published = stream.latest;
-                lock.notifyAll();
+            Snapshot content = snapshot.withVersion(0);
+            PublishedSnapshot next;
+            if (latest != null && content.equals(publishedContent.get(ingressClass))) {
+                // Nothing the data planes serve changed: keep the version, refresh the problems.
+                next = new PublishedSnapshot(latest.version(), latest.gzippedJson(), translation);
+            } else {
+                next = new PublishedSnapshot(nextVersion, gzip(SnapshotCodec.toJson(snapshot)), translation);
+                publishedContent.put(ingressClass, content);
+                LOG.info("published snapshot{} version {}: {} virtual hosts, {} clusters, {} problems", describe(ingressClass),
+                        nextVersion, snapshot.virtualHosts().size(), snapshot.clusters().size(), translation.problems().size());
+            }
+            synchronized (publication) {
+                published.put(ingressClass, next);
+                publication.notifyAll();
             }
             if (ingressClass.equals(SnapshotSource.ALL_CLASSES)) {
-                listeners.forEach(listener -> listener.accept(published));
+                listeners.forEach(listener -> listener.accept(next));
             }
         } catch (Exception e) {
             LOG.error("translation{} failed; still serving the last snapshot", describe(ingressClass), e);
@@ -159,9 +155,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** The latest snapshot of all classes (whose translation carries every problem). */
     public PublishedSnapshot latest() {
-        synchronized (lock) {
-            return streams.get(SnapshotSource.ALL_CLASSES).latest;
-        }
+        return published.get(SnapshotSource.ALL_CLASSES);
     }
 
     /** The latest snapshot of all classes if it is newer than {@code version}, waiting up to {@code timeout}; else null. */
@@ -171,24 +165,25 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** The latest snapshot for one IngressClass if newer than {@code version}, waiting up to {@code timeout}; else null. */
     public PublishedSnapshot awaitAfter(String ingressClass, long version, Duration timeout) throws InterruptedException {
-        boolean created;
-        synchronized (lock) {
-            created = streams.putIfAbsent(ingressClass, new Stream()) == null;
-        }
-        if (created) {
-            rebuild(ingressClass); // the first data plane of a class waits for no change
+        if (!published.containsKey(ingressClass)) {
+            // The first data plane of a class waits for no change: the loop builds its stream now.
+            loop.execute(() -> {
+                if (classes.add(ingressClass)) {
+                    rebuild(ingressClass);
+                }
+            });
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            Stream stream = streams.get(ingressClass);
-            while (stream.latest == null || stream.latest.version() <= version) {
+        synchronized (publication) {
+            PublishedSnapshot latest;
+            while ((latest = published.get(ingressClass)) == null || latest.version() <= version) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return null;
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
+                TimeUnit.NANOSECONDS.timedWait(publication, left);
             }
-            return stream.latest;
+            return latest;
         }
     }
 
@@ -204,6 +199,6 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        loop.shutdownNow();
     }
 }

@@ -23,7 +23,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -43,6 +46,10 @@ public final class IngressStatusReconciler implements Reconciler<Ingress> {
     private final ProblemEvents events;
     private final SimpleInboundEventSource<Ingress> translations = new SimpleInboundEventSource<>("translations");
     private final Counter reconciles;
+    // Only the publisher's loop thread reads and writes these.
+    private Map<ObjectRef, List<Problem>> lastProblems = Map.of();
+    private List<IngressLoadBalancerIngress> lastAddresses;
+    private List<String> lastClasses = List.of();
 
     public IngressStatusReconciler(KubernetesClient client, SnapshotPublisher publisher, LoadBalancerAddresses addresses,
                                    Supplier<List<IngressClass>> ingressClasses, Supplier<List<Ingress>> ingresses,
@@ -61,9 +68,33 @@ public final class IngressStatusReconciler implements Reconciler<Ingress> {
         return List.of(translations);
     }
 
+    /**
+     * A translation was published: reconcile the Ingresses whose problems changed since the last
+     * one, or every Ingress when the addresses to publish or the IngressClasses changed. (Ingress edits reach the
+     * reconciler through its own informer.) So one change costs a handful of reconciles, not one
+     * per Ingress in the cluster.
+     */
     private void published(PublishedSnapshot snapshot) {
+        Map<ObjectRef, List<Problem>> problems = snapshot.translation().problemsByObject();
+        List<IngressLoadBalancerIngress> currentAddresses = addresses.current();
+        List<String> classes = ingressClasses.get().stream().map(ingressClass -> ingressClass.getMetadata().getName()
+                + "@" + ingressClass.getMetadata().getResourceVersion()).sorted().toList();
+        // New addresses, or IngressClasses that may make other Ingresses ours or not: every Ingress.
+        boolean everyIngress = !currentAddresses.equals(lastAddresses) || !classes.equals(lastClasses);
+        lastAddresses = currentAddresses;
+        lastClasses = classes;
+        Set<ObjectRef> changed = new HashSet<>();
+        problems.forEach((ref, list) -> {
+            if (!list.equals(lastProblems.get(ref))) {
+                changed.add(ref);
+            }
+        });
+        lastProblems.keySet().stream().filter(ref -> !problems.containsKey(ref)).forEach(changed::add);
+        lastProblems = problems;
         for (Ingress ingress : ingresses.get()) {
-            translations.propagateEvent(ResourceID.fromResource(ingress));
+            if (everyIngress || changed.contains(ObjectRef.of(ingress))) {
+                translations.propagateEvent(ResourceID.fromResource(ingress));
+            }
         }
     }
 
@@ -76,9 +107,7 @@ public final class IngressStatusReconciler implements Reconciler<Ingress> {
             PublishedSnapshot latest = publisher.latest();
             if (latest != null) {
                 ObjectRef ref = ObjectRef.of(ingress);
-                List<Problem> problems = latest.translation().problems().stream()
-                        .filter(problem -> problem.object().equals(ref)).toList();
-                events.report(ingress, problems);
+                events.report(ingress, latest.translation().problemsOf(ref));
             }
         } else {
             events.forget(ingress);

@@ -8,6 +8,8 @@ import dev.portcullis.operator.translate.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.portcullis.dataplane.config.Snapshot;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private List<String> seenFingerprint = List.of();
     private List<Problem> reportedProblems = List.of();
     private long version;
+    private Snapshot applied;
 
     private ManifestWatcher(Path directory, LiveConfig config) {
         this.directory = directory;
@@ -62,7 +65,12 @@ public final class ManifestWatcher implements AutoCloseable {
                 LOG.error("{}: not applied, a manifest cannot be read (see above); {}", directory, servingNow());
                 return;
             }
-            config.apply(result.translation().snapshot());
+            Snapshot snapshot = result.translation().snapshot();
+            if (snapshot.withVersion(0).equals(applied)) {
+                return; // a touched file with the same meaning: nothing to swap
+            }
+            config.apply(snapshot);
+            applied = snapshot.withVersion(0);
             version++;
         } catch (IOException | InvalidSnapshotException e) {
             LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());

@@ -2,13 +2,44 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.Snapshot;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** What a ClusterState means for the data plane, and what is wrong with it, in a stable order. */
-public record Translation(Snapshot snapshot, List<Problem> problems) {
+/**
+ * What a ClusterState means for the data plane, and what is wrong with it, in a stable order;
+ * problems are also indexed by the object they belong to, so a reconciler reads one object's by key.
+ */
+public final class Translation {
 
-    public Translation {
-        problems = problems.stream().distinct().sorted().toList();
+    private final Snapshot snapshot;
+    private final List<Problem> problems;
+    private final Map<ObjectRef, List<Problem>> byObject;
+
+    public Translation(Snapshot snapshot, List<Problem> problems) {
+        this.snapshot = snapshot;
+        this.problems = problems.stream().distinct().sorted().toList();
+        this.byObject = this.problems.stream().collect(Collectors.groupingBy(Problem::object, LinkedHashMap::new,
+                Collectors.toUnmodifiableList()));
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** One object's problems (empty when it has none). */
+    public List<Problem> problemsOf(ObjectRef object) {
+        return byObject.getOrDefault(object, List.of());
+    }
+
+    /** Every object that has problems, with them. */
+    public Map<ObjectRef, List<Problem>> problemsByObject() {
+        return byObject;
     }
 
     public boolean hasErrors() {

@@ -1,0 +1,51 @@
+package dev.portcullis.operator.publish;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Debounce with the time passed in: no clock, no sleeps. */
+class DebounceTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-04T12:00:00Z");
+
+    private static Instant at(long millis) {
+        return T0.plusMillis(millis);
+    }
+
+    @Test
+    void aLoneChangeIsRebuiltOneHoldOffLater() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
+        assertThat(debounce.changed(at(0))).isEqualTo(at(100));
+    }
+
+    @Test
+    void eachChangeInABurstPushesTheRebuildBack() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
+        debounce.changed(at(0));
+        assertThat(debounce.changed(at(50))).isEqualTo(at(150));
+        assertThat(debounce.changed(at(120))).isEqualTo(at(220));
+    }
+
+    @Test
+    void steadyChangesAreRebuiltNoLaterThanTheMaximumHoldOffAfterTheFirst() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofMillis(300));
+        debounce.changed(at(0));
+        debounce.changed(at(90));
+        debounce.changed(at(180));
+        assertThat(debounce.changed(at(270))).isEqualTo(at(300));
+        assertThat(debounce.changed(at(299))).isEqualTo(at(300));
+    }
+
+    @Test
+    void afterARebuildTheNextChangeStartsAFreshWindow() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofMillis(300));
+        debounce.changed(at(0));
+        debounce.changed(at(250));
+        debounce.rebuilt();
+        assertThat(debounce.changed(at(1000))).isEqualTo(at(1100));
+    }
+}
