@@ -24,7 +24,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -38,14 +37,15 @@ public final class ControlPlaneClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneClient.class);
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration BACKOFF_BASE = Duration.ofMillis(200);
-    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** Short: an operator that moved may leave a Service address that drops connection attempts. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final URI base;
     private final String ingressClass;
     private final HttpClient http;
     private final LiveConfig config;
     private final Thread thread;
+    private final Backoff backoff = Backoff.forReconnects();
     private volatile boolean running = true;
     private long version = -1;
     private String epoch = "";
@@ -69,7 +69,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                                            LiveConfig config) throws IOException {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
+                .connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(sslContext(clientCertificateDirectory))
                 .build();
         ControlPlaneClient client = new ControlPlaneClient(controlPlane, ingressClass, http, config);
@@ -78,20 +78,25 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
 
     private void run() {
-        int failures = 0;
+        long firstFailure = 0;
         while (running) {
             try {
                 poll();
-                failures = 0;
+                if (backoff.failures() > 0) {
+                    LOG.info("control plane {} reachable again after {} failed attempts in {} ms", base,
+                            backoff.failures(), Duration.ofNanos(System.nanoTime() - firstFailure).toMillis());
+                }
+                backoff.afterSuccess();
             } catch (IOException | RuntimeException e) {
-                failures++;
-                Duration wait = backoff(failures);
+                Duration wait = backoff.afterFailure();
                 String servingNow = config.current() == null ? "nothing served yet"
                         : "still serving snapshot version " + config.current().version();
-                if (failures == 1) {
+                if (backoff.failures() == 1) {
+                    firstFailure = System.nanoTime();
                     LOG.warn("control plane {} unreachable: {}; {}; retrying", base, e.toString(), servingNow);
                 } else {
-                    LOG.debug("control plane {} still unreachable ({} attempts); next try in {} ms", base, failures, wait.toMillis());
+                    LOG.debug("control plane {} still unreachable ({} attempts); next try in {} ms", base,
+                            backoff.failures(), wait.toMillis());
                 }
                 sleep(wait);
             } catch (InterruptedException e) {
@@ -125,12 +130,6 @@ public final class ControlPlaneClient implements AutoCloseable {
                         e.getMessage(), config.current() == null ? "nothing" : "version " + config.current().version());
             }
         }
-    }
-
-    /** Full jitter: a random wait up to min(max, base * 2^failures). */
-    static Duration backoff(int failures) {
-        long ceiling = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(BACKOFF_BASE.toMillis() / 2, ceiling + 1));
     }
 
     private static void sleep(Duration wait) {
