@@ -9,15 +9,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The data plane follows an operator that restarts on the same address, over real mutual TLS. */
+/**
+ * The data plane against a mutual-TLS channel: it follows an operator that restarts on the same
+ * address, and presents a renewed client certificate once the mounted Secret changes.
+ */
 class ControlPlaneClientTest {
 
     private static final CertificateAuthority CA = CertificateAuthority.create("operator CA", KeyType.EC_P256);
@@ -45,12 +50,9 @@ class ControlPlaneClientTest {
     void reachesTheSnapshotOfAChannelThatRestartedOnTheSamePort() throws Exception {
         MountedSecret secret = new MountedSecret(directory);
         secret.write(clientCertificate(), CA);
-        dataPlane = TestDataPlane.serving(null);
-        channel = TestChannel.start(CA, 0, 3);
+        startAgainst(3);
         int port = channel.port();
-        client = ControlPlaneClient.start(URI.create("https://localhost:" + port), directory, dataPlane.server().config());
-        await().atMost(Duration.ofSeconds(20)).until(() -> version() == 3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> channel.polls().stream().anyMatch(poll -> poll.after() == 3));
+        await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(3));
 
         channel.close();
         Thread.sleep(2000); // how long the operator is away: a restart's worth
@@ -59,6 +61,58 @@ class ControlPlaneClientTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> version() == 7);
         System.out.printf("snapshot of the restarted channel applied %d ms after it listened%n",
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
+    }
+
+    @Test
+    void presentsTheRenewedClientCertificateOnALaterRequest() throws Exception {
+        MountedSecret secret = new MountedSecret(directory);
+        IssuedCertificate first = clientCertificate();
+        secret.write(first, CA);
+        startAgainst(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(1));
+
+        IssuedCertificate renewed = clientCertificate();
+        secret.write(renewed, CA);
+        channel.publish(2); // ends the poll in flight, which went out with the first certificate
+        await().atMost(Duration.ofSeconds(20)).until(() -> lastSerial().equals(renewed.leaf().getSerialNumber()));
+
+        assertThat(channel.polls().getFirst().clientSerial()).isEqualTo(first.leaf().getSerialNumber());
+        assertThat(version()).isEqualTo(2);
+    }
+
+    @Test
+    void keepsTheLastGoodCertificateWhileTheNewFilesDoNotMatch() throws Exception {
+        MountedSecret secret = new MountedSecret(directory);
+        IssuedCertificate first = clientCertificate();
+        secret.write(first, CA);
+        startAgainst(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(1));
+
+        IssuedCertificate other = clientCertificate();
+        secret.write(clientCertificate().chainPem(), other.privateKeyPem(), CA.certificatePem());
+        channel.publish(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(2));
+        assertThat(lastSerial()).as("still the first certificate").isEqualTo(first.leaf().getSerialNumber());
+
+        secret.write(other, CA);
+        channel.publish(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lastSerial().equals(other.leaf().getSerialNumber()));
+    }
+
+    private void startAgainst(long version) throws Exception {
+        dataPlane = TestDataPlane.serving(null);
+        channel = TestChannel.start(CA, 0, version);
+        client = ControlPlaneClient.start(URI.create("https://localhost:" + channel.port()), directory,
+                dataPlane.server().config());
+    }
+
+    private boolean polledAfter(long version) {
+        return channel.polls().stream().anyMatch(poll -> poll.after() == version);
+    }
+
+    private BigInteger lastSerial() {
+        List<TestChannel.Poll> polls = channel.polls();
+        return polls.isEmpty() ? BigInteger.ZERO : polls.getLast().clientSerial();
     }
 
     private long version() {
