@@ -4,56 +4,50 @@ import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.runtime.LiveConfig;
-import dev.portcullis.dataplane.tls.KeyMaterial;
-import dev.portcullis.dataplane.tls.PemParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Pulls snapshots from the operator: long-polls {@code GET /v1/snapshot?after=VERSION&epoch=E} over
  * mutual TLS with the client certificate the operator issued (a mounted Secret folder with
- * {@code tls.crt}, {@code tls.key} and {@code ca.crt}), and applies what comes back. While the
- * operator is away the last snapshot keeps being served, and reconnects back off exponentially
- * with full jitter.
+ * {@code tls.crt}, {@code tls.key} and {@code ca.crt}, read again when the operator renews it), and
+ * applies what comes back. While the operator is away the last snapshot keeps being served, and
+ * reconnects back off exponentially with full jitter.
  */
 public final class ControlPlaneClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneClient.class);
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration BACKOFF_BASE = Duration.ofMillis(200);
-    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** Short: an operator that moved may leave a Service address that drops connection attempts. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final URI base;
     private final String ingressClass;
-    private final HttpClient http;
+    private final ClientCertificates certificates;
     private final LiveConfig config;
     private final Thread thread;
+    private final Backoff backoff = Backoff.forReconnects();
+    private volatile HttpClient http;
     private volatile boolean running = true;
     private long version = -1;
     private String epoch = "";
 
-    private ControlPlaneClient(URI base, String ingressClass, HttpClient http, LiveConfig config) {
+    private ControlPlaneClient(URI base, String ingressClass, ClientCertificates certificates, LiveConfig config) {
         this.base = base;
         this.ingressClass = ingressClass;
-        this.http = http;
+        this.certificates = certificates;
+        this.http = httpClient(certificates.context());
         this.config = config;
         this.thread = new Thread(this::run, "portcullis-control-plane");
         this.thread.setDaemon(true);
@@ -67,31 +61,35 @@ public final class ControlPlaneClient implements AutoCloseable {
     /** With {@code ingressClass}, the snapshots of that IngressClass only (what its DataPlane serves). */
     public static ControlPlaneClient start(URI controlPlane, String ingressClass, Path clientCertificateDirectory,
                                            LiveConfig config) throws IOException {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .sslContext(sslContext(clientCertificateDirectory))
-                .build();
-        ControlPlaneClient client = new ControlPlaneClient(controlPlane, ingressClass, http, config);
+        ControlPlaneClient client = new ControlPlaneClient(controlPlane, ingressClass,
+                ClientCertificates.load(clientCertificateDirectory), config);
         client.thread.start();
         return client;
     }
 
     private void run() {
-        int failures = 0;
+        long firstFailure = 0;
         while (running) {
             try {
                 poll();
-                failures = 0;
+                if (backoff.failures() > 0) {
+                    LOG.info("control plane {} reachable again after {} failed attempts in {} ms", base,
+                            backoff.failures(), Duration.ofNanos(System.nanoTime() - firstFailure).toMillis());
+                }
+                backoff.afterSuccess();
             } catch (IOException | RuntimeException e) {
-                failures++;
-                Duration wait = backoff(failures);
+                if (!running) {
+                    return; // closed: the poll in flight was cut short on purpose
+                }
+                Duration wait = backoff.afterFailure();
                 String servingNow = config.current() == null ? "nothing served yet"
                         : "still serving snapshot version " + config.current().version();
-                if (failures == 1) {
+                if (backoff.failures() == 1) {
+                    firstFailure = System.nanoTime();
                     LOG.warn("control plane {} unreachable: {}; {}; retrying", base, e.toString(), servingNow);
                 } else {
-                    LOG.debug("control plane {} still unreachable ({} attempts); next try in {} ms", base, failures, wait.toMillis());
+                    LOG.debug("control plane {} still unreachable ({} attempts); next try in {} ms", base,
+                            backoff.failures(), wait.toMillis());
                 }
                 sleep(wait);
             } catch (InterruptedException e) {
@@ -101,6 +99,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
 
     private void poll() throws IOException, InterruptedException {
+        certificates.reloadIfChanged().ifPresent(this::connectWith);
         URI uri = base.resolve("/v1/snapshot?after=" + version + "&epoch=" + epoch
                 + (ingressClass == null ? "" : "&class=" + ingressClass));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(POLL_TIMEOUT.plusSeconds(15))
@@ -127,12 +126,6 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
     }
 
-    /** Full jitter: a random wait up to min(max, base * 2^failures). */
-    static Duration backoff(int failures) {
-        long ceiling = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(BACKOFF_BASE.toMillis() / 2, ceiling + 1));
-    }
-
     private static void sleep(Duration wait) {
         try {
             Thread.sleep(wait.toMillis());
@@ -141,30 +134,25 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
     }
 
-    private static SSLContext sslContext(Path directory) throws IOException {
-        try {
-            KeyMaterial client = PemParser.parse(Files.readString(directory.resolve("tls.crt")),
-                    Files.readString(directory.resolve("tls.key")));
-            char[] password = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", client.privateKey(), password, client.chain().toArray(X509Certificate[]::new));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password);
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            int i = 0;
-            for (X509Certificate ca : PemParser.certificates(Files.readString(directory.resolve("ca.crt")))) {
-                trusted.setCertificateEntry("ca-" + i++, ca);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot use the client certificate in " + directory + ": " + e.getClass().getSimpleName(), e);
+    /**
+     * A new client, so a new connection: the kept-alive one would go on showing the old certificate,
+     * as the server checks it only in the handshake. Called between polls, so nothing is in flight.
+     */
+    private void connectWith(SSLContext context) {
+        HttpClient previous = http;
+        http = httpClient(context);
+        previous.shutdownNow();
+        if (!running) {
+            http.shutdownNow();
         }
+    }
+
+    private static HttpClient httpClient(SSLContext context) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .sslContext(context)
+                .build();
     }
 
     @Override
