@@ -6,6 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 "$(dirname "$0")/build-kube-binaries.sh"
-./mvnw -q -pl testkit -am -DskipTests install
-./mvnw -q -pl testkit dependency:build-classpath -Dmdep.outputFile=target/testkit.classpath
+./mvnw -q -pl testkit compile dependency:build-classpath -Dmdep.outputFile=target/testkit.classpath
 exec java -cp "testkit/target/classes:$(cat testkit/target/testkit.classpath)" dev.portcullis.testkit.RealApiServerMain "$@"

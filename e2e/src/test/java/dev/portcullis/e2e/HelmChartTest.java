@@ -54,6 +54,8 @@ class HelmChartTest {
         assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
         assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
         assertThat(container.at("/args").toString()).contains("--leader-election=true", "--namespace=portcullis");
+        assertThat(container.at("/env/0/name").asText()).isEqualTo("JAVA_TOOL_OPTIONS");
+        assertThat(container.at("/env/0/value").asText()).contains("-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC");
 
         JsonNode clusterRole = only(objects, "ClusterRole");
         for (JsonNode rule : clusterRole.path("rules")) {

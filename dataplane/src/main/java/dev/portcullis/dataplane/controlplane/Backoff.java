@@ -11,7 +11,9 @@ import java.util.random.RandomGenerator;
 final class Backoff {
 
     static final Duration INITIAL = Duration.ofMillis(100);
-    static final Duration MAX = Duration.ofSeconds(10);
+    // Low on purpose: while the operator restarts, the ceiling grows with the outage, and the wait
+    // after it returns is up to one ceiling. A refused connection costs the operator nothing.
+    static final Duration MAX = Duration.ofSeconds(2);
 
     private final Duration initial;
     private final Duration max;
