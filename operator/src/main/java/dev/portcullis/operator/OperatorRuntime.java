@@ -106,7 +106,7 @@ public final class OperatorRuntime implements AutoCloseable {
         int advertisedPort = settings.channelPort() != 0 ? settings.channelPort() : channel.address().getPort();
         DataPlaneReconciler dataPlanes = new DataPlaneReconciler(client, settings.namespace(),
                 "https://" + settings.serviceName() + "." + settings.namespace() + ".svc:" + advertisedPort,
-                settings.serverSideApply(), clock, ref -> {
+                watch::secret, clock, ref -> {
                     PublishedSnapshot latest = publisher.latest();
                     return latest == null ? List.of() : latest.translation().problemsOf(ref);
                 });

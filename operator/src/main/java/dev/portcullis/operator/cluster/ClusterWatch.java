@@ -97,6 +97,11 @@ public final class ClusterWatch implements AutoCloseable {
         return ingressClasses.getStore().list();
     }
 
+    /** A Secret from the informer cache, or null. */
+    public Secret secret(String namespace, String name) {
+        return secrets.getStore().getByKey(namespace + "/" + name);
+    }
+
     public java.util.Optional<Service> service(String namespace, String name) {
         return java.util.Optional.ofNullable(services.getStore().getByKey(namespace + "/" + name));
     }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -22,15 +21,12 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import dev.portcullis.operator.reconcile.ProblemEvents;
 import dev.portcullis.operator.translate.ObjectRef;
 import dev.portcullis.operator.translate.Problem;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,27 +38,27 @@ import java.util.Objects;
  */
 public final class DataPlaneReconciler implements Reconciler<DataPlane> {
 
-    static final String DESIRED_HASH = "portcullis.dev/desired-hash";
-
     private final KubernetesClient client;
     private final String operatorNamespace;
     private final String controlPlaneUrl;
-    private final boolean serverSideApply;
+    private final BiFunction<String, String, Secret> secrets;
     private final Clock clock;
     private final Function<ObjectRef, List<Problem>> problems;
     private final ProblemEvents events;
     private final SimpleInboundEventSource<DataPlane> translations = new SimpleInboundEventSource<>("dataplane-translations");
 
     /**
+     * @param secrets  a Secret by namespace and name, from the informer cache (no GET per reconcile)
      * @param problems the latest translation's problems of one object (a DataPlane's: its listener
      *                 settings), which become Warning Events and the Degraded condition
      */
     public DataPlaneReconciler(KubernetesClient client, String operatorNamespace, String controlPlaneUrl,
-                               boolean serverSideApply, Clock clock, Function<ObjectRef, List<Problem>> problems) {
+                               BiFunction<String, String, Secret> secrets, Clock clock,
+                               Function<ObjectRef, List<Problem>> problems) {
         this.client = client;
         this.operatorNamespace = operatorNamespace;
         this.controlPlaneUrl = controlPlaneUrl;
-        this.serverSideApply = serverSideApply;
+        this.secrets = secrets;
         this.clock = clock;
         this.problems = problems;
         this.events = new ProblemEvents(client, clock);
@@ -89,7 +85,7 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
             dataPlane.setSpec(new DataPlaneSpec());
         }
         List<Condition> conditions = new ArrayList<>();
-        Secret source = client.secrets().inNamespace(operatorNamespace).withName(OperatorCertificates.CLIENT_SECRET).get();
+        Secret source = secrets.apply(operatorNamespace, OperatorCertificates.CLIENT_SECRET);
         if (source == null) {
             conditions.add(condition(dataPlane, "Degraded", "True", "ClientCertificateMissing",
                     "secret " + operatorNamespace + "/" + OperatorCertificates.CLIENT_SECRET + " does not exist yet"));
@@ -143,35 +139,13 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
         return UpdateControl.patchStatus(statusOnly);
     }
 
-    /** Creates or puts back an owned object; with server-side apply the API server does the comparing. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Creates or puts back an owned object with server-side apply (force, field manager
+     * "portcullis"): the API server compares, so a hand edit of a field we set is put back and a
+     * field we do not set is left alone, without a GET or a hash of our own.
+     */
     private <T extends HasMetadata> T apply(T desired) {
-        String hash = hash(desired);
-        desired.getMetadata().setAnnotations(new java.util.HashMap<>(desired.getMetadata().getAnnotations() == null
-                ? java.util.Map.of() : desired.getMetadata().getAnnotations()));
-        desired.getMetadata().getAnnotations().put(DESIRED_HASH, hash);
-        if (serverSideApply) {
-            return client.resource(desired).fieldManager("portcullis").forceConflicts().serverSideApply();
-        }
-        T existing = client.resource(desired).get();
-        if (existing != null && hash.equals(existing.getMetadata().getAnnotations() == null ? null
-                : existing.getMetadata().getAnnotations().get(DESIRED_HASH)) && !drifted(existing, desired)) {
-            return existing;
-        }
-        return client.resource(desired).createOr(current -> current.update());
-    }
-
-    /** Without server-side apply: the fields people edit by hand (replicas, image, Service type). */
-    private static boolean drifted(HasMetadata existing, HasMetadata desired) {
-        if (existing instanceof Deployment have && desired instanceof Deployment want) {
-            return !Objects.equals(have.getSpec().getReplicas(), want.getSpec().getReplicas())
-                    || !Objects.equals(have.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage(),
-                    want.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
-        }
-        if (existing instanceof Service have && desired instanceof Service want) {
-            return !Objects.equals(have.getSpec().getType(), want.getSpec().getType());
-        }
-        return false;
+        return client.resource(desired).fieldManager("portcullis").forceConflicts().serverSideApply();
     }
 
     private static String address(Service service) {
@@ -210,13 +184,4 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
                 && Objects.equals(before.conditions, after.conditions);
     }
 
-    private static String hash(HasMetadata desired) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8)))
-                    .substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

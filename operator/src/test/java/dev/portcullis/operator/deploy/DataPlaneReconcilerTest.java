@@ -7,7 +7,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import dev.portcullis.testkit.RealApiServer;
+import dev.portcullis.testkit.RealApiServerTest;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,16 +20,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The DataPlane reconciler against the mock API server: what it creates, and that it puts back hand edits. */
-@EnableKubernetesMockClient(crud = true)
+@RealApiServerTest
 class DataPlaneReconcilerTest {
 
+    static RealApiServer server;
     KubernetesClient client;
 
     @Test
-    void aDataPlaneGetsHardenedPodsAServiceABudgetAndItsCertificate() throws Exception {
-        try (OperatorRuntime ignored = OperatorRuntime.start(client, new OperatorSettings("portcullis", "portcullis-operator",
-                "127.0.0.1", 8443, "edge-dataplane", null, false, false, false,
-                Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(2)))) {
+    void aDataPlaneGetsHardenedPodsAServiceABudgetAndItsCertificateAppliedServerSide() throws Exception {
+        client = server.adminClient();
+        for (String namespace : List.of("portcullis", "ingress")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        }
+        RealApiServer.installCrds(client, Path.of("../crds/dataplanes.portcullis.dev-v1.yml"));
+        try (KubernetesClient operatorClient = server.operatorClient();
+             OperatorRuntime ignored = OperatorRuntime.start(operatorClient, new OperatorSettings("portcullis",
+                     "portcullis-operator", "127.0.0.1", 8443, "edge-dataplane", null, true, false, false,
+                     Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(2)))) {
             DataPlane dataPlane = new DataPlane();
             dataPlane.setMetadata(new ObjectMetaBuilder().withName("edge").withNamespace("ingress").build());
             dataPlane.setSpec(new DataPlaneSpec());
@@ -58,6 +69,11 @@ class DataPlaneReconcilerTest {
             assertThat(client.services().inNamespace("ingress").withName("edge-dataplane").get().getSpec()
                     .getExternalTrafficPolicy()).isEqualTo("Local");
 
+            assertThat(deployment.getMetadata().getManagedFields()).anySatisfy(entry -> {
+                assertThat(entry.getManager()).isEqualTo("portcullis");
+                assertThat(entry.getOperation()).isEqualTo("Apply");
+            });
+
             // A hand edit is put back.
             client.apps().deployments().inNamespace("ingress").withName("edge-dataplane").edit(edited -> {
                 edited.getSpec().setReplicas(1);
@@ -70,6 +86,14 @@ class DataPlaneReconcilerTest {
                 return current.getStatus() != null && current.getStatus().conditions.stream()
                         .anyMatch(condition -> condition.getType().equals("Ready"));
             });
+            assertThat(server.auditLog().by(RealApiServer.OPERATOR_USER)).as("the operator's requests answered 409")
+                    .filteredOn(entry -> !entry.resource().equals("events"))
+                    .noneMatch(entry -> entry.code() == 409);
+            assertThat(server.auditLog().by(RealApiServer.OPERATOR_USER)).as("no GET per owned object: the API server compares")
+                    .noneMatch(entry -> entry.verb().equals("get") && List.of("deployments", "services", "poddisruptionbudgets")
+                            .contains(entry.resource()));
+        } finally {
+            client.close();
         }
     }
 

@@ -171,37 +171,6 @@ class OperatorOnRealApiServerTest {
     }
 
     @Test
-    void aDataPlaneIsAppliedServerSideAndHandEditsArePutBack() {
-        admin.load(new java.io.ByteArrayInputStream("""
-                apiVersion: portcullis.dev/v1alpha1
-                kind: DataPlane
-                metadata: {name: edge, namespace: %s}
-                spec:
-                  replicas: 2
-                  image: registry.example.test/portcullis/dataplane:1
-                  ingressClassName: portcullis
-                """.formatted(namespace).getBytes())).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deployment("edge") != null
-                && admin.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems().size() == 1
-                && dataPlaneConditions("edge") > 0);
-        assertThat(deployment("edge").getMetadata().getManagedFields())
-                .anySatisfy(entry -> {
-                    assertThat(entry.getManager()).isEqualTo("portcullis");
-                    assertThat(entry.getOperation()).isEqualTo("Apply");
-                });
-
-        admin.apps().deployments().inNamespace(namespace).withName(deployment("edge").getMetadata().getName())
-                .edit(deployment -> {
-                    deployment.getSpec().setReplicas(7);
-                    return deployment;
-                });
-        await().atMost(Duration.ofSeconds(30)).until(() -> deployment("edge").getSpec().getReplicas() == 2);
-        assertThat(server.auditLog().by(RealApiServer.OPERATOR_USER)).as("the operator's requests answered 409")
-                .filteredOn(entry -> !entry.resource().equals("events")) // 409 there means "reported already", on purpose
-                .noneMatch(entry -> entry.code() == 409);
-    }
-
-    @Test
     void aDefaultCertificateThatCannotBeUsedIsAProblemOnItsDataPlane() {
         admin.load(new java.io.ByteArrayInputStream("""
                 apiVersion: portcullis.dev/v1alpha1
