@@ -2,13 +2,13 @@ package dev.portcullis.dataplane;
 
 import dev.portcullis.dataplane.controlplane.ControlPlaneClient;
 import dev.portcullis.dataplane.demo.Demo;
+import dev.portcullis.dataplane.runtime.ShutdownSignal;
 import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
 import dev.portcullis.dataplane.server.DataPlaneServer;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar portcullis-dataplane.jar --snapshot FILE | demo}. */
 public final class Main {
@@ -53,7 +53,7 @@ public final class Main {
             if (line.command().equals("demo")) {
                 try (Demo demo = Demo.start(Path.of(line.option("dir", "portcullis-demo")), listen)) {
                     demo.printInstructions(System.out);
-                    awaitShutdown();
+                    ShutdownSignal.await();
                 }
                 return 0;
             }
@@ -66,7 +66,7 @@ public final class Main {
                 try (DataPlaneServer server = DataPlaneServer.start(listen);
                      ControlPlaneClient ignored = ControlPlaneClient.start(java.net.URI.create(controlPlane),
                              line.options().get("ingress-class"), Path.of(certificates), server.config())) {
-                    awaitShutdown();
+                    ShutdownSignal.await();
                 }
                 return 0;
             }
@@ -77,7 +77,7 @@ public final class Main {
             try (DataPlaneServer server = DataPlaneServer.start(listen);
                  SnapshotFileWatcher ignored = SnapshotFileWatcher.start(Path.of(snapshot), server.config(),
                          Duration.ofSeconds(1))) {
-                awaitShutdown();
+                ShutdownSignal.await();
             }
             return 0;
         } catch (CommandLine.UsageException e) {
@@ -94,11 +94,5 @@ public final class Main {
         }
         return new DataPlaneServer.Listen(line.option("bind", "127.0.0.1"), line.port("http-port", 8080),
                 line.port("https-port", 8443), line.port("admin-port", 9090), line.port("https-redirect-port", 0), minTls);
-    }
-
-    public static void awaitShutdown() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "portcullis-shutdown"));
-        stop.await();
     }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.dataplane.CommandLine;
+import dev.portcullis.dataplane.runtime.ShutdownSignal;
 import dev.portcullis.operator.standalone.CheckCommand;
 import dev.portcullis.operator.standalone.ManifestDemo;
 import dev.portcullis.operator.standalone.ServeCommand;
@@ -64,7 +65,7 @@ public final class Main {
                     CommandLine line = parse(rest, with(LISTEN_OPTIONS, "file"));
                     try (ServeCommand ignored = ServeCommand.start(directory(line), dev.portcullis.dataplane.Main.listen(line),
                             Duration.ofSeconds(1))) {
-                        dev.portcullis.dataplane.Main.awaitShutdown();
+                        ShutdownSignal.await();
                     }
                     yield 0;
                 }
@@ -73,7 +74,7 @@ public final class Main {
                     try (ManifestDemo demo = ManifestDemo.start(Path.of(line.option("dir", "portcullis-demo")),
                             dev.portcullis.dataplane.Main.listen(line))) {
                         demo.printInstructions(System.out);
-                        dev.portcullis.dataplane.Main.awaitShutdown();
+                        ShutdownSignal.await();
                     }
                     yield 0;
                 }

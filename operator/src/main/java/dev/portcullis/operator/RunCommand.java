@@ -2,6 +2,7 @@ package dev.portcullis.operator;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.portcullis.dataplane.CommandLine;
+import dev.portcullis.dataplane.runtime.ShutdownSignal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -39,7 +40,7 @@ final class RunCommand {
             admin.createContext("/healthz", exchange -> respond(exchange, "ok\n"));
             admin.createContext("/metrics", exchange -> respond(exchange, runtime.scrapeMetrics()));
             admin.start();
-            dev.portcullis.dataplane.Main.awaitShutdown();
+            ShutdownSignal.await();
             admin.stop(0);
         } finally {
             client.close();
