@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.cli.ProjectVersion;
 import dev.portcullis.dataplane.runtime.ShutdownSignal;
 import dev.portcullis.operator.OperatorRuntime;
 import dev.portcullis.operator.OperatorSettings;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ import java.util.concurrent.Callable;
                         + "Secrets, Services and EndpointSlices, serves snapshots to data planes over mutual TLS, "
                         + "writes Ingress status and Warning Events.",
                 "Finds its cluster as kubectl does: KUBECONFIG, else ~/.kube/config, else the pod's service "
-                        + "account."})
+                        + "account; exits 1 at once when none answers."})
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE:-portcullis}",
@@ -79,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (KubernetesClient client = new KubernetesClientBuilder().build();
+        Config cluster = ClusterProbe.reach();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster).build();
              OperatorRuntime runtime = OperatorRuntime.start(client, settings());
              MetricsEndpoint ignored = MetricsEndpoint.start(channelBind, metricsPort, runtime::scrapeMetrics)) {
             ShutdownSignal.await();
