@@ -1,0 +1,160 @@
+package dev.portcullis.dataplane.cli;
+
+import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.testsupport.CliRun;
+import dev.portcullis.dataplane.testsupport.EnvironmentDefaults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The data plane's command line: help, version, usage errors and environment defaults, without serving. */
+class DataPlaneCommandTest {
+
+    @ParameterizedTest(name = "{0} --help")
+    @ValueSource(strings = {"", "serve", "demo"})
+    void helpPrintsUsageAndSucceeds(String command) {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), args(command, "--help"));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(("Usage: portcullis-dataplane.jar " + command).strip());
+        assertThat(run.outFlat()).contains("--bind=ADDR").contains("Env: PORTCULLIS_BIND. Default: 127.0.0.1.")
+                .contains("--http-port=N").contains("Default: 8080.").contains("--https-port=N").contains("Default: 8443.")
+                .contains("--admin-port=N").contains("Default: 9090.").contains("--https-redirect-port=N")
+                .contains("--min-tls-version=VERSION");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void serveHelpNamesTheEnvironmentVariables() {
+        String help = CliRun.of(DataPlaneCommand.commandLine(), "serve", "--help").outFlat();
+
+        assertThat(help).contains("--snapshot=FILE", "--control-plane=URL", "Env: PORTCULLIS_CONTROL_PLANE",
+                "--client-cert=DIR", "Env: PORTCULLIS_CLIENT_CERT", "--ingress-class=NAME", "Env: PORTCULLIS_INGRESS_CLASS");
+    }
+
+    @Test
+    void helpCommandShowsASubcommandsUsage() {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "help", "demo");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: portcullis-dataplane.jar demo").contains("--dir=DIR");
+    }
+
+    @ParameterizedTest(name = "{0} --version")
+    @ValueSource(strings = {"", "serve", "demo"})
+    void versionIsTheProjectVersion(String command) {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), args(command, "--version"));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(ProjectVersion.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(run.out().strip()).isEqualTo("portcullis-dataplane.jar " + ProjectVersion.version());
+    }
+
+    @Test
+    void anUnknownOptionIsOneLineWithSuggestionsAndAHint() {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "demo", "--htp-port", "8081");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).hasSize(2);
+        assertThat(run.errLines().get(0)).startsWith("portcullis-dataplane.jar demo: Unknown option")
+                .contains("'--htp-port'").contains("did you mean --http-port");
+        assertThat(run.errLines().get(1)).isEqualTo("Try 'java -jar portcullis-dataplane.jar demo --help'.");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownCommandSuggestsTheNearestOne() {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "sevre");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).contains("'sevre'").contains("did you mean serve");
+    }
+
+    @Test
+    void badValuesAndMissingSourcesAreUsageErrors() {
+        assertThat(firstErrLine("--https-port", "99999")).contains("--https-port")
+                .contains("must be a port number from 0 to 65535, not '99999'");
+        assertThat(firstErrLine("--min-tls-version", "1.1")).contains("takes 1.2 or 1.3, not '1.1'");
+        assertThat(firstErrLine()).contains("--snapshot FILE (or --control-plane URL) is required");
+        assertThat(firstErrLine("serve")).contains("--snapshot FILE (or --control-plane URL) is required");
+        assertThat(firstErrLine("--control-plane", "https://operator:8443"))
+                .contains("--control-plane needs --client-cert DIR");
+        assertThat(firstErrLine("--control-plane", "operator:8443", "--client-cert", "certs"))
+                .contains("--control-plane takes https://HOST:PORT");
+        assertThat(firstErrLine("--snapshot", "s.json", "--control-plane", "https://operator:8443", "--client-cert", "c"))
+                .contains("exclude each other");
+        assertThat(firstErrLine("extra")).contains("Unmatched argument").contains("'extra'");
+    }
+
+    @Test
+    void optionsKeepTheirDefaults() {
+        DataPlaneCommand command = parsed(Map.of());
+
+        assertThat(command.listen.listen()).isEqualTo(new DataPlaneServer.Listen("127.0.0.1", 8080, 8443, 9090, 0, "1.2"));
+        assertThat(command.source.controlPlane()).isEmpty();
+    }
+
+    @Test
+    void theEnvironmentSuppliesWhatAContainerSets() {
+        DataPlaneCommand command = parsed(Map.of("PORTCULLIS_CONTROL_PLANE", "https://portcullis-operator.edge.svc:8443",
+                "PORTCULLIS_CLIENT_CERT", "/var/run/portcullis/client", "PORTCULLIS_INGRESS_CLASS", "blue",
+                "PORTCULLIS_BIND", "0.0.0.0"));
+
+        assertThat(command.source.controlPlane()).contains(new ServeOptions.ControlPlane(
+                URI.create("https://portcullis-operator.edge.svc:8443"), Path.of("/var/run/portcullis/client"), "blue"));
+        assertThat(command.listen.listen().bindAddress()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void anOptionBeatsItsEnvironmentVariable() {
+        DataPlaneCommand command = parsed(Map.of("PORTCULLIS_BIND", "0.0.0.0", "PORTCULLIS_INGRESS_CLASS", "blue",
+                "PORTCULLIS_CONTROL_PLANE", "https://a:1", "PORTCULLIS_CLIENT_CERT", "/c"),
+                "--bind", "127.0.0.2", "--ingress-class", "green");
+
+        assertThat(command.listen.listen().bindAddress()).isEqualTo("127.0.0.2");
+        assertThat(command.source.controlPlane().orElseThrow().ingressClass()).isEqualTo("green");
+    }
+
+    @Test
+    void anEnvironmentControlPlaneWithoutItsCertificateIsAUsageError() {
+        CommandLine commandLine = DataPlaneCommand.commandLine();
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(Map.of("PORTCULLIS_CONTROL_PLANE", "https://a:1")));
+        CliRun run = CliRun.of(commandLine);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).contains("--control-plane needs --client-cert DIR (or PORTCULLIS_CLIENT_CERT)");
+    }
+
+    @Test
+    void helpShowsTheEnvironmentsValueAsTheDefault() {
+        CommandLine commandLine = DataPlaneCommand.commandLine();
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(Map.of("PORTCULLIS_BIND", "0.0.0.0")));
+
+        assertThat(CliRun.of(commandLine, "--help").outFlat()).contains("Env: PORTCULLIS_BIND. Default: 0.0.0.0.");
+    }
+
+    private static DataPlaneCommand parsed(Map<String, String> environment, String... args) {
+        CommandLine commandLine = DataPlaneCommand.commandLine();
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        commandLine.parseArgs(args);
+        return commandLine.getCommand();
+    }
+
+    private static String firstErrLine(String... args) {
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), args);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.errLines()).as("one line and a hint").hasSize(2);
+        return run.errLines().getFirst();
+    }
+
+    private static String[] args(String command, String option) {
+        return command.isEmpty() ? new String[]{option} : new String[]{command, option};
+    }
+}
