@@ -79,7 +79,7 @@ class MainTest {
         }
         assertThat(run("demo", "--help").outFlat()).contains("--dir=DIR", "Default: portcullis-demo.");
         assertThat(run("dataplane", "--help").outFlat()).contains("--snapshot=FILE", "--control-plane=URL",
-                "--client-cert=DIR", "--ingress-class=NAME", "--min-tls-version=VERSION");
+                "--client-cert=DIR", "--ingress-class=NAME");
     }
 
     @Test

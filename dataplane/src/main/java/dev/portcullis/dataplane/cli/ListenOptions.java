@@ -30,12 +30,8 @@ public final class ListenOptions {
                     + "Default: the TLS listener's port.")
     int httpsRedirectPort;
 
-    @Option(names = "--min-tls-version", paramLabel = "VERSION", defaultValue = "1.2", converter = TlsVersion.class,
-            description = "The lowest TLS version offered to clients: 1.2 or 1.3. Default: ${DEFAULT-VALUE}.")
-    String minTlsVersion;
-
     public DataPlaneServer.Listen listen() {
-        return new DataPlaneServer.Listen(bind, httpPort, httpsPort, adminPort, httpsRedirectPort, minTlsVersion);
+        return new DataPlaneServer.Listen(bind, httpPort, httpsPort, adminPort, httpsRedirectPort);
     }
 
     /** A TCP port, 0 to 65535. */
@@ -51,17 +47,6 @@ public final class ListenOptions {
                 // reported below
             }
             throw new TypeConversionException("must be a port number from 0 to 65535, not '" + value + "'");
-        }
-    }
-
-    /** "1.2" or "1.3". */
-    public static final class TlsVersion implements ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            if (value.equals("1.2") || value.equals("1.3")) {
-                return value;
-            }
-            throw new TypeConversionException("takes 1.2 or 1.3, not '" + value + "'");
         }
     }
 }

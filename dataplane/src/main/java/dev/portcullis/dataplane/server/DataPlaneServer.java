@@ -36,12 +36,11 @@ public final class DataPlaneServer implements AutoCloseable {
     /**
      * Where to listen; port 0 picks a free port (see the bound addresses). {@code httpsRedirectPort}
      * is the port redirects to https name, 0 meaning the TLS listener's own (behind a load balancer
-     * that maps 443 to it, say 443); {@code minTlsVersion} is "1.2" or "1.3".
+     * that maps 443 to it, say 443). TLS settings are not here: they travel in the snapshot.
      */
-    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort,
-                         String minTlsVersion) {
+    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort) {
         public Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
-            this(bindAddress, httpPort, httpsPort, adminPort, 0, "1.2");
+            this(bindAddress, httpPort, httpsPort, adminPort, 0);
         }
 
         public static Listen loopbackEphemeral() {
