@@ -3,6 +3,7 @@ package dev.portcullis.dataplane.admin;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 
 import java.io.IOException;

@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Finds every inconsistency in a snapshot; a snapshot with any is never served. */
 final class SnapshotValidator {
-
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final Snapshot snapshot;
     private final List<String> problems = new ArrayList<>();
@@ -155,7 +152,7 @@ final class SnapshotValidator {
             return;
         }
         for (String label : name.split("\\.", -1)) {
-            if (!DNS_LABEL.matcher(label).matches()) {
+            if (!DnsNames.LABEL.matcher(label).matches()) {
                 problems.add(where + ": hostname must be lowercase DNS labels, optionally after \"*.\"; \""
                         + label + "\" is not a valid label");
                 return;

@@ -27,6 +27,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ControlPlaneClient implements AutoCloseable {
 
+    private final java.util.concurrent.atomic.AtomicInteger failedPolls = new java.util.concurrent.atomic.AtomicInteger();
+
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneClient.class);
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(60);
     /** Short: an operator that moved may leave a Service address that drops connection attempts. */
@@ -82,6 +84,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                     return; // closed: the poll in flight was cut short on purpose
                 }
                 Duration wait = backoff.afterFailure();
+                failedPolls.incrementAndGet();
                 String servingNow = config.current() == null ? "nothing served yet"
                         : "still serving snapshot version " + config.current().version();
                 if (backoff.failures() == 1) {
@@ -153,6 +156,11 @@ public final class ControlPlaneClient implements AutoCloseable {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .sslContext(context)
                 .build();
+    }
+
+    /** Polls that failed since start (refused, TLS refused, an error answer): what tests and metrics can watch. */
+    public int failedPolls() {
+        return failedPolls.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.passthrough;
 
+import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
@@ -38,7 +39,6 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PassthroughHandler.class);
     static final int IDLE_SECONDS = 300;
-    private static final int MAX_CONNECT_ATTEMPTS = 3;
 
     private final RoutedHost host;
     private final UpstreamCluster cluster;
@@ -75,7 +75,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
                         connected(connected.channel());
-                    } else if (ctx.channel().isActive() && attempts < Math.min(MAX_CONNECT_ATTEMPTS, cluster.balancer().size())) {
+                    } else if (ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster.balancer().size())) {
                         LOG.warn("passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
                                 endpoint, connected.cause().toString());
                         connect();

@@ -1,7 +1,8 @@
 package dev.portcullis.dataplane.proxy;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
-import dev.portcullis.dataplane.admin.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.RoutedHost;
@@ -50,7 +51,6 @@ import java.util.function.IntSupplier;
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamHandler.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
-    private static final int MAX_CONNECT_ATTEMPTS = 3;
     private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
 
     private enum State {
@@ -266,7 +266,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         metrics.upstreamConnectError(cluster.name());
         LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
-        if (connectAttempts < Math.min(MAX_CONNECT_ATTEMPTS, cluster.balancer().size())) {
+        if (ConnectRetryPolicy.tryAnother(connectAttempts, cluster.balancer().size())) {
             connect(true);
             return;
         }

@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.tls.ServerSslContexts;

@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.route.PathRouter;
 import io.netty.handler.ssl.SslContext;

@@ -1,7 +1,7 @@
 package dev.portcullis.dataplane.runtime;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
-import dev.portcullis.dataplane.admin.DataPlaneMetrics.CertificateExpiry;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.balance.ClientIpBalancer;
 import dev.portcullis.dataplane.balance.RoundRobinBalancer;

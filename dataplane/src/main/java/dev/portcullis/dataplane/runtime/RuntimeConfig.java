@@ -1,7 +1,7 @@
 package dev.portcullis.dataplane.runtime;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics.CertificateExpiry;
-import dev.portcullis.dataplane.admin.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
 import io.netty.handler.ssl.SslContext;
 
@@ -22,10 +22,4 @@ public record RuntimeConfig(
         Set<String> certificateContentKeys,
         Set<SslContext> upstreamSslContexts,
         List<CertificateExpiry> certificateExpiries) {
-
-    /** The context to present for a ClientHello's SNI name ({@code null} when the client sent none). */
-    public SslContext sslContextFor(String sniHostname) {
-        RoutedHost host = hosts.findNamed(sniHostname);
-        return host == null ? defaultSslContext : host.sslContext();
-    }
 }

@@ -1,7 +1,7 @@
 package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.admin.AdminServer;
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.RuntimeCompiler;

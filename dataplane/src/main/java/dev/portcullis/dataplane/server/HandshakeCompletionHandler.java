@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.server;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;

@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.server;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;

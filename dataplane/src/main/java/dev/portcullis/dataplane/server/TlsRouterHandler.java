@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.server;
 
-import dev.portcullis.dataplane.admin.DataPlaneMetrics;
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughHandler;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;

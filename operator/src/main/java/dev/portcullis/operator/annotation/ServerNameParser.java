@@ -1,12 +1,9 @@
 package dev.portcullis.operator.annotation;
 
-import java.util.regex.Pattern;
+import dev.portcullis.dataplane.config.DnsNames;
 
 /** {@code portcullis.dev/backend-server-name}: the DNS name sent as SNI to pods and verified. */
 public final class ServerNameParser implements AnnotationParser<String> {
-
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
 
     private final String name;
 
@@ -26,7 +23,7 @@ public final class ServerNameParser implements AnnotationParser<String> {
 
     @Override
     public String parse(String value) {
-        if (value.length() > 253 || !DNS_NAME.matcher(value).matches()) {
+        if (!DnsNames.isName(value)) {
             throw invalid(value);
         }
         return value;

@@ -34,7 +34,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private final LiveConfig config;
     private final ScheduledExecutorService scheduler;
     private List<String> seenFingerprint = List.of();
-    private List<Problem> reportedProblems = List.of();
+    private volatile List<Problem> reportedProblems = List.of();
     private long version;
     private Snapshot applied;
 
@@ -75,6 +75,11 @@ public final class ManifestWatcher implements AutoCloseable {
         } catch (IOException | InvalidSnapshotException e) {
             LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
         }
+    }
+
+    /** The problems of the last check (a broken manifest among them): what the log said last. */
+    public List<Problem> problems() {
+        return reportedProblems;
     }
 
     /** Each file's name, size and modification time: cheap to compare every second. */

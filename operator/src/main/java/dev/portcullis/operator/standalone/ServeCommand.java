@@ -31,6 +31,11 @@ public final class ServeCommand implements AutoCloseable {
         return server;
     }
 
+    /** The problems of the manifests as last read. */
+    public java.util.List<dev.portcullis.operator.translate.Problem> problems() {
+        return watcher.problems();
+    }
+
     @Override
     public void close() {
         watcher.close();

@@ -1,16 +1,13 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.dataplane.config.DnsNames;
 import dev.portcullis.dataplane.config.VirtualHost;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
+
 
 /** Host names as Ingress rules write them: lowercase DNS names, optionally a "*." wildcard of one label. */
 public final class HostNames {
-
-    /** A lowercase DNS name (labels of 1 to 63 characters), optionally starting with "*.". */
-    public static final Pattern DNS_NAME = Pattern.compile(
-            "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
 
     private HostNames() {
     }
@@ -20,7 +17,7 @@ public final class HostNames {
         if (host == null || host.isEmpty()) {
             return Optional.of(VirtualHost.ANY_HOST);
         }
-        return host.length() <= 253 && DNS_NAME.matcher(host).matches() ? Optional.of(host) : Optional.empty();
+        return DnsNames.isHost(host) ? Optional.of(host) : Optional.empty();
     }
 
     /** As {@link #valid}, reporting a problem on the Ingress when the name is not valid. */

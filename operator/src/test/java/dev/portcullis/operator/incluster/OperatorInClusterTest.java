@@ -144,8 +144,9 @@ class OperatorInClusterTest {
         List<String> failures = underLoad(() -> {
             slice("web-3", third);
             await().atMost(Duration.ofSeconds(15)).until(() -> get("shop.example.test").body().contains("backend: web-3"));
+            long before = dataPlane.config().current().version();
             client.discovery().v1().endpointSlices().inNamespace("shop").withName("web-web-1").delete();
-            Thread.sleep(1000);
+            await().atMost(Duration.ofSeconds(15)).until(() -> dataPlane.config().current().version() > before);
         }, "shop.example.test");
         assertThat(failures).isEmpty();
         for (int i = 0; i < 10; i++) {
@@ -212,9 +213,9 @@ class OperatorInClusterTest {
         Files.writeString(impostorDir.resolve("tls.key"), impostor.privateKeyPem());
         Files.copy(directory.resolve("client-cert").resolve("ca.crt"), impostorDir.resolve("ca.crt"));
         try (DataPlaneServer other = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral());
-             ControlPlaneClient ignored = ControlPlaneClient.start(
+             ControlPlaneClient impostorClient = ControlPlaneClient.start(
                      URI.create("https://localhost:" + operator.channelAddress().getPort()), impostorDir, other.config())) {
-            Thread.sleep(2000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> impostorClient.failedPolls() >= 2);
             assertThat(other.config().ready()).as("an impostor gets no snapshot").isFalse();
         }
         HttpClient noCertificate = HttpClient.newBuilder().sslContext(javax.net.ssl.SSLContext.getDefault()).build();

@@ -103,16 +103,18 @@ class ServeCommandTest {
                 }
             }));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 20);
         Files.writeString(directory.resolve("blog.yaml"), service("blog", blogNext) + "---\n"
                 + ingress("blog", "blog.example.test", "blog", null));
         await().atMost(Duration.ofSeconds(10)).until(() -> blogBackends.contains("blog-next"));
 
         long version = serving.server().config().current().version();
         Files.writeString(directory.resolve("blog.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: [broken\n");
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> serving.problems().stream()
+                .anyMatch(problem -> problem.reason().equals("ManifestUnreadable")));
         assertThat(serving.server().config().current().version()).as("a broken edit is not applied").isEqualTo(version);
-        Thread.sleep(300);
+        int answeredBefore = answered.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > answeredBefore + 20);
 
         running.set(false);
         for (Future<?> loop : loops) {

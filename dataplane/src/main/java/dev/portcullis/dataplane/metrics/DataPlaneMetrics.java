@@ -1,4 +1,4 @@
-package dev.portcullis.dataplane.admin;
+package dev.portcullis.dataplane.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
