@@ -29,7 +29,7 @@ class DemoCommandTest {
     Path directory;
 
     @ParameterizedTest(name = "java -jar {0} demo")
-    @ValueSource(strings = {"../dataplane/target/portcullis-dataplane.jar", "../operator/target/portcullis.jar"})
+    @ValueSource(strings = {"../operator/target/portcullis.jar"})
     void everyPrintedLineWorks(String jar) throws Exception {
         assertThat(Path.of(jar)).as("built by the reactor before this module").exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

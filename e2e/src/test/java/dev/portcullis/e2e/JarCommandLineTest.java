@@ -32,13 +32,23 @@ class JarCommandLineTest {
     Path directory;
 
     @ParameterizedTest(name = "java -jar {0} {1} --help")
-    @CsvSource({OPERATOR + ",''", OPERATOR + ",run", OPERATOR + ",dataplane", DATA_PLANE + ",''", DATA_PLANE + ",demo"})
+    @CsvSource({OPERATOR + ",''", OPERATOR + ",run", OPERATOR + ",dataplane", DATA_PLANE + ",''", DATA_PLANE + ",serve"})
     void helpPrintsUsageAndExitsZero(String jar, String command) throws Exception {
         Run run = java(jar, Map.of(), words(command, "--help"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("Usage: " + Path.of(jar).getFileName() + (command.isEmpty() ? "" : " " + command));
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void theInternetFacingDataPlaneJarCarriesNoDemoBackend() throws Exception {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(DATA_PLANE)) {
+            assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
+                    .anyMatch(name -> name.startsWith("dev/portcullis/dataplane/server/"))
+                    .noneMatch(name -> name.startsWith("dev/portcullis/dataplane/demo/"));
+        }
+        assertThat(java(DATA_PLANE, Map.of(), "demo").exitCode()).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "java -jar {0} {1} --version")
@@ -64,7 +74,7 @@ class JarCommandLineTest {
 
     @Test
     void aMistypedCommandIsOneLineWithTheSuggestion() throws Exception {
-        Run run = java(DATA_PLANE, Map.of(), "deom");
+        Run run = java(OPERATOR, Map.of(), "deom");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).hasSize(2);

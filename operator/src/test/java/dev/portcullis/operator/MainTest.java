@@ -22,7 +22,7 @@ class MainTest {
 
     /** Every command and subcommand, as words before the option. */
     static final List<String> COMMANDS = List.of("", "run", "serve", "check", "demo", "dataplane", "dataplane serve",
-            "dataplane demo", "help");
+            "help");
     /** The same less {@code help}, which has --help only. */
     static final List<String> WITH_VERSION = COMMANDS.stream().filter(command -> !command.equals("help")).toList();
 
@@ -57,7 +57,7 @@ class MainTest {
         assertThat(PortcullisCommand.commandLine().getSubcommands().keySet())
                 .containsExactly("run", "serve", "check", "demo", "dataplane", "help");
         assertThat(PortcullisCommand.commandLine().getSubcommands().get("dataplane").getSubcommands().keySet())
-                .containsExactly("serve", "demo", "help");
+                .containsExactly("serve", "help");
     }
 
     @Test

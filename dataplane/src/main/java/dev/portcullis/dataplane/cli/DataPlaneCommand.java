@@ -8,12 +8,13 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 
 /**
- * {@code java -jar portcullis-dataplane.jar}: {@code serve} when no command is named, {@code demo},
- * {@code help}. The operator's jar runs this same command object as {@code portcullis.jar dataplane}.
+ * {@code java -jar portcullis-dataplane.jar}: {@code serve} when no command is named, and
+ * {@code help}. (No demo: the demo's echo backends stay out of this internet-facing jar; the
+ * operator's jar has {@code demo}.) The operator's jar runs this same command object as {@code portcullis.jar dataplane}.
  */
 @Command(name = "portcullis-dataplane.jar", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {ServeCommand.class, DemoCommand.class, HelpCommand.class},
+        subcommands = {ServeCommand.class, HelpCommand.class},
         description = {
                 "The Portcullis data plane. Without a command it serves (see serve): the snapshot in FILE, "
                         + "applied again whenever it changes, or what the operator at URL publishes over mutual TLS.",

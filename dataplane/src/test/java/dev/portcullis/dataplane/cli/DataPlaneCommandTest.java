@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DataPlaneCommandTest {
 
     @ParameterizedTest(name = "{0} --help")
-    @ValueSource(strings = {"", "serve", "demo"})
+    @ValueSource(strings = {"", "serve"})
     void helpPrintsUsageAndSucceeds(String command) {
         CliRun run = CliRun.of(DataPlaneCommand.commandLine(), args(command, "--help"));
 
@@ -41,14 +41,14 @@ class DataPlaneCommandTest {
 
     @Test
     void helpCommandShowsASubcommandsUsage() {
-        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "help", "demo");
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "help", "serve");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("Usage: portcullis-dataplane.jar demo").contains("--dir=DIR");
+        assertThat(run.out()).startsWith("Usage: portcullis-dataplane.jar serve").contains("--snapshot=FILE");
     }
 
     @ParameterizedTest(name = "{0} --version")
-    @ValueSource(strings = {"", "serve", "demo"})
+    @ValueSource(strings = {"", "serve"})
     void versionIsTheProjectVersion(String command) {
         CliRun run = CliRun.of(DataPlaneCommand.commandLine(), args(command, "--version"));
 
@@ -59,13 +59,13 @@ class DataPlaneCommandTest {
 
     @Test
     void anUnknownOptionIsOneLineWithSuggestionsAndAHint() {
-        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "demo", "--htp-port", "8081");
+        CliRun run = CliRun.of(DataPlaneCommand.commandLine(), "serve", "--htp-port", "8081");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).hasSize(2);
-        assertThat(run.errLines().get(0)).startsWith("portcullis-dataplane.jar demo: Unknown option")
+        assertThat(run.errLines().get(0)).startsWith("portcullis-dataplane.jar serve: Unknown option")
                 .contains("'--htp-port'").contains("did you mean --http-port");
-        assertThat(run.errLines().get(1)).isEqualTo("Try 'java -jar portcullis-dataplane.jar demo --help'.");
+        assertThat(run.errLines().get(1)).isEqualTo("Try 'java -jar portcullis-dataplane.jar serve --help'.");
         assertThat(run.out()).isEmpty();
     }
 

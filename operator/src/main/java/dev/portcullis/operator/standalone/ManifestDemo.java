@@ -1,6 +1,5 @@
 package dev.portcullis.operator.standalone;
 
-import dev.portcullis.dataplane.demo.Demo;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.server.DataPlaneServer;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
@@ -43,8 +42,8 @@ public final class ManifestDemo implements AutoCloseable {
             backends.add(EchoBackend.start("echo-" + i, "127.0.0.1", 0));
         }
         CertificateAuthority ca = CertificateAuthority.create("Portcullis demo CA", KeyType.EC_P256);
-        IssuedCertificate app = ca.issueServer(List.of(Demo.APP_HOST), KeyType.EC_P256);
-        IssuedCertificate api = ca.issueServer(List.of(Demo.API_HOST), KeyType.RSA_2048);
+        IssuedCertificate app = ca.issueServer(List.of(DemoLines.APP_HOST), KeyType.EC_P256);
+        IssuedCertificate api = ca.issueServer(List.of(DemoLines.API_HOST), KeyType.RSA_2048);
         CertificateAuthority podCa = CertificateAuthority.create("Portcullis demo pod CA", KeyType.EC_P256);
         EchoBackend tlsPod = tlsPod("tls-pod", podCa.issueServer(List.of("api.internal"), KeyType.EC_P256), false);
         EchoBackend passthroughPod = tlsPod("passthrough-pod",
@@ -71,7 +70,7 @@ public final class ManifestDemo implements AutoCloseable {
     }
 
     public List<String> tryLines() {
-        List<String> lines = new ArrayList<>(Demo.tryLines(serving.server(), directory.resolve("ca.crt")));
+        List<String> lines = new ArrayList<>(DemoLines.tryLines(serving.server(), directory.resolve("ca.crt")));
         String ip = serving.server().httpAddress().getAddress().getHostAddress();
         int https = serving.server().httpsAddress().getPort();
         String podCa = directory.resolve("pod-ca.crt").toAbsolutePath().toString();
@@ -79,7 +78,7 @@ public final class ManifestDemo implements AutoCloseable {
                 + " https://" + PASSTHROUGH_HOST + ":" + https + "/");
         lines.add("openssl s_client -connect " + ip + ":" + https + " -servername " + PASSTHROUGH_HOST
                 + " -CAfile " + podCa + " -brief </dev/null");
-        lines.add("curl -si -H 'Host: " + Demo.API_HOST + "' 'http://" + ip + ":" + serving.server().httpAddress().getPort()
+        lines.add("curl -si -H 'Host: " + DemoLines.API_HOST + "' 'http://" + ip + ":" + serving.server().httpAddress().getPort()
                 + "/v1/users?page=2'");
         return lines;
     }
