@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.server.DataPlaneServer;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
@@ -54,10 +55,10 @@ public final class ManifestDemo implements AutoCloseable {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("ca.crt"), ca.certificatePem());
         Files.writeString(directory.resolve("pod-ca.crt"), podCa.certificatePem());
-        Files.writeString(directory.resolve("backends.yaml"), backendsYaml(backends.subList(0, 3))
-                + podYaml("api-pods", tlsPod) + podYaml("vault", passthroughPod));
-        Files.writeString(directory.resolve("secrets.yaml"), secretYaml("app-tls", app) + "---\n"
-                + secretYaml("api-tls", api) + "---\n" + caSecretYaml("pods-ca", podCa));
+        Files.writeString(directory.resolve("backends.yaml"), DemoManifests.yaml(backends(backends.subList(0, 3),
+                tlsPod, passthroughPod)));
+        Files.writeString(directory.resolve("secrets.yaml"), DemoManifests.yaml(List.of(DemoManifests.tlsSecret("app-tls", app),
+                DemoManifests.tlsSecret("api-tls", api), DemoManifests.caSecret("pods-ca", podCa))));
         Files.writeString(directory.resolve("ingress.yaml"), INGRESS);
         ServeCommand serving = ServeCommand.start(directory, listen, Duration.ofMillis(500));
         return new ManifestDemo(backends, serving, directory);
@@ -104,110 +105,21 @@ public final class ManifestDemo implements AutoCloseable {
         backends.forEach(EchoBackend::close);
     }
 
-    private static String backendsYaml(List<EchoBackend> backends) {
-        StringBuilder yaml = new StringBuilder("""
-                # Each echo backend listens on its own port, so each has its own EndpointSlice
-                # (a slice's ports apply to all of its endpoints).
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: echo
-                  namespace: default
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: http
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: echo-api
-                  namespace: default
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: http
-                """);
-        for (EchoBackend backend : backends) {
-            yaml.append(sliceYaml("echo", backend));
+    /** echo (all three) and echo-api (the last two) in plain HTTP; the TLS pods api-pods and vault. */
+    private static List<HasMetadata> backends(List<EchoBackend> echoes, EchoBackend tlsPod, EchoBackend passthroughPod) {
+        List<HasMetadata> objects = new ArrayList<>(List.of(DemoManifests.service("echo", "http", 80),
+                DemoManifests.service("echo-api", "http", 80)));
+        for (EchoBackend backend : echoes) {
+            objects.add(DemoManifests.slice("echo", "http", backend));
             if (!backend.name().equals("echo-1")) {
-                yaml.append(sliceYaml("echo-api", backend));
+                objects.add(DemoManifests.slice("echo-api", "http", backend));
             }
         }
-        return yaml.toString();
-    }
-
-    private static String sliceYaml(String service, EchoBackend backend) {
-        return """
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: %s-%s
-                  namespace: default
-                  labels:
-                    kubernetes.io/service-name: %s
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                endpoints:
-                - addresses: ["%s"]
-                  conditions:
-                    ready: true
-                """.formatted(service, backend.name(), service, backend.address().getPort(),
-                backend.address().getAddress().getHostAddress());
-    }
-
-    private static String podYaml(String service, EchoBackend pod) {
-        return """
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %s
-                  namespace: default
-                spec:
-                  ports:
-                  - name: https
-                    port: 443
-                    targetPort: https
-                """.formatted(service) + sliceYaml(service, pod).replace("- name: http\n", "- name: https\n");
-    }
-
-    private static String caSecretYaml(String name, CertificateAuthority ca) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                  namespace: default
-                stringData:
-                  ca.crt: |
-                %s
-                """.formatted(name, indent(ca.certificatePem()));
-    }
-
-    private static String secretYaml(String name, IssuedCertificate certificate) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                  namespace: default
-                type: kubernetes.io/tls
-                stringData:
-                  tls.crt: |
-                %s
-                  tls.key: |
-                %s
-                """.formatted(name, indent(certificate.chainPem()), indent(certificate.privateKeyPem()));
-    }
-
-    private static String indent(String pem) {
-        return pem.lines().map(line -> "    " + line).reduce((a, b) -> a + "\n" + b).orElse("");
+        objects.add(DemoManifests.service("api-pods", "https", 443));
+        objects.add(DemoManifests.slice("api-pods", "https", tlsPod));
+        objects.add(DemoManifests.service("vault", "https", 443));
+        objects.add(DemoManifests.slice("vault", "https", passthroughPod));
+        return objects;
     }
 
     private static final String INGRESS = """
