@@ -163,8 +163,9 @@ class InProcessClusterTest {
                     "127.0.0.1:" + httpsPort, "-servername", "app.example.test"), "").stdout().contains("Server public key is 2048 bit"));
             apply(slice("web", "web-3", "http", web3));
             await().atMost(Duration.ofSeconds(20)).until(() -> curl("app.example.test", "/").contains("backend: web-3"));
+            long published = operator.publisher().latest().version();
             client.discovery().v1().endpointSlices().inNamespace("shop").withName("web-1").delete();
-            Thread.sleep(1000);
+            await().atMost(Duration.ofSeconds(20)).until(() -> operator.publisher().latest().version() > published);
         });
         assertThat(failures).isEmpty();
     }

@@ -32,6 +32,7 @@ public final class SnapshotFileWatcher implements AutoCloseable {
     private long seenSize = -1;
     private byte[] lastContent;
     private boolean reportedMissing;
+    private final java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
 
     private SnapshotFileWatcher(Path file, LiveConfig config) {
         this.file = file;
@@ -71,6 +72,7 @@ public final class SnapshotFileWatcher implements AutoCloseable {
                 reportedMissing = true;
             }
         } catch (InvalidSnapshotException e) {
+            rejected.incrementAndGet();
             LOG.error("snapshot file {} rejected: {}; {}", file, e.getMessage(), servingNow());
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot file {} cannot be read: {}; {}", file, e, servingNow());
@@ -81,6 +83,11 @@ public final class SnapshotFileWatcher implements AutoCloseable {
         RuntimeConfig current = config.current();
         return current == null ? "nothing is served until a good snapshot arrives"
                 : "still serving snapshot version " + current.version();
+    }
+
+    /** Versions of the file that were read and refused (invalid JSON or an invalid snapshot). */
+    public int rejected() {
+        return rejected.get();
     }
 
     @Override

@@ -129,11 +129,13 @@ class SnapshotReloadTest {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> dataPlane.server().config().current().version() == expected);
         }
+        int rejectedBefore = watcher.rejected();
         Files.writeString(file, "{ \"version\": 99, \"virtualHosts\": [ { \"hostname\": ");
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.rejected() > rejectedBefore);
         assertThat(dataPlane.server().config().current().version()).as("a broken file keeps the last good snapshot")
                 .isEqualTo(version);
-        Thread.sleep(300);
+        int answeredBefore = answered.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > answeredBefore + 20);
 
         running.set(false);
         for (Future<?> loop : loops) {
