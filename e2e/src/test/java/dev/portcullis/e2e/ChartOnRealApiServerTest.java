@@ -24,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -184,6 +186,7 @@ class ChartOnRealApiServerTest {
 
     @Test
     @Order(3)
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // the soak run; by default it takes seconds
     void theLeaseHolderRenewsItsLeaseAgainAndAgain() {
         // -Dportcullis.leaseHold=PT10M holds it for ten minutes (a soak run); by default, three renewals.
         Duration hold = Duration.parse(System.getProperty("portcullis.leaseHold", "PT0S"));
