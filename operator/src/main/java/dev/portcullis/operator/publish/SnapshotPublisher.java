@@ -86,6 +86,9 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** Something changed: rebuild once the changes settle. Any thread. */
     public void changed() {
+        if (loop.isShutdown()) {
+            return; // closing: informers may still call in
+        }
         loop.execute(() -> {
             Instant due = debounce.changed(clock.instant());
             if (pending != null) {
@@ -165,7 +168,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** The latest snapshot for one IngressClass if newer than {@code version}, waiting up to {@code timeout}; else null. */
     public PublishedSnapshot awaitAfter(String ingressClass, long version, Duration timeout) throws InterruptedException {
-        if (!published.containsKey(ingressClass)) {
+        if (!published.containsKey(ingressClass) && !loop.isShutdown()) {
             // The first data plane of a class waits for no change: the loop builds its stream now.
             loop.execute(() -> {
                 if (classes.add(ingressClass)) {
