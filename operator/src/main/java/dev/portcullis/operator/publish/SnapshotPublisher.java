@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
+import dev.portcullis.operator.translate.ParsedSecrets;
 import dev.portcullis.operator.translate.Translation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -58,6 +59,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Debounce debounce;
     private final Set<String> classes = new LinkedHashSet<>(List.of(SnapshotSource.ALL_CLASSES));
     private final Map<String, Snapshot> publishedContent = new HashMap<>();
+    private final Map<String, ParsedSecrets> parsedSecrets = new HashMap<>();
     private ScheduledFuture<?> pending;
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
@@ -121,7 +123,8 @@ public final class SnapshotPublisher implements AutoCloseable {
         try {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
-                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant()));
+                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(),
+                            parsedSecrets.computeIfAbsent(ingressClass, unused -> new ParsedSecrets())));
             Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {

@@ -21,7 +21,12 @@ public final class IngressTranslator {
     }
 
     public static Translation translate(ClusterState state, long version, Instant now) {
-        TranslationContext context = new TranslationContext(state, now);
+        return translate(state, version, now, new ParsedSecrets());
+    }
+
+    /** As above, reusing the parses of Secrets whose content has not changed since the last translation. */
+    public static Translation translate(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets) {
+        TranslationContext context = new TranslationContext(state, now, parsedSecrets);
         IngressSettingsPhase settings = new IngressSettingsPhase(context);
         List<ServedIngress> served = new ArrayList<>();
         for (Ingress ingress : IngressSelection.ours(state)) {
@@ -35,6 +40,7 @@ public final class IngressTranslator {
         served.forEach(new TlsPhase(context)::apply);
         ListenerPhase.Listener listener = new ListenerPhase(context).apply();
         Snapshot snapshot = SnapshotAssembly.assemble(context, version, listener);
+        parsedSecrets.translationDone();
         return new Translation(snapshot, context.problems.all());
     }
 }

@@ -27,7 +27,7 @@ final class TlsSecretValidator {
 
     static final String TLS_TYPE = "kubernetes.io/tls";
 
-    private record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type) {
+    record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type) {
     }
 
     private final ClusterState state;
@@ -35,8 +35,10 @@ final class TlsSecretValidator {
     private final Problems problems;
     private final Map<String, Parsed> bySecret = new TreeMap<>();
     private final java.util.Set<String> used = new java.util.TreeSet<>();
+    private final ParsedSecrets cache;
 
-    TlsSecretValidator(ClusterState state, Instant now, Problems problems) {
+    TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache) {
+        this.cache = cache;
         this.state = state;
         this.now = now;
         this.problems = problems;
@@ -165,6 +167,10 @@ final class TlsSecretValidator {
             return failed("SecretNotFound", "secret " + key + " does not exist");
         }
         Secret secret = found.get();
+        return cache.get(namespace, secretName, secret, () -> parse(key, secret));
+    }
+
+    private Parsed parse(String key, Secret secret) {
         String chain;
         String privateKey;
         try {

@@ -15,10 +15,10 @@ final class TranslationContext {
     final BackendResolver backends;
     final TlsSecretValidator secrets;
 
-    TranslationContext(ClusterState state, Instant now) {
+    TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets) {
         this.state = state;
         this.now = now;
         this.backends = new BackendResolver(state, problems);
-        this.secrets = new TlsSecretValidator(state, now, problems);
+        this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets);
     }
 }

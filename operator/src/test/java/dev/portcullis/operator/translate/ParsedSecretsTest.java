@@ -1,0 +1,65 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import dev.portcullis.operator.manifest.StandaloneIngressClass;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A change to one Ingress's Secret re-parses that Secret only; the translation is the same as without the memo. */
+class ParsedSecretsTest {
+
+    private static final CertificateAuthority CA = CertificateAuthority.create("memo CA", KeyType.EC_P256);
+
+    @Test
+    void unchangedSecretsAreParsedOnceAcrossTranslations() {
+        List<Ingress> ingresses = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ingresses.add(ingress("site-" + i));
+            secrets.add(secret("site-" + i, CA.issueServer(List.of("site-" + i + ".example.test"), KeyType.EC_P256)));
+        }
+        ParsedSecrets memo = new ParsedSecrets();
+        Translation first = translate(ingresses, secrets, memo);
+        assertThat(memo.parses()).isEqualTo(20);
+
+        Translation again = translate(ingresses, secrets, memo);
+        assertThat(memo.parses()).as("nothing changed, nothing parsed").isEqualTo(20);
+        assertThat(again.snapshot()).isEqualTo(first.snapshot());
+
+        secrets.set(3, secret("site-3", CA.issueServer(List.of("site-3.example.test"), KeyType.RSA_2048)));
+        Translation rotated = translate(ingresses, secrets, memo);
+        assertThat(memo.parses()).as("only the rotated Secret").isEqualTo(21);
+        assertThat(rotated.snapshot()).isEqualTo(translate(ingresses, secrets, new ParsedSecrets()).snapshot());
+        assertThat(memo.size()).as("the old content of site-3 is forgotten").isEqualTo(20);
+    }
+
+    private static Translation translate(List<Ingress> ingresses, List<Secret> secrets, ParsedSecrets memo) {
+        ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(), List.of()));
+        return IngressTranslator.translate(state, 1, Instant.now(), memo);
+    }
+
+    private static Ingress ingress(String name) {
+        String host = name + ".example.test";
+        return new IngressBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withNewSpec().addNewTl().withHosts(host).withSecretName(name).endTl()
+                .addNewRule().withHost(host).endRule().endSpec().build();
+    }
+
+    private static Secret secret(String name, IssuedCertificate certificate) {
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withType("kubernetes.io/tls")
+                .withStringData(Map.of("tls.crt", certificate.chainPem(), "tls.key", certificate.privateKeyPem())).build();
+    }
+}
