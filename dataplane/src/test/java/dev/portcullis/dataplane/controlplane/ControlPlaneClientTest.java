@@ -54,8 +54,10 @@ class ControlPlaneClientTest {
         int port = channel.port();
         await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(3));
 
+        int failedBefore = client.failedPolls();
         channel.close();
-        Thread.sleep(2000); // how long the operator is away: a restart's worth
+        // The operator stays away while the data plane fails several polls in a row, as during a restart.
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.failedPolls() >= failedBefore + 4);
         channel = TestChannel.start(CA, port, 7);
         long restarted = System.nanoTime();
         await().atMost(Duration.ofSeconds(30)).until(() -> version() == 7);
