@@ -34,6 +34,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private final LiveConfig config;
     private final ScheduledExecutorService scheduler;
     private List<String> seenFingerprint = List.of();
+    private List<String> settlingFingerprint;
     private volatile List<Problem> reportedProblems = List.of();
     private long version;
     private Snapshot applied;
@@ -46,19 +47,46 @@ public final class ManifestWatcher implements AutoCloseable {
 
     public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
         ManifestWatcher watcher = new ManifestWatcher(directory, config);
-        watcher.check();
+        watcher.checkNow();
         watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
     }
 
+    /**
+     * Applies a change once two polls in a row have seen the same files: an editor that truncates a
+     * file and then writes it would otherwise have its empty half-written file applied, which takes
+     * the file's hosts away until the next poll.
+     */
     synchronized void check() {
         try {
             List<String> fingerprint = fingerprint();
             if (fingerprint.equals(seenFingerprint)) {
+                settlingFingerprint = null;
                 return;
             }
+            if (!fingerprint.equals(settlingFingerprint)) {
+                settlingFingerprint = fingerprint;
+                return;
+            }
+            translate(fingerprint);
+        } catch (IOException e) {
+            LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
+        }
+    }
+
+    private synchronized void checkNow() {
+        try {
+            translate(fingerprint());
+        } catch (IOException e) {
+            LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
+        }
+    }
+
+    private void translate(List<String> fingerprint) {
+        try {
             seenFingerprint = fingerprint;
+            settlingFingerprint = null;
             ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now());
             report(result.problems());
             if (!result.manifestsReadable()) {

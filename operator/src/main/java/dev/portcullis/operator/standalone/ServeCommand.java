@@ -36,6 +36,10 @@ public final class ServeCommand implements AutoCloseable {
         return watcher.problems();
     }
 
+    ManifestWatcher watcher() {
+        return watcher;
+    }
+
     @Override
     public void close() {
         watcher.close();

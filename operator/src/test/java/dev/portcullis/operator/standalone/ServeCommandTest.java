@@ -126,6 +126,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void aFileCaughtHalfWrittenIsNotAppliedUntilTwoPollsAgree() throws Exception {
+        try (ServeCommand manual = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(),
+                Duration.ofHours(1))) {
+            long version = manual.server().config().current().version();
+            Files.writeString(directory.resolve("blog.yaml"), ""); // an editor's truncate, caught by a poll
+            manual.watcher().check();
+            assertThat(manual.server().config().current().version()).as("a file seen once is still settling")
+                    .isEqualTo(version);
+
+            Files.writeString(directory.resolve("blog.yaml"), service("blog", blogNext) + "---\n"
+                    + ingress("blog", "blog.example.test", "blog", null));
+            manual.watcher().check();
+            assertThat(manual.server().config().current().version()).isEqualTo(version);
+            manual.watcher().check();
+            assertThat(manual.server().config().current().version()).as("two polls agree: applied")
+                    .isEqualTo(version + 1);
+        }
+    }
+
+    @Test
     void reencryptToAPodWithAMismatchedCertificateAnswers502AndAVerifiedOne200() throws Exception {
         CertificateAuthority podCa = CertificateAuthority.create("pod CA", KeyType.EC_P256);
         IssuedCertificate right = podCa.issueServer(List.of("blog.internal"), KeyType.EC_P256);
