@@ -75,7 +75,7 @@ class HelmChartTest {
         assertThat(only(objects, "IngressClass").at("/metadata/annotations").isMissingNode()).isTrue();
         JsonNode dataPlane = only(objects, "DataPlane");
         assertThat(dataPlane.at("/spec/service/type").asText()).isEqualTo("LoadBalancer");
-        assertThat(dataPlane.at("/spec/image").asText()).isEqualTo("ghcr.io/portcullis/dataplane:0.1.0");
+        assertThat(dataPlane.at("/spec/image").asText()).isEqualTo("ghcr.io/portcullis/portcullis-dataplane:0.1.0");
         // Data plane pods come from the DataPlane reconciler (no token, hardened): none are rendered here.
         assertThat(objects.stream().filter(object -> object.path("kind").asText().equals("Deployment"))).hasSize(1);
     }
@@ -96,6 +96,35 @@ class HelmChartTest {
 
         List<JsonNode> internal = render(command -> command.set("dataPlane.service.type", "ClusterIP"));
         assertThat(only(internal, "DataPlane").at("/spec/service/externalTrafficPolicy").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void imagesDefaultToTheReleasedNamesAndCanBePinnedByDigest() throws IOException {
+        List<JsonNode> defaults = render(command -> command);
+        assertThat(only(defaults, "Deployment").at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("ghcr.io/portcullis/portcullis-operator:0.1.0");
+        assertThat(only(defaults, "Deployment").at("/spec/template/spec/imagePullSecrets").isMissingNode()).isTrue();
+
+        String digest = "sha256:" + "ab".repeat(32);
+        List<JsonNode> pinned = render(command -> command
+                .set("operator.image.repository", "registry.example/mirror/operator")
+                .set("operator.image.digest", digest)
+                .set("dataPlane.image.tag", "0.1.0-rc1")
+                .set("dataPlane.image.digest", digest)
+                .set("dataPlane.image.pullPolicy", "Always")
+                .set("imagePullSecrets[0].name", "registry-credentials"));
+        assertThat(only(pinned, "Deployment").at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("registry.example/mirror/operator@" + digest);
+        assertThat(only(pinned, "Deployment").at("/spec/template/spec/imagePullSecrets/0/name").asText())
+                .isEqualTo("registry-credentials");
+        JsonNode dataPlane = only(pinned, "DataPlane");
+        assertThat(dataPlane.at("/spec/image").asText())
+                .isEqualTo("ghcr.io/portcullis/portcullis-dataplane:0.1.0-rc1@" + digest);
+        assertThat(dataPlane.at("/spec/imagePullPolicy").asText()).isEqualTo("Always");
+        assertThat(dataPlane.at("/spec/imagePullSecrets/0/name").asText()).isEqualTo("registry-credentials");
+
+        assertThatThrownBy(() -> render(command -> command.set("operator.image.digest", "latest")))
+                .hasMessageContaining("digest");
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class DataPlaneResources {
 
-    public static final String DEFAULT_IMAGE = "ghcr.io/portcullis/dataplane:0.1.0";
+    public static final String DEFAULT_IMAGE = "ghcr.io/portcullis/portcullis-dataplane:0.1.0";
     static final int HTTP_PORT = 8080;
     static final int HTTPS_PORT = 8443;
     static final int ADMIN_PORT = 9090;
@@ -61,6 +61,7 @@ public final class DataPlaneResources {
         var container = new ContainerBuilder()
                 .withName("dataplane")
                 .withImage(spec.image != null ? spec.image : DEFAULT_IMAGE)
+                .withImagePullPolicy(spec.imagePullPolicy)
                 .withArgs(args)
                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
                 .addNewPort().withName("https").withContainerPort(HTTPS_PORT).endPort()
@@ -96,6 +97,7 @@ public final class DataPlaneResources {
                 .withNewSecurityContext().withRunAsNonRoot(true).withFsGroup(65532L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(container)
+                .withImagePullSecrets(spec.imagePullSecrets)
                 .addNewVolume().withName("client-cert").withNewSecret().withSecretName(clientSecretName(dataPlane))
                 .withDefaultMode(0440).endSecret().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()

@@ -25,8 +25,15 @@ public class DataPlaneSpec {
     @Max(1000)
     public Integer replicas = 2;
 
-    @JsonPropertyDescription("Container image of the data plane.")
+    @JsonPropertyDescription("Container image of the data plane: repository:tag, repository@digest or both.")
     public String image;
+
+    @JsonPropertyDescription("When the kubelet pulls the image: Always, IfNotPresent (the default for a tag) or Never.")
+    @io.fabric8.generator.annotation.Pattern("^(Always|IfNotPresent|Never)$")
+    public String imagePullPolicy;
+
+    @JsonPropertyDescription("Secrets with credentials for a private registry.")
+    public List<io.fabric8.kubernetes.api.model.LocalObjectReference> imagePullSecrets;
 
     @JsonPropertyDescription("The IngressClass whose Ingresses this data plane serves.")
     @Default("portcullis")
