@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.cli;
 
 import dev.portcullis.dataplane.controlplane.ControlPlaneClient;
+import dev.portcullis.dataplane.runtime.RuntimeCheck;
 import dev.portcullis.dataplane.runtime.ShutdownSignal;
 import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
 import dev.portcullis.dataplane.server.DataPlaneServer;
@@ -33,6 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Serves until the JVM is asked to stop; usage errors surface before anything listens. */
     static int serve(ServeOptions source, ListenOptions listen) throws Exception {
+        RuntimeCheck.logAtStart("data plane");
         Optional<ServeOptions.ControlPlane> controlPlane = source.controlPlane();
         if (controlPlane.isPresent()) {
             ServeOptions.ControlPlane operator = controlPlane.get();

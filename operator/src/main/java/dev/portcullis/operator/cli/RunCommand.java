@@ -80,6 +80,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        dev.portcullis.dataplane.runtime.RuntimeCheck.logAtStart("operator");
         Config cluster = ClusterProbe.reach();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster).build();
              OperatorRuntime runtime = OperatorRuntime.start(client, settings());

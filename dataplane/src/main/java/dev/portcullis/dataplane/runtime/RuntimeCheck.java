@@ -1,0 +1,88 @@
+package dev.portcullis.dataplane.runtime;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.OperatingSystemMXBean;
+import io.netty.channel.epoll.Epoll;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the JVM was started with, checked once at start: the images set these flags, and a pod
+ * whose command line or {@code JAVA_TOOL_OPTIONS} lost one runs slower or dies badly, so each
+ * missing one is a warning in the log rather than a surprise under load.
+ */
+public final class RuntimeCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeCheck.class);
+    /** Above this share of the memory limit, direct buffers and metaspace have no room. */
+    private static final double MAX_HEAP_SHARE = 0.8;
+
+    private RuntimeCheck() {
+    }
+
+    /** One finding: what is wrong and what to pass the JVM to fix it. */
+    public record Finding(String problem, String remedy) {
+        @Override
+        public String toString() {
+            return problem + ": " + remedy;
+        }
+    }
+
+    /** Logs one line describing the runtime and a warning per finding; returns the findings. */
+    public static List<Finding> logAtStart(String component) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long memory = memoryLimit();
+        LOG.info("{} runtime: Java {}, {} CPUs, heap max {} MiB of {} MiB memory, {} transport, TLS by {}", component,
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), heap >> 20, memory >> 20,
+                Epoll.isAvailable() ? "epoll" : "NIO", OpenSsl.isAvailable() ? "BoringSSL" : "the JDK");
+        List<Finding> findings = findings(heap, memory);
+        findings.forEach(finding -> LOG.warn("{} runtime: {}", component, finding));
+        return findings;
+    }
+
+    static List<Finding> findings(long maxHeap, long memoryLimit) {
+        List<Finding> findings = new ArrayList<>();
+        if (!Epoll.isAvailable()) {
+            findings.add(new Finding("no epoll native transport (" + Epoll.unavailabilityCause() + ")",
+                    "run on Linux with a writable /tmp and --enable-native-access=ALL-UNNAMED"));
+        }
+        if (!OpenSsl.isAvailable()) {
+            findings.add(new Finding("no BoringSSL (" + OpenSsl.unavailabilityCause() + "), TLS falls back to the JDK",
+                    "give the JVM a writable /tmp and --enable-native-access=ALL-UNNAMED"));
+        }
+        if (Runtime.version().feature() >= 22 && ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .noneMatch(argument -> argument.startsWith("--enable-native-access"))) {
+            findings.add(new Finding("native access is not enabled, the JVM warns when Netty loads its natives"
+                    + " and a later Java refuses", "--enable-native-access=ALL-UNNAMED"));
+        }
+        if (!PlatformDependent.hasUnsafe()) {
+            findings.add(new Finding("no direct memory access, buffers are slower",
+                    "--sun-misc-unsafe-memory-access=allow"));
+        }
+        if (!"true".equals(vmOption("ExitOnOutOfMemoryError"))) {
+            findings.add(new Finding("an OutOfMemoryError would leave a half-working process running",
+                    "-XX:+ExitOnOutOfMemoryError"));
+        }
+        if (memoryLimit > 0 && maxHeap > memoryLimit * MAX_HEAP_SHARE) {
+            findings.add(new Finding("the heap may take " + (maxHeap * 100 / memoryLimit)
+                    + "% of the memory limit, leaving too little for direct buffers",
+                    "-XX:MaxRAMPercentage=75 or less"));
+        }
+        return findings;
+    }
+
+    private static long memoryLimit() {
+        // Container-aware: the cgroup's limit inside a container, the machine's memory outside.
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    }
+
+    private static String vmOption(String name) {
+        return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+    }
+}
