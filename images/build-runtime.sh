@@ -13,6 +13,11 @@ set -euo pipefail
 out=${1:?usage: build-runtime.sh OUTPUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+feature=$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [[ "${feature:-0}" -lt 25 ]]; then
+  echo "build-runtime.sh: the images need a Java 25 runtime; JAVA_HOME=$java_home is Java ${feature:-unknown}" >&2
+  exit 1
+fi
 modules=$(grep -v '^#' "$here/runtime-modules.txt" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
 stamp="$(sha256sum "$0" "$here/runtime-modules.txt" | sha256sum | cut -c1-16) $("$java_home/bin/java" -version 2>&1 | head -1)"
 

@@ -1,6 +1,5 @@
 package dev.portcullis.e2e;
 
-import com.github.dockerjava.api.DockerClient;
 import com.marcnuri.helm.Helm;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
@@ -13,8 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -22,7 +19,6 @@ import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,29 +32,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The chart on a real cluster (k3s in a container): images built from the Dockerfiles and loaded
- * into k3s, `helm install`, then an Ingress served through the data plane. Needs a Docker engine
- * (and the internet for the k3s and whoami images); without one it is skipped, and reported so.
+ * The chart on a real cluster (k3s in a container): the images of {@code ./mvnw -Pimages verify}
+ * imported into k3s's containerd, `helm install` with the chart's own image names, then an Ingress
+ * served through the data plane. Needs a Docker engine (and the internet for the k3s and whoami
+ * images); without one it is skipped, and reported so.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class K3sClusterTest {
-
-    private static final String TAG = "e2e";
 
     @Container
     static final K3sContainer K3S = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"));
 
     @Test
     void helmInstallThenAnIngressIsServed() throws Exception {
-        loadImage("portcullis/operator", "operator/Dockerfile");
-        loadImage("portcullis/dataplane", "dataplane/Dockerfile");
+        importImage(Path.of("../operator/target/portcullis-operator-image.tar"));
+        importImage(Path.of("../dataplane/target/portcullis-dataplane-image.tar"));
         try (KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(K3S.getKubeConfigYaml())).build()) {
             new Helm(Path.of("../charts/portcullis")).install().withName("portcullis").withNamespace("portcullis")
                     .createNamespace().withKubeConfigContents(K3S.getKubeConfigYaml())
-                    .set("operator.image.repository", "portcullis/operator").set("operator.image.tag", TAG)
-                    .set("operator.image.pullPolicy", "Never")
-                    .set("dataPlane.image.repository", "portcullis/dataplane").set("dataPlane.image.tag", TAG)
+                    .set("operator.image.pullPolicy", "Never").set("dataPlane.image.pullPolicy", "Never")
                     .set("dataPlane.replicas", 1).set("operator.replicas", 1)
                     .call();
             await().atMost(Duration.ofMinutes(5)).ignoreExceptions().until(() -> {
@@ -127,18 +120,11 @@ class K3sClusterTest {
         }
     }
 
-    /** Builds an image from the repository root with a Dockerfile and imports it into k3s's containerd. */
-    private static void loadImage(String repository, String dockerfile) throws Exception {
-        String image = repository + ":" + TAG;
-        new ImageFromDockerfile(image, false).withFileFromPath(".", Path.of(".."))
-                .withDockerfile(Path.of("..", dockerfile)).get();
-        DockerClient docker = DockerClientFactory.instance().client();
-        byte[] tar;
-        try (InputStream saved = docker.saveImageCmd(image).exec()) {
-            tar = saved.readAllBytes();
-        }
-        String file = "/tmp/" + repository.replace('/', '-') + ".tar";
-        K3S.copyFileToContainer(Transferable.of(tar), file);
+    /** Imports an image tarball into k3s's containerd, as {@code k3s ctr images import} does. */
+    private static void importImage(Path tarball) throws Exception {
+        assertThat(tarball).as("built by ./mvnw -Pimages verify").exists();
+        String file = "/tmp/" + tarball.getFileName();
+        K3S.copyFileToContainer(Transferable.of(java.nio.file.Files.readAllBytes(tarball)), file);
         var result = K3S.execInContainer("ctr", "-n", "k8s.io", "images", "import", file);
         assertThat(result.getExitCode()).as(result.getStderr()).isZero();
     }
