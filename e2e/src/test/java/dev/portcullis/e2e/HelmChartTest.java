@@ -128,6 +128,22 @@ class HelmChartTest {
     }
 
     @Test
+    void theImagesTheBuildMakesAreTheImagesTheChartAndTheOperatorDeploy() throws Exception {
+        var pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("../pom.xml").toFile());
+        String registry = pom.getElementsByTagName("portcullis.image.registry").item(0).getTextContent();
+        String tag = pom.getElementsByTagName("portcullis.image.tag").item(0).getTextContent();
+        String appVersion = YAML.readTree(CHART.resolve("Chart.yaml").toFile()).path("appVersion").asText();
+        assertThat(tag).as("the images' tag is the chart's appVersion").isEqualTo(appVersion);
+        List<JsonNode> objects = render(command -> command);
+        assertThat(only(objects, "Deployment").at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo(registry + "/portcullis-operator:" + tag);
+        assertThat(only(objects, "DataPlane").at("/spec/image").asText())
+                .isEqualTo(registry + "/portcullis-dataplane:" + tag)
+                .isEqualTo(dev.portcullis.operator.deploy.DataPlaneResources.DEFAULT_IMAGE);
+    }
+
+    @Test
     void theSchemaRejectsBadValues() {
         assertThatThrownBy(() -> render(command -> command.set("dataPlane.service.type", "Magic")))
                 .hasMessageContaining("type");
