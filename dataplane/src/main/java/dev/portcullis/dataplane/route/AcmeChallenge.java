@@ -20,7 +20,11 @@ public final class AcmeChallenge {
 
     /** Whether the route's path is {@value #PATH} or below it, element by element. */
     public static boolean isChallengeRoute(PathMatch match) {
-        String path = match.path();
+        return isChallengePath(match.path());
+    }
+
+    /** Whether a path (of a route or an Ingress rule) is {@value #PATH} or below it, element by element. */
+    public static boolean isChallengePath(String path) {
         return path != null && (path.equals(PATH) || path.startsWith(PATH + "/"));
     }
 }
