@@ -65,7 +65,7 @@ class CertManagerHttp01Test {
     void solverIngressAnswersOverPlainHttpBeforeIssuanceAndAtRenewalWhileOtherPathsAreRedirected() throws Exception {
         try (AcmeHttp01Solver first = AcmeHttp01Solver.start(HOST, "gP6pT0Xc9nUWDKbTPdGKx3hRvC-SNjR1dxQ5Fh9dY1o", THUMBPRINT);
              AcmeHttp01Solver renewal = AcmeHttp01Solver.start(HOST, "Zm9yLXJlbmV3YWwtb2Ytc2hvcC1leGFtcGxlLXRlc3Q", THUMBPRINT)) {
-            Files.writeString(directory.resolve("shop.yaml"), appService() + "---\n" + userIngress(""));
+            Files.writeString(directory.resolve("shop.yaml"), appService(shop) + "---\n" + userIngress(""));
             // The ClusterIssuer's solver says http01.ingress.class: portcullis.
             Files.writeString(directory.resolve("challenge.yaml"), solverService(first) + "---\n"
                     + solverIngress("cm-acme-http-solver-q7xlv", first, "annotation", "Exact"));
@@ -119,7 +119,7 @@ class CertManagerHttp01Test {
                                 port:
                                   number: 8089
                     """.formatted(challengePath(solver));
-            Files.writeString(directory.resolve("shop.yaml"), appService() + "---\n" + solverService(solver) + "---\n"
+            Files.writeString(directory.resolve("shop.yaml"), appService(shop) + "---\n" + solverService(solver) + "---\n"
                     + userIngress(challengePath).replace("    cert-manager.io/cluster-issuer: letsencrypt\n",
                             "    cert-manager.io/issuer: letsencrypt-staging\n    acme.cert-manager.io/http01-edit-in-place: \"true\"\n"));
             serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
@@ -128,6 +128,32 @@ class CertManagerHttp01Test {
             assertRedirected("/");
             assertRedirected("/cart");
             assertThat(serving.problems()).extracting(Problem::reason).containsExactly("SecretNotFound");
+        }
+    }
+
+    @Test
+    void solverIngressOnAHostReencryptedToItsPodsAnswersOverPlainHttp() throws Exception {
+        CertificateAuthority podCa = CertificateAuthority.create("pods CA", KeyType.EC_P256);
+        IssuedCertificate podCertificate = podCa.issueServer(List.of("shop.internal"), KeyType.EC_P256);
+        try (EchoBackend pod = EchoBackend.start("shop-tls-pod", "127.0.0.1", 0, io.netty.handler.ssl.SslContextBuilder
+                .forServer(podCertificate.privateKey(), podCertificate.chain()).build(), false);
+             AcmeHttp01Solver solver = AcmeHttp01Solver.start(HOST, "gP6pT0Xc9nUWDKbTPdGKx3hRvC-SNjR1dxQ5Fh9dY1o", THUMBPRINT)) {
+            String reencrypt = "    portcullis.dev/tls-mode: reencrypt\n    portcullis.dev/backend-ca-secret: pods-ca\n"
+                    + "    portcullis.dev/backend-server-name: shop.internal\n";
+            Files.writeString(directory.resolve("shop.yaml"), appService(pod) + "---\n"
+                    + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pods-ca\n  namespace: shop\ndata:\n  ca.crt: "
+                    + base64(podCa.certificatePem()) + "\n---\n"
+                    + userIngress("").replace("    cert-manager.io/cluster-issuer: letsencrypt\n",
+                            "    cert-manager.io/cluster-issuer: letsencrypt\n" + reencrypt)
+                    + "---\n" + tlsSecret(CA.issueServer(List.of(HOST), KeyType.EC_P256)));
+            Files.writeString(directory.resolve("challenge.yaml"), solverService(solver) + "---\n"
+                    + solverIngress("cm-acme-http-solver-q7xlv", solver, "ingressClassName", "Exact"));
+            serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
+
+            assertChallengeAnswered(solver);
+            assertRedirected("/cart");
+            assertThat(get("https", "/cart").body()).contains("backend: shop-tls-pod");
+            assertThat(serving.problems()).isEmpty();
         }
     }
 
@@ -159,7 +185,7 @@ class CertManagerHttp01Test {
         return AcmeHttp01Solver.CHALLENGE_PATH + "/" + solver.token();
     }
 
-    private String appService() {
+    private static String appService(EchoBackend app) {
         return """
                 apiVersion: v1
                 kind: Service
@@ -187,7 +213,7 @@ class CertManagerHttp01Test {
                 - addresses: ["127.0.0.1"]
                   conditions:
                     ready: true
-                """.formatted(shop.address().getPort());
+                """.formatted(app.address().getPort());
     }
 
     /** The user's Ingress as the README shows it; {@code extraPaths} go first in its rule (edit-in-place). */
