@@ -12,7 +12,8 @@ import java.util.List;
  * @param certificate   the {@link TlsCertificate#name()} to present; {@code null} means the default
  * @param routes        path rules, in any order (matching order is defined by {@link PathMatch})
  * @param httpsRedirect whether the plain listener answers with a 308 to https instead of routing
- *                      (never for {@code /.well-known/acme-challenge/}, which ACME HTTP-01 needs)
+ *                      (never for a route under {@code /.well-known/acme-challenge}: an ACME HTTP-01
+ *                      solver's, which the CA fetches over plain HTTP)
  */
 public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes,
                           boolean httpsRedirect) {

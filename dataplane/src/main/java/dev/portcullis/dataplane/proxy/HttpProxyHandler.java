@@ -51,7 +51,6 @@ import java.util.function.IntSupplier;
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamHandler.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
-    private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
 
     private enum State {
         /** Waiting for the next request head. */
@@ -196,7 +195,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         RoutedHost host = current.hosts().find(hostname);
         hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
         String path = RequestTarget.path(head.uri());
-        if (host != null && host.httpsRedirect() && scheme.equals("http") && !path.startsWith(ACME_CHALLENGE)) {
+        if (host != null && scheme.equals("http") && host.redirectsPlainHttp(path)) {
             redirectToHttps(hostname, head.uri());
             return;
         }

@@ -2,15 +2,30 @@ package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.config.TlsMode;
+import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * A virtual host ready to serve: the TLS context for its SNI name and the routes for its paths;
  * for a passthrough host, the cluster its connections are relayed to.
+ *
+ * @param acmeChallenges the routes that are ACME HTTP-01 solvers' ({@link AcmeChallenge}), which plain
+ *                       HTTP reaches even when the host redirects to https
  */
 public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<UpstreamCluster> routes,
-                         UpstreamCluster passthrough, boolean httpsRedirect, HostMetrics metrics) {
+                         PathRouter<UpstreamCluster> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
+                         HostMetrics metrics) {
+
+    /**
+     * Whether a plain-HTTP request for this path is redirected to https: yes on a host with the
+     * redirect, unless the path is routed to an ACME challenge solver. (The route {@link #routes()}
+     * picks for such a path is a challenge route too: a longer prefix or an exact path of it is
+     * under the challenge path as well.)
+     */
+    public boolean redirectsPlainHttp(String path) {
+        return httpsRedirect && acmeChallenges.route(path) == null;
+    }
 
     public boolean isPassthrough() {
         return tlsMode == TlsMode.PASSTHROUGH;

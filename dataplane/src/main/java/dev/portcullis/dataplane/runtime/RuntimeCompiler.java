@@ -17,6 +17,7 @@ import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.route.HostTable;
+import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
@@ -107,10 +108,13 @@ public final class RuntimeCompiler {
             for (Route route : host.routes()) {
                 rules.add(Map.entry(route.match(), clusters.get(route.cluster())));
             }
+            List<Map.Entry<PathMatch, UpstreamCluster>> challenges = rules.stream()
+                    .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
             UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
                     ? clusters.get(host.routes().getFirst().cluster()) : null;
             hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
-                    PathRouter.of(rules), passthrough, host.httpsRedirect(), metrics.host(host.hostname())));
+                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(),
+                    metrics.host(host.hostname())));
         }
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);

@@ -20,6 +20,7 @@ import java.util.List;
 
 import static dev.portcullis.dataplane.testsupport.Snapshots.certificate;
 import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
+import static dev.portcullis.dataplane.testsupport.Snapshots.exact;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +28,7 @@ class RedirectAndCatchAllTest {
 
     private static final CertificateAuthority CA = CertificateAuthority.create("redirect CA", KeyType.EC_P256);
     private static EchoBackend secure;
+    private static EchoBackend solver;
     private static EchoBackend fallback;
     private static TestDataPlane dataPlane;
     private static HttpClient client;
@@ -34,12 +36,16 @@ class RedirectAndCatchAllTest {
     @BeforeAll
     static void start() throws Exception {
         secure = EchoBackend.start("secure", "127.0.0.1", 0);
+        solver = EchoBackend.start("acme-solver", "127.0.0.1", 0);
         fallback = EchoBackend.start("fallback", "127.0.0.1", 0);
         dataPlane = TestDataPlane.serving(new Snapshot(1,
-                List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, "app", List.of(prefix("/", "secure")), true),
+                List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, "app", List.of(prefix("/", "secure"),
+                                exact("/.well-known/acme-challenge/token123", "solver"),
+                                prefix("/.well-known/acme-challenge/prefix-token", "solver")), true),
                         new VirtualHost("plain.example.test", TlsMode.TERMINATE, null, List.of(prefix("/", "secure")), false),
                         new VirtualHost(VirtualHost.ANY_HOST, TlsMode.TERMINATE, null, List.of(prefix("/", "fallback")), false)),
-                List.of(new Cluster("secure", endpoints(List.of(secure))), new Cluster("fallback", endpoints(List.of(fallback)))),
+                List.of(new Cluster("secure", endpoints(List.of(secure))), new Cluster("solver", endpoints(List.of(solver))),
+                        new Cluster("fallback", endpoints(List.of(fallback)))),
                 List.of(certificate("app", CA.issueServer(List.of("app.example.test"), KeyType.EC_P256))),
                 null));
         client = TestClients.trusting(CA);
@@ -49,6 +55,7 @@ class RedirectAndCatchAllTest {
     static void stop() {
         dataPlane.close();
         secure.close();
+        solver.close();
         fallback.close();
     }
 
@@ -62,10 +69,28 @@ class RedirectAndCatchAllTest {
     }
 
     @Test
-    void acmeChallengesAreNeverRedirected() throws Exception {
-        HttpResponse<String> response = send(dataPlane.http("app.example.test", "/.well-known/acme-challenge/token123"), "GET");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("backend: secure");
+    void acmeChallengeRoutesAreServedOnPlainHttpWithoutRedirect() throws Exception {
+        HttpResponse<String> exact = send(dataPlane.http("app.example.test", "/.well-known/acme-challenge/token123"), "GET");
+        assertThat(exact.statusCode()).isEqualTo(200);
+        assertThat(exact.body()).contains("backend: acme-solver", "GET /.well-known/acme-challenge/token123 ");
+        HttpResponse<String> prefix = send(dataPlane.http("app.example.test", "/.well-known/acme-challenge/prefix-token"), "GET");
+        assertThat(prefix.statusCode()).isEqualTo(200);
+        assertThat(prefix.body()).contains("backend: acme-solver");
+    }
+
+    /**
+     * Only a challenge route is exempt, as ingress-nginx exempts only locations under
+     * /.well-known/acme-challenge: a path that merely looks like a challenge but is routed to the
+     * application keeps the redirect, so plain HTTP never reaches the application's own routes.
+     */
+    @Test
+    void challengeLookingPathsRoutedToTheApplicationAreRedirected() throws Exception {
+        HttpResponse<String> otherToken = send(dataPlane.http("app.example.test", "/.well-known/acme-challenge/other-token"), "GET");
+        assertThat(otherToken.statusCode()).isEqualTo(308);
+        assertThat(otherToken.headers().firstValue("location")).hasValue(
+                "https://app.example.test:" + dataPlane.httpsPort() + "/.well-known/acme-challenge/other-token");
+        assertThat(rawStatusLine("/.well-known/acme-challenge/../admin")).startsWith("HTTP/1.1 308");
+        assertThat(rawStatusLine("/.well-known/acme-challenge/token123/../../admin")).startsWith("HTTP/1.1 308");
     }
 
     @Test
@@ -77,6 +102,16 @@ class RedirectAndCatchAllTest {
     void unknownHostsGoToTheCatchAll() throws Exception {
         assertThat(send(dataPlane.http("other.example.test", "/"), "GET").body()).contains("backend: fallback");
         assertThat(send(dataPlane.http("wild.example.test", "/any/path"), "GET").body()).contains("backend: fallback");
+    }
+
+    /** The status line for a request-target sent byte for byte (an HTTP client might resolve the dot segments). */
+    private static String rawStatusLine(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dataPlane.httpPort())) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: app.example.test\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     private static HttpResponse<String> send(java.net.URI uri, String method) throws Exception {

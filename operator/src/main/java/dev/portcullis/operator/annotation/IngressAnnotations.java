@@ -96,8 +96,9 @@ public final class IngressAnnotations {
         List<String> notes = new ArrayList<>();
         List<String> nginxIgnored = new ArrayList<>();
         List<String> nginxRefused = new ArrayList<>();
-        sorted.keySet().stream().filter(name -> name.startsWith(NGINX)).forEach(name -> {
-            switch (NginxAnnotationPolicy.verdict(name.substring(NGINX.length()))) {
+        sorted.entrySet().stream().filter(entry -> entry.getKey().startsWith(NGINX)).forEach(entry -> {
+            String name = entry.getKey();
+            switch (NginxAnnotationPolicy.verdict(name.substring(NGINX.length()), entry.getValue())) {
                 case IMPLEMENTED -> { }
                 case WARNED -> nginxIgnored.add(name);
                 case REFUSED -> nginxRefused.add(name);

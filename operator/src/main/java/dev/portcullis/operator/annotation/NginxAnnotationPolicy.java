@@ -1,8 +1,13 @@
 package dev.portcullis.operator.annotation;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What Portcullis does with each {@code nginx.ingress.kubernetes.io/} annotation, so that a team
@@ -13,6 +18,12 @@ import java.util.TreeSet;
  * Ingress without it would open what the user closed: the Ingress is left out with an error until
  * Portcullis implements it). A name on no list (a typo, or one newer than this table) is refused
  * when it looks like access control and warned otherwise.
+ *
+ * <p>One value changes a verdict: a source-range allow-list that names every IPv4 and every IPv6
+ * address ({@code 0.0.0.0/0,::/0}) keeps no one out, so Portcullis, which lets every address in,
+ * already does what it says. cert-manager puts exactly that value on every HTTP-01 solver Ingress it
+ * creates (pkg/issuer/acme/http/ingress.go, buildIngressResource); refusing it would fail every
+ * challenge. Any other value of a source-range annotation still restricts someone and stays refused.
  */
 public final class NginxAnnotationPolicy {
 
@@ -59,6 +70,13 @@ public final class NginxAnnotationPolicy {
             "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
             "use-regex", "x-forwarded-prefix");
 
+    /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */
+    static final Set<String> ALLOW_LISTS = Set.of("whitelist-source-range", "allowlist-source-range");
+
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern PREFIX_LENGTH = Pattern.compile("0|[1-9]\\d{0,2}");
+
     private static final List<String> REFUSED_PREFIXES = List.of("auth-", "limit-", "global-rate-limit", "canary");
     private static final List<String> REFUSED_SUFFIXES = List.of("-snippet", "-source-range");
 
@@ -74,6 +92,65 @@ public final class NginxAnnotationPolicy {
             return Verdict.REFUSED;
         }
         return Verdict.WARNED;
+    }
+
+    /**
+     * The verdict on one annotation with its value: as {@link #verdict(String)}, except that an
+     * allow-list of every address ({@link #allowsEveryAddress}) restricts nothing and is
+     * {@link Verdict#IMPLEMENTED}.
+     */
+    public static Verdict verdict(String name, String value) {
+        if (ALLOW_LISTS.contains(name) && allowsEveryAddress(value)) {
+            return Verdict.IMPLEMENTED;
+        }
+        return verdict(name);
+    }
+
+    /**
+     * Whether a comma-separated list of addresses and CIDR networks (ingress-nginx's syntax for
+     * source ranges) is valid throughout and includes both an IPv4 and an IPv6 network of prefix
+     * length 0. Anything less (only {@code 0.0.0.0/0}, which keeps every IPv6 client out; an entry
+     * that does not parse) is not "every address". Only literals are read: no name is resolved.
+     */
+    static boolean allowsEveryAddress(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        boolean everyIpv4 = false;
+        boolean everyIpv6 = false;
+        for (String raw : value.split(",", -1)) {
+            String entry = raw.trim();
+            int slash = entry.indexOf('/');
+            String address = slash < 0 ? entry : entry.substring(0, slash);
+            String prefix = slash < 0 ? null : entry.substring(slash + 1);
+            InetAddress parsed = literal(address);
+            if (parsed == null || (prefix != null && !PREFIX_LENGTH.matcher(prefix).matches())) {
+                return false;
+            }
+            int bits = parsed instanceof Inet4Address ? 32 : 128;
+            int length = prefix == null ? bits : Integer.parseInt(prefix);
+            if (length > bits) {
+                return false;
+            }
+            everyIpv4 |= length == 0 && parsed instanceof Inet4Address;
+            everyIpv6 |= length == 0 && parsed instanceof Inet6Address;
+        }
+        return everyIpv4 && everyIpv6;
+    }
+
+    /** An IPv4 or IPv6 address literal, or {@code null}; never a name lookup. */
+    private static InetAddress literal(String address) {
+        if (!IPV4.matcher(address).matches() && !IPV6_CHARACTERS.matcher(address).matches()) {
+            return null;
+        }
+        try {
+            InetAddress parsed = InetAddress.getByName(address); // a literal: parsed, never resolved
+            // Java turns an IPv4-mapped literal (::ffff:a.b.c.d) into IPv4, where its prefix length would
+            // mean something else: such an entry is not read as either family.
+            return address.contains(":") && parsed instanceof Inet4Address ? null : parsed;
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     /** Whether the name is one of the tables above (the rest are unknown, judged by their shape). */

@@ -1,6 +1,8 @@
 package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.route.AcmeChallenge;
+import dev.portcullis.operator.annotation.TlsModeAnnotation;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
@@ -12,6 +14,14 @@ import java.util.Optional;
  * The HTTP rules phase (terminated and re-encrypted Ingresses): each rule's host and paths become
  * routes to clusters of pod endpoints; the older Ingress keeps a contested host mode or path.
  * pathType ImplementationSpecific is treated as Prefix; rules without a host serve the catch-all host.
+ *
+ * <p>ACME HTTP-01 challenge rules (a rule of a terminated Ingress whose every path lies under
+ * {@code /.well-known/acme-challenge}, such as the one in each solver Ingress cert-manager creates)
+ * are applied after every other Ingress's rules, by {@link #applyChallengeRules}: they join their
+ * host in whatever mode the host's own Ingresses gave it and never decide that mode, so a solver
+ * Ingress neither loses a re-encrypted host to a mode conflict nor, when it happens to be the older
+ * one, takes the host from its owner. The challenge is served over plain HTTP, where every mode but
+ * passthrough routes by path.
  */
 final class HttpRulesPhase implements IngressPhase {
 
@@ -23,31 +33,58 @@ final class HttpRulesPhase implements IngressPhase {
 
     @Override
     public void apply(ServedIngress served) {
+        for (IngressRule rule : served.rules()) {
+            if (!isChallengeRule(served, rule)) {
+                applyRule(served, rule, true);
+            }
+        }
+    }
+
+    /** The challenge rules of a terminated Ingress, once every Ingress's other rules have set their hosts' modes. */
+    void applyChallengeRules(ServedIngress served) {
+        for (IngressRule rule : served.rules()) {
+            if (isChallengeRule(served, rule)) {
+                applyRule(served, rule, false);
+            }
+        }
+    }
+
+    private static boolean isChallengeRule(ServedIngress served, IngressRule rule) {
+        return served.mode() == TlsModeAnnotation.TERMINATE && rule.getHttp() != null && rule.getHttp().getPaths() != null
+                && !rule.getHttp().getPaths().isEmpty()
+                && rule.getHttp().getPaths().stream().allMatch(path -> AcmeChallenge.isChallengePath(path.getPath()));
+    }
+
+    private void applyRule(ServedIngress served, IngressRule rule, boolean claimsMode) {
         Ingress ingress = served.ingress();
         ObjectRef ref = served.ref();
         String namespace = ClusterState.namespaceOf(ingress);
-        List<IngressRule> rules = ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
-        for (IngressRule rule : rules) {
-            Optional<String> host = HostNames.checked(context.problems, ref, rule.getHost());
-            if (host.isEmpty()) {
+        Optional<String> host = HostNames.checked(context.problems, ref, rule.getHost());
+        if (host.isEmpty()) {
+            return;
+        }
+        HostTable.Host builder = context.hosts.host(host.get());
+        if (claimsMode && !context.hosts.claimMode(served, host.get(), builder)) {
+            return;
+        }
+        if (!claimsMode && builder.mode == TlsModeAnnotation.PASSTHROUGH) {
+            context.problems.error(ref, "AcmeChallengeOnPassthroughHost", "host " + host.get() + " is passed through to"
+                    + " its pods by the Ingress " + builder.modeFrom + ", and Portcullis serves no plain-HTTP paths for a"
+                    + " passthrough host, so this ACME HTTP-01 challenge cannot be answered; use a DNS-01 solver for "
+                    + host.get() + ". This rule is ignored");
+            return;
+        }
+        if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+            return;
+        }
+        for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+            Optional<PathMatch> match = matchOf(ref, host.get(), path);
+            if (match.isEmpty()) {
                 continue;
             }
-            HostTable.Host builder = context.hosts.host(host.get());
-            if (!context.hosts.claimMode(served, host.get(), builder)) {
-                continue;
-            }
-            if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
-                continue;
-            }
-            for (HTTPIngressPath path : rule.getHttp().getPaths()) {
-                Optional<PathMatch> match = matchOf(ref, host.get(), path);
-                if (match.isEmpty()) {
-                    continue;
-                }
-                String usedFor = "host " + host.get() + " path " + match.get().path();
-                Optional<String> cluster = context.backends.resolve(ref, namespace, path.getBackend(), usedFor, served.settings());
-                cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name));
-            }
+            String usedFor = "host " + host.get() + " path " + match.get().path();
+            Optional<String> cluster = context.backends.resolve(ref, namespace, path.getBackend(), usedFor, served.settings());
+            cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name));
         }
     }
 

@@ -47,6 +47,36 @@ class NginxAnnotationPolicyTest {
         assertThat(NginxAnnotationPolicy.verdict(name)).isEqualTo(verdict);
     }
 
+    /**
+     * cert-manager's HTTP-01 solver Ingress carries {@code whitelist-source-range: 0.0.0.0/0,::/0}
+     * (pkg/issuer/acme/http/ingress.go): an allow-list of every address restricts nothing. Anything
+     * narrower, or anything that does not parse, still restricts someone and is refused.
+     */
+    @ParameterizedTest(name = "{0}: \"{1}\" is {2}")
+    @CsvSource(delimiter = '|', value = {
+            "whitelist-source-range | 0.0.0.0/0,::/0 | IMPLEMENTED",
+            "allowlist-source-range | 0.0.0.0/0,::/0 | IMPLEMENTED",
+            "whitelist-source-range | ' ::/0 , 0.0.0.0/0 ' | IMPLEMENTED",
+            "whitelist-source-range | 10.0.0.0/8,0.0.0.0/0,2001:db8::/32,::/0 | IMPLEMENTED",
+            "whitelist-source-range | 0.0.0.0/0 | REFUSED",
+            "whitelist-source-range | ::/0 | REFUSED",
+            "whitelist-source-range | 10.0.0.0/8,192.168.0.0/16 | REFUSED",
+            "whitelist-source-range | 0.0.0.0/1,128.0.0.0/1,::/0 | REFUSED",
+            "whitelist-source-range | 0.0.0.0/0,::/0,not-an-address | REFUSED",
+            "whitelist-source-range | 0.0.0.0/0,::/0, | REFUSED",
+            "whitelist-source-range | 0.0.0.0/0,::/0,10.0.0.0/33 | REFUSED",
+            "whitelist-source-range | 0.0.0.0/0,::ffff:0.0.0.0/0 | REFUSED",
+            "whitelist-source-range | 0.0.0.0/0,localhost/0 | REFUSED",
+            "whitelist-source-range | 0.0.0.0/00,::/0 | REFUSED",
+            "whitelist-source-range | '' | REFUSED",
+            "denylist-source-range | 0.0.0.0/0,::/0 | REFUSED",
+            "limit-whitelist | 0.0.0.0/0,::/0 | REFUSED",
+            "rewrite-target | 0.0.0.0/0,::/0 | WARNED",
+    })
+    void verdictsThatDependOnTheValue(String name, String value, Verdict verdict) {
+        assertThat(NginxAnnotationPolicy.verdict(name, value)).isEqualTo(verdict);
+    }
+
     @Test
     void everyListedNameIsInExactlyOneList() {
         Set<String> seen = new HashSet<>();
