@@ -34,8 +34,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The chart on a real cluster (k3s in a container): the images of {@code ./mvnw -Pimages verify}
  * imported into k3s's containerd, `helm install` with the chart's own image names, then an Ingress
- * served through the data plane. Needs a Docker engine (and the internet for the k3s and whoami
- * images); without one it is skipped, and reported so.
+ * served through the data plane. Needs a Docker engine (and the internet for the k3s image); without one it is skipped, and reported so.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class K3sClusterTest {
@@ -47,6 +46,7 @@ class K3sClusterTest {
     void helmInstallThenAnIngressIsServed() throws Exception {
         importImage(Path.of("../operator/target/portcullis-operator-image.tar"));
         importImage(Path.of("../dataplane/target/portcullis-dataplane-image.tar"));
+        importImage(Path.of("../dataplane/target/portcullis-test-echo-image.tar"));
         try (KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(K3S.getKubeConfigYaml())).build()) {
             new Helm(Path.of("../charts/portcullis")).install().withName("portcullis").withNamespace("portcullis")
@@ -76,7 +76,8 @@ class K3sClusterTest {
                       template:
                         metadata: {labels: {app: whoami}}
                         spec:
-                          containers: [{name: whoami, image: "traefik/whoami:v1.10", ports: [{name: http, containerPort: 80}]}]
+                          containers: [{name: whoami, image: "ghcr.io/portcullis/portcullis-test-echo:0.1.0",
+                                        imagePullPolicy: Never, ports: [{name: http, containerPort: 8080}]}]
                     ---
                     apiVersion: v1
                     kind: Service
@@ -107,7 +108,7 @@ class K3sClusterTest {
                 HttpClient https = TestClients.trusting(ca);
                 await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> https.send(HttpRequest.newBuilder(
                                 URI.create("https://app.example.test:" + forward.getLocalPort() + "/")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body().contains("Hostname: whoami"));
+                        HttpResponse.BodyHandlers.ofString()).body().contains("backend: whoami-"));
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> {
                 var ingress = client.network().v1().ingresses().inNamespace("shop").withName("app").get();

@@ -187,7 +187,7 @@ class LocalNodeClusterTest {
     void aRollingUpdateOfTheDataPlaneLosesNoRequest() throws Exception {
         List<String> before = podNames(NAMESPACE, "app.kubernetes.io/name", "portcullis-dataplane");
         underLoad("data plane rolling update (helm upgrade)", () -> {
-            Helm.upgrade(Path.of("../charts/portcullis")).withName("portcullis").withNamespace(NAMESPACE)
+            new Helm(Path.of("../charts/portcullis")).upgrade().withName("portcullis").withNamespace(NAMESPACE)
                     .withKubeConfig(node.kubeconfig())
                     .set("operator.publishAddress", PUBLISHED)
                     .set("dataPlane.service.type", "ClusterIP")
