@@ -151,9 +151,17 @@ class HelmChartTest {
                 .hasMessageContaining("minVersion");
         assertThatThrownBy(() -> render(command -> command.set("operator.replicaz", 2)))
                 .hasMessageContaining("replicaz");
+        assertThatThrownBy(() -> render(command -> command.set("metrics.serviceMonitor.enable", true)))
+                .hasMessageContaining("enable");
+        assertThatThrownBy(() -> render(command -> command.set("metrics.prometheusRule.errorRatio", "five percent")))
+                .hasMessageContaining("errorRatio");
+        assertThatThrownBy(() -> render(command -> command.set("metrics.prometheusRule.errorRatio", 2)))
+                .hasMessageContaining("errorRatio");
+        assertThatThrownBy(() -> render(command -> command.set("metrics.serviceMonitor.interval", "often")))
+                .hasMessageContaining("interval");
     }
 
-    private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws IOException {
+    static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws IOException {
         String rendered = values.apply(new Helm(CHART).template().withName("portcullis").withNamespace("portcullis")
                 .withKubeVersion("1.31.0")).call();
         List<JsonNode> objects = new ArrayList<>();
@@ -168,7 +176,7 @@ class HelmChartTest {
         return objects;
     }
 
-    private static JsonNode only(List<JsonNode> objects, String kind) {
+    static JsonNode only(List<JsonNode> objects, String kind) {
         List<JsonNode> matching = objects.stream().filter(object -> object.path("kind").asText().equals(kind)).toList();
         assertThat(matching).as(kind).hasSize(1);
         return matching.getFirst();

@@ -23,12 +23,14 @@ final class OperatorProcess implements AutoCloseable {
 
     final String identity;
     final int channelPort;
+    final int metricsPort;
     final Path log;
     private final Process process;
 
-    private OperatorProcess(String identity, int channelPort, Path log, Process process) {
+    private OperatorProcess(String identity, int channelPort, int metricsPort, Path log, Process process) {
         this.identity = identity;
         this.channelPort = channelPort;
+        this.metricsPort = metricsPort;
         this.log = log;
         this.process = process;
     }
@@ -51,7 +53,7 @@ final class OperatorProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        OperatorProcess operator = new OperatorProcess(identity, channelPort, log, process);
+        OperatorProcess operator = new OperatorProcess(identity, channelPort, metricsPort, log, process);
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             if (!process.isAlive()) {

@@ -7,6 +7,7 @@ import dev.portcullis.operator.cluster.ClusterWatch;
 import dev.portcullis.operator.publish.SnapshotSource;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
+import dev.portcullis.operator.deploy.DataPlaneReplicaMetrics;
 import dev.portcullis.operator.publish.PublishedSnapshot;
 import dev.portcullis.operator.publish.SnapshotPublisher;
 import dev.portcullis.operator.reconcile.IngressStatusReconciler;
@@ -40,6 +41,7 @@ public final class OperatorRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
 
     private final PrometheusMeterRegistry metrics;
+    private final DataPlaneReplicaMetrics dataPlaneReplicas;
     private final ClusterWatch watch;
     private final SnapshotPublisher publisher;
     private final ChannelServer channel;
@@ -49,6 +51,7 @@ public final class OperatorRuntime implements AutoCloseable {
     private OperatorRuntime(PrometheusMeterRegistry metrics, ClusterWatch watch, SnapshotPublisher publisher,
                             ChannelServer channel, Operator operator, ScheduledExecutorService renewals) {
         this.metrics = metrics;
+        this.dataPlaneReplicas = new DataPlaneReplicaMetrics(metrics);
         this.watch = watch;
         this.publisher = publisher;
         this.channel = channel;
@@ -135,7 +138,9 @@ public final class OperatorRuntime implements AutoCloseable {
         return publisher;
     }
 
+    /** Prometheus text; the DataPlanes' replica rows are read from the informer first. */
     public String scrapeMetrics() {
+        dataPlaneReplicas.refresh(watch.dataPlanes());
         return metrics.scrape();
     }
 

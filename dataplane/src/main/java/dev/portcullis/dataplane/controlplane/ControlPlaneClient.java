@@ -3,6 +3,7 @@ package dev.portcullis.dataplane.controlplane;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.metrics.ControlPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final String ingressClass;
     private final ClientCertificates certificates;
     private final LiveConfig config;
+    private final ControlPlaneMetrics metrics;
     private final Thread thread;
     private final Backoff backoff = Backoff.forReconnects();
     private volatile HttpClient http;
@@ -51,6 +53,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         this.certificates = certificates;
         this.http = httpClient(certificates.context());
         this.config = config;
+        this.metrics = config.metrics().controlPlane();
         this.thread = new Thread(this::run, "portcullis-control-plane");
         this.thread.setDaemon(true);
     }
@@ -74,6 +77,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         while (running) {
             try {
                 poll();
+                metrics.answered();
                 if (backoff.failures() > 0) {
                     LOG.info("control plane {} reachable again after {} failed attempts in {} ms", base,
                             backoff.failures(), Duration.ofNanos(System.nanoTime() - firstFailure).toMillis());
@@ -85,6 +89,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                 }
                 Duration wait = backoff.afterFailure();
                 failedPolls.incrementAndGet();
+                metrics.pollFailed();
                 String servingNow = config.current() == null ? "nothing served yet"
                         : "still serving snapshot version " + config.current().version();
                 if (backoff.failures() == 1) {

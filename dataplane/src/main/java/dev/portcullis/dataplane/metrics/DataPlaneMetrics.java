@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DataPlaneMetrics {
 
+    private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
     private static final Duration[] LATENCY_BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -35,12 +36,13 @@ public final class DataPlaneMetrics {
     private final Map<String, HostMetrics> hosts = new ConcurrentHashMap<>();
     private final Map<String, Counter> upstreamConnectErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
-    private final Map<String, Counter> passthroughConnections = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakeFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> openConnections = new ConcurrentHashMap<>();
     private final AtomicLong snapshotVersion = new AtomicLong(-1);
     private final Timer snapshotApply;
+    private final Counter snapshotApplyFailures;
     private final MultiGauge certificateExpiry;
+    private volatile ControlPlaneMetrics controlPlane;
 
     public DataPlaneMetrics() {
         Gauge.builder("portcullis.snapshot.version", snapshotVersion, AtomicLong::get)
@@ -49,9 +51,17 @@ public final class DataPlaneMetrics {
         snapshotApply = Timer.builder("portcullis.snapshot.apply")
                 .description("Time to validate, compile and swap in a snapshot")
                 .register(registry);
+        snapshotApplyFailures = Counter.builder("portcullis.snapshot.apply.failures")
+                .description("Snapshots that could not be applied (invalid, or a certificate or endpoint that does not load); "
+                        + "the last good one stays in service")
+                .register(registry);
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
                 .register(registry);
+        // Both versions show from the start (at 0), so a dashboard's TLS-version split is never empty.
+        for (String protocol : TLS_PROTOCOLS) {
+            handshakeCounter(protocol);
+        }
     }
 
     public HostMetrics host(String host) {
@@ -64,16 +74,16 @@ public final class DataPlaneMetrics {
                 .tag("cluster", name).register(registry)).increment();
     }
 
-    public void passthroughConnection(String host) {
-        passthroughConnections.computeIfAbsent(host, name -> Counter.builder("portcullis.passthrough.connections")
-                .description("Connections relayed to endpoints without decrypting, by host")
-                .tag("host", name).register(registry)).increment();
+    /** Called once per handshake: a map lookup of a registered counter, nothing allocated. */
+    public void tlsHandshake(String protocol) {
+        Counter counter = handshakes.get(protocol);
+        (counter != null ? counter : handshakeCounter(protocol)).increment();
     }
 
-    public void tlsHandshake(String protocol) {
-        handshakes.computeIfAbsent(protocol, name -> Counter.builder("portcullis.tls.handshakes")
+    private Counter handshakeCounter(String protocol) {
+        return handshakes.computeIfAbsent(protocol, name -> Counter.builder("portcullis.tls.handshakes")
                 .description("Completed TLS handshakes by protocol version")
-                .tag("protocol", name).register(registry)).increment();
+                .tag("protocol", name).register(registry));
     }
 
     public void tlsHandshakeFailure(String reason) {
@@ -101,16 +111,40 @@ public final class DataPlaneMetrics {
                 .toList(), true);
     }
 
+    /** A snapshot was refused: the counter an alert watches. */
+    public void snapshotRejected() {
+        snapshotApplyFailures.increment();
+    }
+
+    /** The operator-connection meters, registered on first use (by the control-plane client). */
+    public ControlPlaneMetrics controlPlane() {
+        ControlPlaneMetrics meters = controlPlane;
+        if (meters == null) {
+            synchronized (this) {
+                if (controlPlane == null) {
+                    controlPlane = new ControlPlaneMetrics(registry);
+                }
+                meters = controlPlane;
+            }
+        }
+        return meters;
+    }
+
     public String scrape() {
         return registry.scrape();
     }
 
-    /** Meters of one virtual host: requests by status class, and latency. */
+    /** Meters of one virtual host: requests by status class, latency, and relayed connections when passed through. */
     public static final class HostMetrics {
         private final Counter[] requestsByStatusClass = new Counter[6];
         private final Timer latency;
+        private final PrometheusMeterRegistry registry;
+        private final String host;
+        private volatile Counter passthroughConnections;
 
         private HostMetrics(PrometheusMeterRegistry registry, String host, Duration[] buckets) {
+            this.registry = registry;
+            this.host = host;
             for (int statusClass = 1; statusClass <= 5; statusClass++) {
                 requestsByStatusClass[statusClass] = Counter.builder("portcullis.requests")
                         .description("Requests answered, by host and status class")
@@ -125,6 +159,26 @@ public final class DataPlaneMetrics {
             int statusClass = status / 100;
             requestsByStatusClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].increment();
             latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        /** Registers the relayed-connection counter (at 0) of a host served in passthrough; idempotent. */
+        public HostMetrics passthrough() {
+            if (passthroughConnections == null) {
+                synchronized (this) {
+                    if (passthroughConnections == null) {
+                        passthroughConnections = Counter.builder("portcullis.passthrough.connections")
+                                .description("Connections relayed to endpoints without decrypting, by host")
+                                .tag("host", host).register(registry);
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** One connection relayed; the host's compiler registered the counter with {@link #passthrough()}. */
+        public void passthroughConnection() {
+            Counter counter = passthroughConnections;
+            (counter != null ? counter : passthrough().passthroughConnections).increment();
         }
     }
 }

@@ -38,6 +38,11 @@ public final class LiveConfig {
         return current.get();
     }
 
+    /** The meters of what is served, which whoever feeds snapshots in reports to as well. */
+    public DataPlaneMetrics metrics() {
+        return metrics;
+    }
+
     public boolean ready() {
         return current.get() != null;
     }
@@ -48,7 +53,13 @@ public final class LiveConfig {
      */
     public synchronized RuntimeConfig apply(Snapshot snapshot) {
         long started = System.nanoTime();
-        RuntimeConfig next = compiler.compile(snapshot, current.get());
+        RuntimeConfig next;
+        try {
+            next = compiler.compile(snapshot, current.get());
+        } catch (RuntimeException e) {
+            metrics.snapshotRejected();
+            throw e;
+        }
         current.set(next);
         sslContexts.retainOnly(next.certificateContentKeys());
         upstreamSslContexts.retainOnly(next.upstreamSslContexts());

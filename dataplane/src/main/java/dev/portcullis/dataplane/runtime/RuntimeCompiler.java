@@ -112,9 +112,12 @@ public final class RuntimeCompiler {
                     .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
             UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
                     ? clusters.get(host.routes().getFirst().cluster()) : null;
+            DataPlaneMetrics.HostMetrics hostMetrics = metrics.host(host.hostname());
+            if (passthrough != null) {
+                hostMetrics.passthrough();
+            }
             hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
-                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(),
-                    metrics.host(host.hostname())));
+                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics));
         }
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);

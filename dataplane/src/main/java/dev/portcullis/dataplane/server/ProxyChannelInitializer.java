@@ -48,7 +48,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
             channel.close(); // nothing to present before the first snapshot
             return;
         }
-        pipeline.addLast(new TlsRouterHandler(current, http, passthrough, metrics, MAX_CLIENT_HELLO_BYTES,
+        pipeline.addLast(new TlsRouterHandler(current, http, passthrough, MAX_CLIENT_HELLO_BYTES,
                 CLIENT_HELLO_TIMEOUT_MILLIS));
         pipeline.addLast(new HandshakeCompletionHandler(metrics));
     }

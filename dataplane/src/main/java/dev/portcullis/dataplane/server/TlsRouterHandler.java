@@ -1,6 +1,5 @@
 package dev.portcullis.dataplane.server;
 
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughHandler;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
@@ -24,15 +23,12 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
     private final RuntimeConfig config;
     private final HttpPipeline http;
     private final PassthroughConnector passthrough;
-    private final DataPlaneMetrics metrics;
 
-    TlsRouterHandler(RuntimeConfig config, HttpPipeline http, PassthroughConnector passthrough, DataPlaneMetrics metrics,
-                     int maxClientHelloLength, long clientHelloTimeoutMillis) {
+    TlsRouterHandler(RuntimeConfig config, HttpPipeline http, PassthroughConnector passthrough, int maxClientHelloLength, long clientHelloTimeoutMillis) {
         super(maxClientHelloLength, clientHelloTimeoutMillis);
         this.config = config;
         this.http = http;
         this.passthrough = passthrough;
-        this.metrics = metrics;
     }
 
     @Override
@@ -52,7 +48,7 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         ChannelPipeline pipeline = ctx.pipeline();
         if (host != null && host.isPassthrough()) {
             pipeline.remove(HandshakeCompletionHandler.class);
-            metrics.passthroughConnection(host.hostname());
+            host.metrics().passthroughConnection();
             // Replacing this handler hands the buffered ClientHello to the relay.
             pipeline.replace(this, "passthrough", new PassthroughHandler(host, passthrough));
             return;

@@ -1,7 +1,15 @@
 package dev.portcullis.dataplane.admin;
 
+import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
+import dev.portcullis.dataplane.config.Endpoint;
+import dev.portcullis.dataplane.config.InvalidSnapshotException;
+import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.TlsMode;
+import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
@@ -19,6 +27,7 @@ import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
 import static dev.portcullis.dataplane.testsupport.Snapshots.host;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AdminEndpointsTest {
 
@@ -58,6 +67,39 @@ class AdminEndpointsTest {
                     .contains("portcullis_ssl_expire_time_seconds{certificate=\"app\",host=\"app.example.test\"}");
             assertThat(status(admin, dataPlane, "/nothing-here")).isEqualTo(404);
         }
+    }
+
+    @Test
+    void metricsThatAlertsWatchExistBeforeAnyTrafficAndCountRejectedSnapshots() throws Exception {
+        HttpClient admin = HttpClient.newHttpClient();
+        try (TestDataPlane dataPlane = TestDataPlane.serving(null)) {
+            assertThat(scrape(admin, dataPlane))
+                    .contains("portcullis_snapshot_apply_failures_total 0.0")
+                    .contains("portcullis_tls_handshakes_total{protocol=\"TLSv1.2\"} 0.0")
+                    .contains("portcullis_tls_handshakes_total{protocol=\"TLSv1.3\"} 0.0")
+                    .as("no operator is followed: no connection meters").doesNotContain("portcullis_control_plane_");
+
+            dataPlane.server().config().apply(new Snapshot(1,
+                    List.of(new VirtualHost("vault.example.test", TlsMode.PASSTHROUGH, null,
+                            List.of(new Route(PathMatch.prefix("/"), "vault")))),
+                    List.of(new Cluster("vault", BalancePolicy.ROUND_ROBIN, List.of(Endpoint.ready("127.0.0.1", 9)),
+                            0, 0, null, ProxyProtocol.OFF)),
+                    List.of(), null));
+            Snapshot routesToNothing = new Snapshot(2, List.of(host("app.example.test", null, prefix("/", "missing"))),
+                    List.of(), List.of(), null);
+            assertThatThrownBy(() -> dataPlane.server().config().apply(routesToNothing))
+                    .isInstanceOf(InvalidSnapshotException.class);
+
+            assertThat(scrape(admin, dataPlane))
+                    .contains("portcullis_passthrough_connections_total{host=\"vault.example.test\"} 0.0")
+                    .contains("portcullis_snapshot_apply_failures_total 1.0")
+                    .as("the last good snapshot stays").contains("portcullis_snapshot_version 1.0");
+        }
+    }
+
+    private static String scrape(HttpClient admin, TestDataPlane dataPlane) throws Exception {
+        return admin.send(HttpRequest.newBuilder(dataPlane.admin("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int status(HttpClient admin, TestDataPlane dataPlane, String path) throws Exception {

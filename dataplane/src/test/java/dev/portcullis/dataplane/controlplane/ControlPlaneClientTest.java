@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigInteger;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,14 +56,22 @@ class ControlPlaneClientTest {
         startAgainst(3);
         int port = channel.port();
         await().atMost(Duration.ofSeconds(20)).until(() -> polledAfter(3));
+        assertThat(metrics()).contains("portcullis_control_plane_connected 1.0")
+                .contains("portcullis_control_plane_poll_failures_total 0.0");
 
         int failedBefore = client.failedPolls();
         channel.close();
         // The operator stays away while the data plane fails several polls in a row, as during a restart.
         await().atMost(Duration.ofSeconds(30)).until(() -> client.failedPolls() >= failedBefore + 4);
+        // What the disconnection alert watches (the counter moves just after failedPolls()).
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("portcullis_control_plane_connected 0.0")
+                .containsPattern("portcullis_control_plane_poll_failures_total ([4-9]|\\d\\d+)\\.0"));
         channel = TestChannel.start(CA, port, 7);
         long restarted = System.nanoTime();
         await().atMost(Duration.ofSeconds(30)).until(() -> version() == 7);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("portcullis_control_plane_connected 1.0"));
         System.out.printf("snapshot of the restarted channel applied %d ms after it listened%n",
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
     }
@@ -106,6 +117,11 @@ class ControlPlaneClientTest {
         channel = TestChannel.start(CA, 0, version);
         client = ControlPlaneClient.start(URI.create("https://localhost:" + channel.port()), directory,
                 dataPlane.server().config());
+    }
+
+    private String metrics() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(dataPlane.admin("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private boolean polledAfter(long version) {

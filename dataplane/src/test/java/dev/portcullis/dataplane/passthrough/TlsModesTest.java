@@ -156,6 +156,8 @@ class TlsModesTest {
         assertThat(response.text()).startsWith("HTTP/1.1 200").contains("backend: pass-pod")
                 .contains("proxy-header: V2 TCP4 127.0.0.1:" + response.localPort() + " -> 127.0.0.1:" + dataPlane.httpsPort());
         assertThat(response.peer().getSubjectX500Principal().getName()).isEqualTo("CN=secure.example.test");
+        assertThat(dataPlane.server().metrics().scrape())
+                .containsPattern("portcullis_passthrough_connections_total\\{host=\"secure.example.test\"} [1-9]");
     }
 
     @Test

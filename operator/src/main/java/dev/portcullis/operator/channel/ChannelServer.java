@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.publish.PublishedSnapshot;
 import dev.portcullis.operator.publish.SnapshotPublisher;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,10 @@ public final class ChannelServer implements AutoCloseable {
             }
         });
         AtomicInteger polling = new AtomicInteger();
-        metrics.gauge("portcullis.operator.dataplanes.connected", polling);
+        Gauge.builder("portcullis.operator.dataplanes.connected", polling, AtomicInteger::get)
+                .description("Data planes holding a long poll on this operator replica now (each connected data plane "
+                        + "pod holds one); sum over replicas for the total")
+                .register(metrics);
         ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("portcullis-channel"));
         server.setExecutor(executor);
         // Versions count up within one channel's life; a data plane that polled another one starts over.

@@ -7,6 +7,7 @@ import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
 import dev.portcullis.operator.translate.ParsedSecrets;
 import dev.portcullis.operator.translate.Translation;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final SnapshotSource source;
     private final Clock clock;
     private final Timer translationTime;
+    private final Counter translationFailures;
     private final ScheduledExecutorService loop;
     private final List<Consumer<PublishedSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, PublishedSnapshot> published = new ConcurrentHashMap<>();
@@ -74,6 +76,10 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.debounce = new Debounce(holdOff, maxHoldOff);
         this.translationTime = Timer.builder("portcullis.operator.translation")
                 .description("Time to translate the cluster into a snapshot").register(metrics);
+        this.translationFailures = Counter.builder("portcullis.operator.translation.failures")
+                .description("Translations that failed or whose snapshot failed its own validation, so were not "
+                        + "published; the last good snapshot stays")
+                .register(metrics);
         metrics.gauge("portcullis.operator.snapshot.version", this, publisher -> {
             PublishedSnapshot current = publisher.latest();
             return current == null ? -1 : current.version();
@@ -130,6 +136,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             if (!invalid.isEmpty()) {
                 LOG.error("translated snapshot{} fails its own validation and is not published ({}); still serving version {}",
                         describe(ingressClass), String.join("; ", invalid), latest == null ? "none" : latest.version());
+                translationFailures.increment();
                 return;
             }
             Snapshot content = snapshot.withVersion(0);
@@ -152,6 +159,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.error("translation{} failed; still serving the last snapshot", describe(ingressClass), e);
+            translationFailures.increment();
         }
     }
 

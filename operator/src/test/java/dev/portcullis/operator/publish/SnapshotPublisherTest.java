@@ -2,6 +2,8 @@ package dev.portcullis.operator.publish;
 
 import dev.portcullis.operator.translate.ClusterState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -66,18 +68,24 @@ class SnapshotPublisherTest {
     @Test
     void aFailedTranslationKeepsTheLastGoodSnapshotAndAnUnchangedOneKeepsItsVersion() throws Exception {
         AtomicBoolean broken = new AtomicBoolean();
-        try (SnapshotPublisher publisher = publisher(() -> {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (SnapshotPublisher publisher = new SnapshotPublisher(() -> {
             if (broken.get()) {
                 throw new IllegalStateException("informer cache unavailable");
             }
             return ClusterState.empty();
-        }, Duration.ofMillis(10), Duration.ofMillis(100))) {
+        }, Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC(), metrics)) {
             publisher.rebuild();
             PublishedSnapshot first = publisher.latest();
             assertThat(first.version()).isEqualTo(1);
+            assertThat(metrics.scrape()).contains("portcullis_operator_translation_failures_total 0.0")
+                    .contains("portcullis_operator_snapshot_version 1.0");
             broken.set(true);
             publisher.rebuild();
             assertThat(publisher.latest()).isSameAs(first);
+            assertThat(metrics.scrape()).as("what the not-published alert watches")
+                    .contains("portcullis_operator_translation_failures_total 1.0")
+                    .contains("portcullis_operator_snapshot_version 1.0");
             broken.set(false);
             publisher.rebuild();
             assertThat(publisher.latest().version()).as("same content, same version").isEqualTo(1);
