@@ -28,7 +28,8 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
 }
 
-stop() {
+stop() { # best effort, every step: what one step cannot remove must not keep the others from running
+  set +e +o pipefail
   cd "$N"
   for f in run/*.pid; do
     [ -f "$f" ] && [ "$f" != run/containerd.pid ] && stop_pid "$(cat "$f")" && rm -f "$f"
@@ -70,6 +71,7 @@ stop() {
   done
   ip link del $BRIDGE 2>/dev/null || true
   rm -rf cni-state
+  ! ip link show $BRIDGE >/dev/null 2>&1
 }
 
 if [ "$action" = stop ]; then

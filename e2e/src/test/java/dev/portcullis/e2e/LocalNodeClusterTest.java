@@ -132,8 +132,8 @@ class LocalNodeClusterTest {
         assertThat(https("shop.example.test", "/cart")).contains("backend: web-", "x-forwarded-proto: https");
         assertThat(servedCertificate("shop.example.test")).contains("issuer=CN = site CA");
 
-        assertThat(servedCertificate("secure.example.test")).as("passthrough: the pod's own certificate")
-                .contains("issuer=CN = pod CA");
+        assertThat(servedCertificate("secure.example.test")).as(() -> "passthrough: the pod's own certificate\n"
+                + diagnostics()).contains("issuer=CN = pod CA");
         assertThat(curl(List.of("--cacert", work.resolve("pod-ca.pem").toString()), "secure.example.test", "/"))
                 .contains("backend: web-");
 
@@ -276,7 +276,7 @@ class LocalNodeClusterTest {
                           image: ghcr.io/portcullis/portcullis-test-echo:0.1.0
                           env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
                           ports: [{name: http, containerPort: 8080}, {name: https, containerPort: 8443}]
-                          readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}
+                          readinessProbe: {tcpSocket: {port: https}, periodSeconds: 1}
                           # Out of the endpoints before it stops, as a pod behind any proxy should be.
                           lifecycle: {preStop: {sleep: {seconds: 5}}}
                           volumeMounts: [{name: tls, mountPath: /etc/echo-tls, readOnly: true}]
@@ -379,6 +379,21 @@ class LocalNodeClusterTest {
     private static String servedCertificate(String host) {
         return Processes.bash("echo | openssl s_client -connect " + dataPlaneIp + ":443 -servername " + host
                 + " 2>/dev/null | openssl x509 -noout -issuer -serial").stdout();
+    }
+
+    /** For a failure's message: the echo pods' and data planes' logs, and the Events of both namespaces. */
+    private static String diagnostics() {
+        StringBuilder text = new StringBuilder();
+        for (String namespace : List.of("shop", NAMESPACE)) {
+            for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+                text.append("--- log of ").append(pod.getMetadata().getName()).append('\n')
+                        .append(client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).tailingLines(30).getLog());
+            }
+            client.v1().events().inNamespace(namespace).list().getItems().forEach(event -> text.append("event: ")
+                    .append(event.getInvolvedObject().getName()).append(' ').append(event.getReason()).append(' ')
+                    .append(event.getMessage()).append('\n'));
+        }
+        return text.toString();
     }
 
     private static String leaseHolder() {

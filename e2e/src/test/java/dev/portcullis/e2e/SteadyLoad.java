@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -75,10 +74,12 @@ final class SteadyLoad implements AutoCloseable {
     }
 
     private void batch(List<String> options, String url) {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-o", "/dev/null",
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10",
                 "-w", "%{http_code} %{errormsg}\\n"));
         command.addAll(options);
-        command.addAll(Collections.nCopies(BATCH, url));
+        for (int i = 0; i < BATCH; i++) {
+            command.addAll(List.of("-o", "/dev/null", url)); // -o is per URL
+        }
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
