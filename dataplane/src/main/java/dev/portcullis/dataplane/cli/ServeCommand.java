@@ -34,10 +34,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Serves until the JVM is asked to stop; usage errors surface before anything listens. */
     static int serve(ServeOptions source, ListenOptions listen) throws Exception {
-        RuntimeCheck.logAtStart("data plane");
         Optional<ServeOptions.ControlPlane> controlPlane = source.controlPlane();
         if (controlPlane.isPresent()) {
             ServeOptions.ControlPlane operator = controlPlane.get();
+            RuntimeCheck.logAtStart("data plane");
             try (DataPlaneServer server = DataPlaneServer.start(listen.listen());
                  ControlPlaneClient ignored = ControlPlaneClient.start(operator.url(), operator.ingressClass(),
                          operator.clientCertificates(), server.config())) {
@@ -46,6 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         var snapshot = source.snapshot();
+        RuntimeCheck.logAtStart("data plane");
         try (DataPlaneServer server = DataPlaneServer.start(listen.listen());
              SnapshotFileWatcher ignored = SnapshotFileWatcher.start(snapshot, server.config(), Duration.ofSeconds(1))) {
             ShutdownSignal.await();

@@ -80,8 +80,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.portcullis.dataplane.runtime.RuntimeCheck.logAtStart("operator");
         Config cluster = ClusterProbe.reach();
+        dev.portcullis.dataplane.runtime.RuntimeCheck.logAtStart("operator");
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(cluster).build();
              OperatorRuntime runtime = OperatorRuntime.start(client, settings());
              MetricsEndpoint ignored = MetricsEndpoint.start(channelBind, metricsPort, runtime::scrapeMetrics)) {
