@@ -113,11 +113,15 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     }
 
     private HAProxyMessage proxyHeader() {
-        InetSocketAddress source = (InetSocketAddress) ctx.channel().remoteAddress();
-        InetSocketAddress destination = (InetSocketAddress) ctx.channel().localAddress();
+        return proxyHeader(cluster.proxyProtocol(), (InetSocketAddress) ctx.channel().remoteAddress(),
+                (InetSocketAddress) ctx.channel().localAddress());
+    }
+
+    /** The PROXY protocol header (v1 or v2) telling an endpoint the client's address and the one it reached. */
+    static HAProxyMessage proxyHeader(ProxyProtocol protocol, InetSocketAddress source, InetSocketAddress destination) {
         boolean v4 = source.getAddress() instanceof Inet4Address && destination.getAddress() instanceof Inet4Address;
         return new HAProxyMessage(
-                cluster.proxyProtocol() == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
+                protocol == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
                 HAProxyCommand.PROXY, v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
                 source.getAddress().getHostAddress(), destination.getAddress().getHostAddress(),
                 source.getPort(), destination.getPort());
