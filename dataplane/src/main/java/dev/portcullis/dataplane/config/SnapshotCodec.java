@@ -41,7 +41,8 @@ public final class SnapshotCodec {
         } catch (JsonProcessingException e) {
             throw new InvalidSnapshotException(describe(e), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Bytes that are no text in an encoding JSON allows (CharConversionException): as invalid as bad JSON.
+            throw new InvalidSnapshotException("the snapshot is not JSON text: " + e.getMessage(), e);
         }
     }
 
