@@ -123,8 +123,13 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         return new HAProxyMessage(
                 protocol == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
                 HAProxyCommand.PROXY, v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
-                source.getAddress().getHostAddress(), destination.getAddress().getHostAddress(),
-                source.getPort(), destination.getPort());
+                headerAddress(source, v4), headerAddress(destination, v4), source.getPort(), destination.getPort());
+    }
+
+    /** One family for both addresses: with one IPv6 side, an IPv4 side is written IPv4-mapped (::ffff:a.b.c.d). */
+    private static String headerAddress(InetSocketAddress address, boolean v4) {
+        String text = address.getAddress().getHostAddress();
+        return !v4 && address.getAddress() instanceof Inet4Address ? "::ffff:" + text : text;
     }
 
     @Override
