@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -186,6 +187,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         clientKeepAlive = HttpUtil.isKeepAlive(head);
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+        if (!oneHost(head)) {
+            hostMetrics = current == null ? null : current.unmatchedHostMetrics();
+            clientKeepAlive = false;
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "a request needs exactly one Host header");
+            return;
+        }
         if (current == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
             return;
@@ -491,6 +498,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             root = root.getCause();
         }
         return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /**
+     * RFC 9112 3.2: an HTTP/1.1 request has exactly one Host field, an HTTP/1.0 one at most one. An HTTP/2
+     * stream's request has its :authority as Host, and may repeat it in a host field (RFC 9113 8.3.1), but
+     * not name another.
+     */
+    private boolean oneHost(HttpRequest head) {
+        java.util.List<String> hosts = head.headers().getAll(HttpHeaderNames.HOST);
+        if (ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
+            return hosts.stream().allMatch(host -> host.equalsIgnoreCase(hosts.getFirst()));
+        }
+        return hosts.size() == 1 || (hosts.isEmpty() && !head.protocolVersion().equals(HttpVersion.HTTP_1_1));
     }
 
     private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {
