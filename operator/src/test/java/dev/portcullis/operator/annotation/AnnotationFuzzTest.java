@@ -68,7 +68,8 @@ class AnnotationFuzzTest {
             boolean invalid = read.invalid().stream().anyMatch(message -> message.startsWith(name + ": "));
             assertThat(valid ^ invalid).as("%s is exactly one of valid and invalid in %s", name, annotations).isTrue();
         }
-        assertThat(read.nginxIgnored()).doesNotContainAnyElementsOf(read.nginxRefused());
+        assertThat(java.util.Collections.disjoint(read.nginxIgnored(), read.nginxRefused()))
+                .as("ignored %s and refused %s", read.nginxIgnored(), read.nginxRefused()).isTrue();
     }
 
     private static void parseOne(AnnotationParser<?> parser, String value) {
