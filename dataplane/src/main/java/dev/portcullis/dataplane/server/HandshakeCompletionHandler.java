@@ -25,6 +25,8 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeCompletionHandler.class);
 
     private final DataPlaneMetrics metrics;
+    /** This connection's failure is counted (once, whether it came as an event, an exception or both). */
+    private boolean counted;
 
     HandshakeCompletionHandler(DataPlaneMetrics metrics) {
         this.metrics = metrics;
@@ -39,10 +41,13 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
                 if (ctx.channel() instanceof EpollSocketChannel epoll) {
                     epoll.config().setTcpQuickAck(true);
                 }
+                ctx.pipeline().remove(this);
             } else {
+                // Stays: the peek or the SslHandler throws the same failure right after this event, and
+                // past this handler it would reach the pipeline's tail (a warning with a stack trace per client).
                 failed(ctx, completion.cause());
+                counted = true;
             }
-            ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -50,7 +55,10 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Before the handshake completes: not TLS at all, or a ClientHello that does not parse.
-        failed(ctx, cause);
+        if (!counted) {
+            failed(ctx, cause);
+            counted = true;
+        }
         ctx.close();
     }
 
