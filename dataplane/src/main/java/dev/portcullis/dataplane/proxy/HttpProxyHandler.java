@@ -187,10 +187,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         clientKeepAlive = HttpUtil.isKeepAlive(head);
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
-        if (!oneHost(head)) {
+        String malformed = !oneHost(head) ? "a request needs exactly one Host header"
+                : !printableTarget(head.uri()) ? "the request target holds a control character" : null;
+        if (malformed != null) {
             hostMetrics = current == null ? null : current.unmatchedHostMetrics();
             clientKeepAlive = false;
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "a request needs exactly one Host header");
+            respondLocally(HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
         if (current == null) {
@@ -511,6 +513,21 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return hosts.stream().allMatch(host -> host.equalsIgnoreCase(hosts.getFirst()));
         }
         return hosts.size() == 1 || (hosts.isEmpty() && !head.protocolVersion().equals(HttpVersion.HTTP_1_1));
+    }
+
+    /**
+     * RFC 9112 3.2: no whitespace or control character in a request-target. The codec lets some through
+     * (NUL, for one); such a target is refused, neither passed on nor put into a redirect's Location
+     * (where the header validation threw and the connection closed without an answer).
+     */
+    private static boolean printableTarget(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {
