@@ -19,6 +19,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,9 +127,12 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
                 headerAddress(source, v4), headerAddress(destination, v4), source.getPort(), destination.getPort());
     }
 
-    /** One family for both addresses: with one IPv6 side, an IPv4 side is written IPv4-mapped (::ffff:a.b.c.d). */
+    /**
+     * One family for both addresses: with one IPv6 side, an IPv4 side is written IPv4-mapped (::ffff:a.b.c.d).
+     * Without a scope id (a link-local client's {@code %eth0}): neither version of the header has room for one.
+     */
     private static String headerAddress(InetSocketAddress address, boolean v4) {
-        String text = address.getAddress().getHostAddress();
+        String text = NetUtil.toAddressString(address.getAddress());
         return !v4 && address.getAddress() instanceof Inet4Address ? "::ffff:" + text : text;
     }
 
