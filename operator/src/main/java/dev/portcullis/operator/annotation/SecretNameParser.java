@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 /** An annotation naming a Secret: a DNS-1123 name, optionally {@code namespace/} first. */
 public final class SecretNameParser implements AnnotationParser<SecretRef> {
 
-    private static final Pattern NAME = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
+    /** As Kubernetes checks them: a namespace is a DNS-1123 label, a Secret's name a DNS-1123 subdomain. */
+    private static final Pattern NAME = Pattern.compile(
+            "([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final String name;
     private final String purpose;
