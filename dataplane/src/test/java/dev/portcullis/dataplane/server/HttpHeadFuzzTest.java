@@ -55,8 +55,9 @@ class HttpHeadFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void plainListener(byte[] input) {
-        // The same bytes in pieces of a size the input picks, to both the pipeline and a reference codec.
-        int piece = 1 + (input.length * 31) % 97;
+        // The same bytes in one to four pieces (as the input's length picks), to both the pipeline and a
+        // reference codec: heads cut anywhere, at a cost per input that keeps the fuzzer fast.
+        int piece = Math.max(1, (input.length + 3) / (1 + input.length % 4));
         List<HttpRequest> heads = referenceHeads(input, piece);
 
         EmbeddedChannel channel = FuzzFixture.connection(80, fixture.http.handlers("http"));
@@ -148,8 +149,15 @@ class HttpHeadFuzzTest {
             }
             ReferenceCountUtil.release(message);
         }
-        // Nothing reaches the far end of the pipeline: the proxy handler consumes every request part.
-        assertThat((Object) channel.readInbound()).isNull();
+        // Nothing reaches the far end of the pipeline while the connection is open: the proxy handler
+        // consumes every request part. Once it is closed, FlowControlHandler hands on what it still
+        // queued as the pipeline is torn down, and the tail releases it (here: the test).
+        if (channel.isOpen()) {
+            assertThat((Object) channel.readInbound()).isNull();
+        }
+        while ((message = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(message);
+        }
     }
 
     /** Final responses in order; a HEAD request's response has no body, a 1xx is interim. */
