@@ -399,8 +399,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         responseTimeout.cancel(false);
-        if (upstreamReused && !requestHasBody && !staleRetried) {
-            // A pooled connection the endpoint had just closed: safe to send a bodiless request again.
+        if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
+            // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
             staleRetried = true;
             state = State.CONNECTING;
             connect(false);
