@@ -277,6 +277,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void requestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            malformedBody(content.decoderResult().cause());
+            return;
+        }
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
@@ -298,6 +303,28 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             }
             default -> content.release();
         }
+    }
+
+    /**
+     * A body the decoder could not read (a malformed chunk size, a bad trailer): the endpoint must
+     * never take what it got for a complete request, so its connection is cut; the client gets 400
+     * and the connection closes, since where its next request would start is unknown.
+     */
+    private void malformedBody(Throwable cause) {
+        LOG.debug("client {}: malformed request body: {}", clientAddress, cause.toString());
+        requestComplete = true;
+        clientKeepAlive = false;
+        if (upstream != null) {
+            Channel cut = upstream;
+            detachUpstream();
+            cut.close();
+        }
+        if (state != State.FORWARDING || responseStarted) { // an answer has begun, or was given already
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request body");
     }
 
     @Override
