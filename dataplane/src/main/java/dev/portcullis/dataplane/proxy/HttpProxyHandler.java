@@ -69,6 +69,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private final DataPlaneMetrics metrics;
     private final String scheme;
     private final IntSupplier httpsRedirectPort;
+    private final boolean http2;
 
     private ChannelHandlerContext ctx;
     private String clientAddress;
@@ -103,6 +104,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
      */
     public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme,
                             IntSupplier httpsRedirectPort) {
+        this(config, upstreams, metrics, scheme, httpsRedirectPort, false);
+    }
+
+    /** @param http2 the requests are an HTTP/2 stream's (whose {@code :authority} arrives as a Host field) */
+    public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme,
+                            IntSupplier httpsRedirectPort, boolean http2) {
+        this.http2 = http2;
         this.config = config;
         this.upstreams = upstreams;
         this.metrics = metrics;
@@ -190,11 +198,21 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
             return;
         }
+        String ambiguity = OneMeaning.problem(head, http2);
+        if (ambiguity != null) {
+            hostMetrics = current.unmatchedHostMetrics();
+            clientKeepAlive = false;
+            respondLocally(head.method().equals(HttpMethod.CONNECT) ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                    : HttpResponseStatus.BAD_REQUEST, ambiguity);
+            return;
+        }
         String authority = RequestTarget.authority(head.uri());
         String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
         RoutedHost host = current.hosts().find(hostname);
         hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
-        String path = RequestTarget.path(head.uri());
+        String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
+        // The pod gets what was routed: the normalised path, in origin form.
+        head.setUri(path + RequestTarget.query(head.uri()));
         if (host != null && scheme.equals("http") && host.redirectsPlainHttp(path)) {
             redirectToHttps(hostname, head.uri());
             return;

@@ -65,7 +65,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                                 Http2Requests.INSTANCE,
                                 new HttpServerExpectContinueHandler(),
                                 new FlowControlHandler(),
-                                proxy("https"));
+                                new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
                     }
                 })};
     }
