@@ -38,6 +38,7 @@ public final class DataPlaneMetrics {
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakeFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> openConnections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connectionsCut = new ConcurrentHashMap<>();
     private final AtomicLong snapshotVersion = new AtomicLong(-1);
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
@@ -62,6 +63,20 @@ public final class DataPlaneMetrics {
         for (String protocol : TLS_PROTOCOLS) {
             handshakeCounter(protocol);
         }
+        for (String reason : CUT_REASONS) {
+            connectionsCut.put(reason, Counter.builder("portcullis.connections.cut")
+                    .description("Client connections the data plane cut or refused to protect itself, by reason")
+                    .tag("reason", reason).register(registry));
+        }
+    }
+
+    /** Why the data plane cuts a connection; each a counter from the start (at 0). */
+    public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
+            "write_stall", "listener_connection_limit", "client_connection_limit");
+
+    /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
+    public void connectionCut(String reason) {
+        connectionsCut.get(reason).increment();
     }
 
     public HostMetrics host(String host) {

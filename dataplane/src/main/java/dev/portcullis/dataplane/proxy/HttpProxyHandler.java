@@ -72,6 +72,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private final boolean http2;
 
     private ChannelHandlerContext ctx;
+    private RequestHeadDeadline headDeadline;
     private String clientAddress;
     private java.net.InetAddress clientInetAddress;
     private int listenerPort;
@@ -136,6 +137,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         if (clientAddress != null) {
             return;
         }
+        headDeadline = ctx.pipeline().get(RequestHeadDeadline.class);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
@@ -164,6 +166,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         awaitingClientMessage = false;
         if (msg instanceof HttpRequest head) {
+            if (headDeadline != null) {
+                headDeadline.headReceived();
+            }
             if (state != State.IDLE) {
                 ReferenceCountUtil.release(msg);
                 ctx.close();
@@ -516,6 +521,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         cluster = null;
         if (keepAlive) {
             state = State.IDLE;
+            if (headDeadline != null) {
+                headDeadline.awaitNextHead();
+            }
             readClient();
         } else {
             state = State.CLOSED;
@@ -553,6 +561,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == RequestHeadDeadline.Expired.INSTANCE) {
+            if (state == State.IDLE) {
+                metrics.connectionCut("request_head_timeout");
+                clientKeepAlive = false;
+                startNanos = System.nanoTime();
+                hostMetrics = null;
+                respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+            return;
+        }
         if (event instanceof IdleStateEvent && state == State.IDLE) {
             state = State.CLOSED;
             ctx.close(); // an idle keep-alive connection

@@ -123,7 +123,7 @@ public final class RuntimeCompiler {
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.context(),
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries));
+                List.copyOf(expiries), snapshot.listener().limits());
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,

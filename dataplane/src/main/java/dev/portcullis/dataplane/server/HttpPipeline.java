@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.proxy.HttpProxyHandler;
+import dev.portcullis.dataplane.proxy.RequestHeadDeadline;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
@@ -36,6 +37,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
     ChannelHandler[] handlers(String scheme) {
         return new ChannelHandler[]{
                 new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                new RequestHeadDeadline(limits().requestHeadTimeoutMillis()),
                 new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
@@ -68,6 +70,11 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                                 new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
                     }
                 })};
+    }
+
+    private dev.portcullis.dataplane.config.Limits limits() {
+        var current = config.current();
+        return current == null ? dev.portcullis.dataplane.config.Limits.DEFAULTS : current.limits();
     }
 
     private HttpProxyHandler proxy(String scheme) {
