@@ -94,6 +94,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private boolean upstreamReused;
     private boolean upstreamReusable;
     private ScheduledFuture<?> responseTimeout;
+    private ScheduledFuture<?> bodyIdleCheck;
+    private ScheduledFuture<?> writeStall;
+    private long lastBodyProgressNanos;
+    private dev.portcullis.dataplane.config.Limits limits = dev.portcullis.dataplane.config.Limits.DEFAULTS;
     private boolean responseStarted;
     private boolean skippingInterimResponse;
     private int responseStatus;
@@ -203,6 +207,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
             return;
         }
+        limits = current.limits();
         String ambiguity = OneMeaning.problem(head, http2);
         if (ambiguity != null) {
             hostMetrics = current.unmatchedHostMetrics();
@@ -274,8 +279,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         channel.flush();
-        responseTimeout = channel.eventLoop().schedule(this::responseTimedOut,
-                cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        lastBodyProgressNanos = System.nanoTime();
+        watchBodyIdle();
+        if (requestComplete) {
+            startResponseTimer();
+        }
         channel.read();
         if (!requestComplete) {
             readClient();
@@ -311,7 +319,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         switch (state) {
             case FORWARDING -> {
+                lastBodyProgressNanos = System.nanoTime();
                 upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                if (last) {
+                    startResponseTimer(); // the endpoint's time to answer starts once it has the whole request
+                }
                 if (!last && upstream.isWritable()) {
                     readClient();
                 }
@@ -364,10 +376,35 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == State.FORWARDING && responseStarted) {
-            upstream.read();
+        if (ctx.channel().isWritable()) {
+            if (writeStall != null) {
+                writeStall.cancel(false);
+                writeStall = null;
+            }
+            if (state == State.FORWARDING && responseStarted) {
+                upstream.read();
+            }
+        } else if (writeStall == null) {
+            // A client that stops reading holds our buffers and an endpoint's connection: not for ever.
+            writeStall = ctx.executor().schedule(this::writeStalled, limits.writeStallTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void writeStalled() {
+        writeStall = null;
+        if (ctx.channel().isWritable() || state == State.CLOSED) {
+            return;
+        }
+        metrics.connectionCut("write_stall");
+        LOG.debug("client {}: read nothing for {} ms, cut", clientAddress, limits.writeStallTimeoutMillis());
+        if (upstream != null) {
+            Channel abandoned = upstream;
+            detachUpstream();
+            abandoned.close();
+        }
+        state = State.CLOSED;
+        ctx.close();
     }
 
     @Override
@@ -390,7 +427,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             skippingInterimResponse = false;
-            responseTimeout.cancel(false);
+            if (responseTimeout != null) {
+                responseTimeout.cancel(false);
+            }
             responseStarted = true;
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
@@ -398,6 +437,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                     request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
         }
         boolean last = message instanceof LastHttpContent;
+        lastBodyProgressNanos = System.nanoTime();
         if (skippingInterimResponse) {
             ReferenceCountUtil.release(message);
             skippingInterimResponse = !last;
@@ -448,7 +488,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             ctx.close();
             return;
         }
-        responseTimeout.cancel(false);
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+        }
         if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
             // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
             staleRetried = true;
@@ -457,6 +499,50 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         upstreamFailed("endpoint closed the connection before responding");
+    }
+
+    private void startResponseTimer() {
+        if (responseTimeout == null && upstream != null && !responseStarted) {
+            responseTimeout = upstream.eventLoop().schedule(this::responseTimedOut,
+                    cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * While a body streams either way, the longest silence allowed (not the total time: a 1 GB
+     * upload that keeps moving lives). Checked at the limit's pace, not rescheduled per chunk.
+     */
+    private void watchBodyIdle() {
+        bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle, limits.bodyIdleTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkBodyIdle() {
+        bodyIdleCheck = null;
+        if (state != State.FORWARDING) {
+            return;
+        }
+        boolean streaming = !requestComplete || responseStarted; // not while the endpoint thinks
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
+        if (!streaming || idleMillis < limits.bodyIdleTimeoutMillis()) {
+            bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle,
+                    Math.max(1, limits.bodyIdleTimeoutMillis() - (streaming ? idleMillis : 0)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        metrics.connectionCut("body_idle_timeout");
+        LOG.debug("client {}: body idle for {} ms, cut", clientAddress, idleMillis);
+        Channel stalled = upstream;
+        detachUpstream();
+        if (stalled != null) {
+            stalled.close();
+        }
+        if (responseStarted) {
+            state = State.CLOSED;
+            ctx.close();
+        } else {
+            clientKeepAlive = false;
+            requestComplete = true;
+            respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped arriving");
+        }
     }
 
     private void responseTimedOut() {
@@ -484,6 +570,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private void detachUpstream() {
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
+            responseTimeout = null;
+        }
+        if (bodyIdleCheck != null) {
+            bodyIdleCheck.cancel(false);
+            bodyIdleCheck = null;
         }
         if (upstream != null) {
             UpstreamConnections.handlerOf(upstream).owner(null);
