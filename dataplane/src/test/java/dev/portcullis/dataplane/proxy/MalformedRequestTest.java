@@ -35,6 +35,8 @@ class MalformedRequestTest {
     private static final AtomicInteger COMPLETE_REQUESTS = new AtomicInteger();
     private static final java.util.concurrent.atomic.AtomicReference<String> LAST_REQUEST_LINE =
             new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<String> LAST_HEAD =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private static TestDataPlane dataPlane;
 
     @BeforeAll
@@ -95,11 +97,13 @@ class MalformedRequestTest {
         String answer;
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), dataPlane.httpPort())) {
             client.getOutputStream().write(("GET http://narrow.example.test/public/a/%2e%2e/%7Eb?q=1 HTTP/1.1\r\n"
-                    + "Host: narrow.example.test\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + "Host: narrow.example.test\r\nForwarded: for=10.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
         assertThat(answer).startsWith("HTTP/1.1 200 ");
         assertThat(LAST_REQUEST_LINE.get()).isEqualTo("GET /public/~b?q=1 HTTP/1.1");
+        assertThat(LAST_HEAD.get().toLowerCase()).as("the client's Forwarded is dropped").doesNotContain("forwarded: for=10.0.0.1");
     }
 
     /** Answers 200 to each request it receives complete (head, and a chunked body to its last chunk). */
@@ -119,6 +123,7 @@ class MalformedRequestTest {
                             if (text.contains("\r\n\r\n") && (!chunked || text.endsWith("\r\n0\r\n\r\n"))) {
                                 COMPLETE_REQUESTS.incrementAndGet();
                                 LAST_REQUEST_LINE.set(text.substring(0, text.indexOf("\r\n")));
+                                LAST_HEAD.set(text);
                                 connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
                                         .getBytes(StandardCharsets.ISO_8859_1));
                                 received.reset();
