@@ -73,6 +73,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     private ChannelHandlerContext ctx;
     private RequestHeadDeadline headDeadline;
+    private String sniHost;
     private String clientAddress;
     private java.net.InetAddress clientInetAddress;
     private int listenerPort;
@@ -142,6 +143,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         headDeadline = ctx.pipeline().get(RequestHeadDeadline.class);
+        sniHost = dev.portcullis.dataplane.runtime.ServedTls.of(ctx.channel());
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
@@ -227,6 +229,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             redirectToHttps(hostname, head.uri());
             return;
         }
+        if (host != null && scheme.equals("https") && misdirected(host)) {
+            clientKeepAlive = false;
+            respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "this connection's TLS was for another host");
+            return;
+        }
         if (host != null && host.isPassthrough()) {
             // Its endpoints speak TLS; plain HTTP cannot be routed to them.
             respondLocally(HttpResponseStatus.NOT_FOUND, "this host is served over TLS passthrough only");
@@ -244,6 +251,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
         state = State.CONNECTING;
         connect(true);
+    }
+
+    /** The connection's handshake was for another host entry than the one this request names. */
+    private boolean misdirected(RoutedHost host) {
+        return sniHost != null && !sniHost.equals(host.hostname());
     }
 
     private void connect(boolean allowReuse) {
