@@ -46,6 +46,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile boolean running = true;
     private long version = -1;
     private String epoch = "";
+    private String lastRejection;
 
     private ControlPlaneClient(URI base, String ingressClass, ClientCertificates certificates, LiveConfig config) {
         this.base = base;
@@ -130,12 +131,19 @@ public final class ControlPlaneClient implements AutoCloseable {
                 // Bounded after decompression: a small gzip body can inflate a thousandfold.
                 snapshot = SnapshotCodec.read(gzip ? new GZIPInputStream(body) : body);
             } catch (InvalidSnapshotException e) {
-                // Not a connection problem: said once per answer as what it is, and the poll backs off as after a failure.
+                // Not a connection problem: said as what it is, and the poll backs off as after a failure.
+                // The same answer comes again at every retry: said once, then counted.
                 config.metrics().snapshotRejected();
-                LOG.error("snapshot from the control plane rejected: {}; still serving {}", e.getMessage(),
-                        config.current() == null ? "nothing" : "version " + config.current().version());
+                if (!e.getMessage().equals(lastRejection)) {
+                    LOG.error("snapshot from the control plane rejected: {}; still serving {}", e.getMessage(),
+                            config.current() == null ? "nothing" : "version " + config.current().version());
+                } else {
+                    LOG.debug("snapshot from the control plane rejected again: {}", e.getMessage());
+                }
+                lastRejection = e.getMessage();
                 throw new RejectedSnapshot();
             }
+            lastRejection = null;
             epoch = response.headers().firstValue("X-Snapshot-Epoch").orElse("");
             version = snapshot.version();
             try {
