@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.proxy;
 
 import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
+import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
@@ -307,7 +308,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         metrics.upstreamConnectError(cluster.name());
-        LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
         if (ConnectRetryPolicy.tryAnother(connectAttempts, cluster.balancer().size())) {
             connect(true);
             return;
@@ -495,7 +496,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         upstream = null;
         if (responseStarted) {
             // Mid-body: the client can only learn of it by the connection closing.
-            LOG.warn("cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
+            UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
             state = State.CLOSED;
             ctx.close();
             return;
@@ -561,7 +562,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         if (state != State.FORWARDING || responseStarted) {
             return;
         }
-        LOG.warn("cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
                 cluster.responseTimeoutMillis());
         Channel abandoned = upstream;
         detachUpstream();
@@ -570,7 +571,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void upstreamFailed(String why) {
-        LOG.warn("cluster {}: endpoint {}: {}", cluster.name(), endpoint, why);
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {}: {}", cluster.name(), endpoint, why);
         if (upstream != null) {
             Channel failed = upstream;
             detachUpstream();

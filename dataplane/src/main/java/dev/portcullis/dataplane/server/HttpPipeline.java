@@ -27,7 +27,7 @@ import java.util.function.IntSupplier;
  * or HTTP/2 where each stream is proxied like one HTTP/1.1 exchange (endpoints get HTTP/1.1).
  */
 record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
-                    IntSupplier httpsRedirectPort) {
+                    IntSupplier httpsRedirectPort, ClientErrors errors) {
 
     static final int KEEP_ALIVE_IDLE_SECONDS = 60;
     static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -39,6 +39,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                 new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
                 new RequestHeadDeadline(limits().requestHeadTimeoutMillis()),
                 new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
+                errors.malformedRequests(),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
                 proxy(scheme)};
@@ -69,7 +70,8 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                                 new FlowControlHandler(),
                                 new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
                     }
-                })};
+                }),
+                errors.http2Errors()};
     }
 
     private dev.portcullis.dataplane.config.Limits limits() {

@@ -39,6 +39,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(connectionCount);
+        pipeline.addLast(http.errors().resets());
         if (!tls) {
             pipeline.addLast(http.handlers("http"));
             return;
