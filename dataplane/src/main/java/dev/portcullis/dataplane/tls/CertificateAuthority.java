@@ -33,7 +33,8 @@ import java.util.List;
  */
 public final class CertificateAuthority {
 
-    public enum KeyType { EC_P256, RSA_2048 }
+    /** {@code RSA_1024} is too weak to serve; it exists so that tests can check the warning it earns. */
+    public enum KeyType { EC_P256, RSA_2048, RSA_1024 }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -150,9 +151,9 @@ public final class CertificateAuthority {
                     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
                     yield generator.generateKeyPair();
                 }
-                case RSA_2048 -> {
+                case RSA_2048, RSA_1024 -> {
                     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                    generator.initialize(2048, RANDOM);
+                    generator.initialize(keyType == KeyType.RSA_2048 ? 2048 : 1024, RANDOM);
                     yield generator.generateKeyPair();
                 }
             };
