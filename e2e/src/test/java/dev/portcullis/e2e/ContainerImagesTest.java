@@ -67,6 +67,7 @@ class ContainerImagesTest {
     private static int httpsPort;
 
     @BeforeAll
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // a class-level @Timeout does not cover lifecycle methods
     static void start() throws Exception {
         if (!Files.exists(DATA_PLANE_IMAGE) || !Files.exists(OPERATOR_IMAGE)) {
             throw new KubeBinaries.Unavailable("the images are not built: run ./mvnw -Pimages verify").skipOrFail();

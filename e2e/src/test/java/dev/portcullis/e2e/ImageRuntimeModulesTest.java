@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImageRuntimeModulesTest {
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // jdeps reads two large jars
     void theRuntimeHasEveryModuleJdepsFindsInBothJars() throws Exception {
         Set<String> runtime = Files.readAllLines(Path.of("../images/runtime-modules.txt")).stream()
                 .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).collect(Collectors.toSet());

@@ -63,6 +63,7 @@ class LocalNodeClusterTest {
     private static final List<String> FIGURES = new ArrayList<>();
 
     @BeforeAll
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // a class-level @Timeout does not cover lifecycle methods
     static void install() throws Exception {
         for (Path image : IMAGES) {
             assertThat(image).as("built by ./mvnw -Pimages verify").exists();

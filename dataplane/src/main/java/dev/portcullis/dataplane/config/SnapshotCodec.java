@@ -1,19 +1,36 @@
 package dev.portcullis.dataplane.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** JSON for snapshots, the wire and file format between control plane and data plane. */
+/**
+ * JSON for snapshots, the wire and file format between control plane and data plane. Reading is
+ * bounded: at most {@link #MAX_SNAPSHOT_BYTES} (after gzip, for a compressed answer), nested at most
+ * {@link #MAX_NESTING_DEPTH} deep; anything else is an {@link InvalidSnapshotException} with one line.
+ */
 public final class SnapshotCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** About 25,000 hosts with their certificates; past this a snapshot is refused, not read into memory. */
+    public static final int MAX_SNAPSHOT_BYTES = 128 * 1024 * 1024;
+    /** A snapshot nests about 6 levels deep. */
+    static final int MAX_NESTING_DEPTH = 32;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxDocumentLength(MAX_SNAPSHOT_BYTES)
+                            .build())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -36,6 +53,9 @@ public final class SnapshotCodec {
      * The message never quotes field values, so a private key cannot leak into a log.
      */
     public static Snapshot fromJson(byte[] json) {
+        if (json.length > MAX_SNAPSHOT_BYTES) {
+            throw tooLarge(MAX_SNAPSHOT_BYTES);
+        }
         try {
             return MAPPER.readValue(json, Snapshot.class);
         } catch (JsonProcessingException e) {
@@ -44,6 +64,33 @@ public final class SnapshotCodec {
             // Bytes that are no text in an encoding JSON allows (CharConversionException): as invalid as bad JSON.
             throw new InvalidSnapshotException("the snapshot is not JSON text: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a snapshot from a stream (an HTTP body, gzip-decoded or not; a file), refusing one larger
+     * than {@link #MAX_SNAPSHOT_BYTES} before it is all in memory. A stream that fails mid-way (a
+     * connection cut, corrupt gzip) is an {@link IOException}.
+     */
+    public static Snapshot read(InputStream in) throws IOException {
+        return fromJson(readBounded(in));
+    }
+
+    /** At most {@link #MAX_SNAPSHOT_BYTES} of the stream, or {@link InvalidSnapshotException} saying it is larger. */
+    public static byte[] readBounded(InputStream in) throws IOException {
+        return readBounded(in, MAX_SNAPSHOT_BYTES);
+    }
+
+    static byte[] readBounded(InputStream in, int limit) throws IOException {
+        byte[] bytes = in.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            throw tooLarge(limit);
+        }
+        return bytes;
+    }
+
+    private static InvalidSnapshotException tooLarge(int limit) {
+        return new InvalidSnapshotException("snapshot is larger than " + (limit >= 1024 * 1024
+                ? limit / (1024 * 1024) + " MiB" : limit + " bytes") + ", the most a data plane reads");
     }
 
     private static String describe(JsonProcessingException e) {

@@ -89,6 +89,8 @@ final class SnapshotValidator {
                 String endpointWhere = where + " endpoints[" + e + "]";
                 if (isBlank(endpoint.address())) {
                     problems.add(endpointWhere + ": address is missing");
+                } else if (!IpLiteral.is(endpoint.address())) {
+                    problems.add(endpointWhere + ": address is not an IP address (names are never looked up)");
                 }
                 if (endpoint.port() < 1 || endpoint.port() > 65535) {
                     problems.add(endpointWhere + ": port " + endpoint.port() + " is outside 1-65535");

@@ -46,6 +46,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile boolean running = true;
     private long version = -1;
     private String epoch = "";
+    private String lastRejection;
 
     private ControlPlaneClient(URI base, String ingressClass, ClientCertificates certificates, LiveConfig config) {
         this.base = base;
@@ -94,6 +95,10 @@ public final class ControlPlaneClient implements AutoCloseable {
                         : "still serving snapshot version " + config.current().version();
                 if (backoff.failures() == 1) {
                     firstFailure = System.nanoTime();
+                }
+                if (e instanceof RejectedSnapshot) {
+                    LOG.debug("next poll in {} ms", wait.toMillis()); // the rejection was logged as an error
+                } else if (backoff.failures() == 1) {
                     LOG.warn("control plane {} unreachable: {}; {}; retrying", base, e.toString(), servingNow);
                 } else {
                     LOG.debug("control plane {} still unreachable ({} attempts); next try in {} ms", base,
@@ -121,9 +126,25 @@ public final class ControlPlaneClient implements AutoCloseable {
                 throw new IOException("control plane answered " + response.statusCode());
             }
             boolean gzip = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent();
-            byte[] json = (gzip ? new GZIPInputStream(body) : body).readAllBytes();
+            Snapshot snapshot;
+            try {
+                // Bounded after decompression: a small gzip body can inflate a thousandfold.
+                snapshot = SnapshotCodec.read(gzip ? new GZIPInputStream(body) : body);
+            } catch (InvalidSnapshotException e) {
+                // Not a connection problem: said as what it is, and the poll backs off as after a failure.
+                // The same answer comes again at every retry: said once, then counted.
+                config.metrics().snapshotRejected();
+                if (!e.getMessage().equals(lastRejection)) {
+                    LOG.error("snapshot from the control plane rejected: {}; still serving {}", e.getMessage(),
+                            config.current() == null ? "nothing" : "version " + config.current().version());
+                } else {
+                    LOG.debug("snapshot from the control plane rejected again: {}", e.getMessage());
+                }
+                lastRejection = e.getMessage();
+                throw new RejectedSnapshot();
+            }
+            lastRejection = null;
             epoch = response.headers().firstValue("X-Snapshot-Epoch").orElse("");
-            Snapshot snapshot = SnapshotCodec.fromJson(json);
             version = snapshot.version();
             try {
                 config.apply(snapshot);
@@ -131,6 +152,13 @@ public final class ControlPlaneClient implements AutoCloseable {
                 LOG.error("snapshot version {} from the control plane rejected: {}; still serving {}", snapshot.version(),
                         e.getMessage(), config.current() == null ? "nothing" : "version " + config.current().version());
             }
+        }
+    }
+
+    /** The control plane answered, but with a snapshot that does not read: backed off like a failed poll. */
+    private static final class RejectedSnapshot extends IOException {
+        RejectedSnapshot() {
+            super("the control plane's snapshot was rejected");
         }
     }
 

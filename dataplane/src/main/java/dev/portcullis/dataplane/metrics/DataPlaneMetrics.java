@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DataPlaneMetrics {
 
     private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    /**
+     * What a client can get wrong, each a counter and one DEBUG line, never a warning: a TLS
+     * handshake that fails (not TLS, a bad ClientHello, no shared cipher), an HTTP/1.1 request that
+     * does not parse, an HTTP/2 protocol error, a connection reset mid-way.
+     */
+    public static final List<String> CLIENT_ERROR_KINDS = List.of("tls", "http", "http2", "reset");
     private static final Duration[] LATENCY_BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -37,7 +43,9 @@ public final class DataPlaneMetrics {
     private final Map<String, Counter> upstreamConnectErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakeFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> clientErrors;
     private final Map<String, AtomicInteger> openConnections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connectionsCut = new ConcurrentHashMap<>();
     private final AtomicLong snapshotVersion = new AtomicLong(-1);
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
@@ -58,10 +66,32 @@ public final class DataPlaneMetrics {
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
                 .register(registry);
+        Map<String, Counter> byKind = new java.util.HashMap<>();
+        for (String kind : CLIENT_ERROR_KINDS) {
+            byKind.put(kind, Counter.builder("portcullis.client.errors")
+                    .description("Client connections that ended in a protocol error, by kind (" + String.join(", ", CLIENT_ERROR_KINDS)
+                            + "); logged at DEBUG only, so a flood of them cannot fill the disk")
+                    .tag("kind", kind).register(registry));
+        }
+        clientErrors = Map.copyOf(byKind);
         // Both versions show from the start (at 0), so a dashboard's TLS-version split is never empty.
         for (String protocol : TLS_PROTOCOLS) {
             handshakeCounter(protocol);
         }
+        for (String reason : CUT_REASONS) {
+            connectionsCut.put(reason, Counter.builder("portcullis.connections.cut")
+                    .description("Client connections the data plane cut or refused to protect itself, by reason")
+                    .tag("reason", reason).register(registry));
+        }
+    }
+
+    /** Why the data plane cuts a connection; each a counter from the start (at 0). */
+    public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
+            "write_stall", "listener_connection_limit", "client_connection_limit");
+
+    /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
+    public void connectionCut(String reason) {
+        connectionsCut.get(reason).increment();
     }
 
     public HostMetrics host(String host) {
@@ -90,6 +120,15 @@ public final class DataPlaneMetrics {
         handshakeFailures.computeIfAbsent(reason, name -> Counter.builder("portcullis.tls.handshake.failures")
                 .description("TLS handshakes that failed, by reason")
                 .tag("reason", name).register(registry)).increment();
+    }
+
+    /** One client-caused error of one of the {@link #CLIENT_ERROR_KINDS}. */
+    public void clientError(String kind) {
+        Counter counter = clientErrors.get(kind);
+        if (counter == null) {
+            throw new IllegalArgumentException("not a client error kind: " + kind);
+        }
+        counter.increment();
     }
 
     /** The open-connection count of one listener, for its connection handler to move up and down. */

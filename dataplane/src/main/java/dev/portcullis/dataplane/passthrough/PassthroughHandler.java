@@ -21,6 +21,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,8 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress endpoint = cluster.balancer().next(client.getAddress(), attempts - 1);
         if (endpoint == null) {
-            LOG.warn("passthrough host {}: cluster {} has no ready endpoint; closing the connection", host.hostname(), cluster.name());
+            UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cluster {} has no ready endpoint; closing the connection",
+                    host.hostname(), cluster.name());
             ctx.close();
             return;
         }
@@ -77,11 +79,11 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
                     if (connected.isSuccess()) {
                         connected(connected.channel());
                     } else if (ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster.balancer().size())) {
-                        LOG.warn("passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
+                        UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
                                 endpoint, connected.cause().toString());
                         connect();
                     } else {
-                        LOG.warn("passthrough host {}: cannot connect to {}: {}; closing the connection", host.hostname(),
+                        UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cannot connect to {}: {}; closing the connection", host.hostname(),
                                 endpoint, connected.cause().toString());
                         ctx.close();
                     }

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class ForwardedHeaders {
 
     public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     public static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
     public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
@@ -33,12 +34,15 @@ public final class ForwardedHeaders {
 
     /**
      * Prepares a client's request for an endpoint, in place: HTTP/1.1 with keep-alive upstream,
-     * Host kept, X-Forwarded-For appended, X-Forwarded-Proto/-Port/-Host and X-Real-IP set.
+     * Host kept, X-Forwarded-For appended, X-Forwarded-Proto/-Port/-Host and X-Real-IP set. A
+     * client's own {@code Forwarded} (RFC 7239) is dropped: the proxy does not vouch for it, and a
+     * pod that reads it would take the client's word for its address.
      */
     public static void rewriteRequest(HttpRequest request, String clientAddress, String scheme, int listenerPort) {
         HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         removeHopByHop(headers);
+        headers.remove(FORWARDED);
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }

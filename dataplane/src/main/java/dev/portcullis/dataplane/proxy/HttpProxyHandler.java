@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.proxy;
 
 import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
+import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
@@ -26,7 +27,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -70,8 +70,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private final DataPlaneMetrics metrics;
     private final String scheme;
     private final IntSupplier httpsRedirectPort;
+    private final boolean http2;
 
     private ChannelHandlerContext ctx;
+    private RequestHeadDeadline headDeadline;
+    private String sniHost;
     private String clientAddress;
     private java.net.InetAddress clientInetAddress;
     private int listenerPort;
@@ -93,6 +96,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private boolean upstreamReused;
     private boolean upstreamReusable;
     private ScheduledFuture<?> responseTimeout;
+    private ScheduledFuture<?> bodyIdleCheck;
+    private ScheduledFuture<?> writeStall;
+    private long lastBodyProgressNanos;
+    private dev.portcullis.dataplane.config.Limits limits = dev.portcullis.dataplane.config.Limits.DEFAULTS;
     private boolean responseStarted;
     private boolean skippingInterimResponse;
     private int responseStatus;
@@ -104,6 +111,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
      */
     public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme,
                             IntSupplier httpsRedirectPort) {
+        this(config, upstreams, metrics, scheme, httpsRedirectPort, false);
+    }
+
+    /** @param http2 the requests are an HTTP/2 stream's (whose {@code :authority} arrives as a Host field) */
+    public HttpProxyHandler(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics, String scheme,
+                            IntSupplier httpsRedirectPort, boolean http2) {
+        this.http2 = http2;
         this.config = config;
         this.upstreams = upstreams;
         this.metrics = metrics;
@@ -129,6 +143,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         if (clientAddress != null) {
             return;
         }
+        headDeadline = ctx.pipeline().get(RequestHeadDeadline.class);
+        sniHost = dev.portcullis.dataplane.runtime.ServedTls.of(ctx.channel());
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
@@ -157,6 +173,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         awaitingClientMessage = false;
         if (msg instanceof HttpRequest head) {
+            if (headDeadline != null) {
+                headDeadline.headReceived();
+            }
             if (state != State.IDLE) {
                 ReferenceCountUtil.release(msg);
                 ctx.close();
@@ -187,25 +206,33 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         clientKeepAlive = HttpUtil.isKeepAlive(head);
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
-        String malformed = !oneHost(head) ? "a request needs exactly one Host header"
-                : !printableTarget(head.uri()) ? "the request target holds a control character" : null;
-        if (malformed != null) {
-            hostMetrics = current == null ? null : current.unmatchedHostMetrics();
-            clientKeepAlive = false;
-            respondLocally(HttpResponseStatus.BAD_REQUEST, malformed);
-            return;
-        }
         if (current == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
+            return;
+        }
+        limits = current.limits();
+        String ambiguity = OneMeaning.problem(head, http2);
+        if (ambiguity != null) {
+            hostMetrics = current.unmatchedHostMetrics();
+            clientKeepAlive = false;
+            respondLocally(head.method().equals(HttpMethod.CONNECT) ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                    : HttpResponseStatus.BAD_REQUEST, ambiguity);
             return;
         }
         String authority = RequestTarget.authority(head.uri());
         String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
         RoutedHost host = current.hosts().find(hostname);
         hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
-        String path = RequestTarget.path(head.uri());
+        String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
+        // The pod gets what was routed: the normalised path, in origin form.
+        head.setUri(path + RequestTarget.query(head.uri()));
         if (host != null && scheme.equals("http") && host.redirectsPlainHttp(path)) {
             redirectToHttps(hostname, head.uri());
+            return;
+        }
+        if (host != null && scheme.equals("https") && misdirected(host)) {
+            clientKeepAlive = false;
+            respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "this connection's TLS was for another host");
             return;
         }
         if (host != null && host.isPassthrough()) {
@@ -225,6 +252,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
         state = State.CONNECTING;
         connect(true);
+    }
+
+    /** The connection's handshake was for another host entry than the one this request names. */
+    private boolean misdirected(RoutedHost host) {
+        return sniHost != null && !sniHost.equals(host.hostname());
     }
 
     private void connect(boolean allowReuse) {
@@ -260,8 +292,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         channel.flush();
-        responseTimeout = channel.eventLoop().schedule(this::responseTimedOut,
-                cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        lastBodyProgressNanos = System.nanoTime();
+        watchBodyIdle();
+        if (requestComplete) {
+            startResponseTimer();
+        }
         channel.read();
         if (!requestComplete) {
             readClient();
@@ -273,7 +308,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         metrics.upstreamConnectError(cluster.name());
-        LOG.warn("cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
         if (ConnectRetryPolicy.tryAnother(connectAttempts, cluster.balancer().size())) {
             connect(true);
             return;
@@ -286,13 +321,22 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void requestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            malformedBody(content.decoderResult().cause());
+            return;
+        }
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
         }
         switch (state) {
             case FORWARDING -> {
+                lastBodyProgressNanos = System.nanoTime();
                 upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                if (last) {
+                    startResponseTimer(); // the endpoint's time to answer starts once it has the whole request
+                }
                 if (!last && upstream.isWritable()) {
                     readClient();
                 }
@@ -309,6 +353,28 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /**
+     * A body the decoder could not read (a malformed chunk size, a bad trailer): the endpoint must
+     * never take what it got for a complete request, so its connection is cut; the client gets 400
+     * and the connection closes, since where its next request would start is unknown.
+     */
+    private void malformedBody(Throwable cause) {
+        LOG.debug("client {}: malformed request body: {}", clientAddress, cause.toString());
+        requestComplete = true;
+        clientKeepAlive = false;
+        if (upstream != null) {
+            Channel cut = upstream;
+            detachUpstream();
+            cut.close();
+        }
+        if (state != State.FORWARDING || responseStarted) { // an answer has begun, or was given already
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+    }
+
     @Override
     public void upstreamReadComplete() {
         ctx.flush();
@@ -323,10 +389,35 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == State.FORWARDING && responseStarted) {
-            upstream.read();
+        if (ctx.channel().isWritable()) {
+            if (writeStall != null) {
+                writeStall.cancel(false);
+                writeStall = null;
+            }
+            if (state == State.FORWARDING && responseStarted) {
+                upstream.read();
+            }
+        } else if (writeStall == null) {
+            // A client that stops reading holds our buffers and an endpoint's connection: not for ever.
+            writeStall = ctx.executor().schedule(this::writeStalled, limits.writeStallTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void writeStalled() {
+        writeStall = null;
+        if (ctx.channel().isWritable() || state == State.CLOSED) {
+            return;
+        }
+        metrics.connectionCut("write_stall");
+        LOG.debug("client {}: read nothing for {} ms, cut", clientAddress, limits.writeStallTimeoutMillis());
+        if (upstream != null) {
+            Channel abandoned = upstream;
+            detachUpstream();
+            abandoned.close();
+        }
+        state = State.CLOSED;
+        ctx.close();
     }
 
     @Override
@@ -349,7 +440,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             skippingInterimResponse = false;
-            responseTimeout.cancel(false);
+            if (responseTimeout != null) {
+                responseTimeout.cancel(false);
+            }
             responseStarted = true;
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
@@ -357,6 +450,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                     request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
         }
         boolean last = message instanceof LastHttpContent;
+        lastBodyProgressNanos = System.nanoTime();
         if (skippingInterimResponse) {
             ReferenceCountUtil.release(message);
             skippingInterimResponse = !last;
@@ -402,14 +496,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         upstream = null;
         if (responseStarted) {
             // Mid-body: the client can only learn of it by the connection closing.
-            LOG.warn("cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
+            UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
             state = State.CLOSED;
             ctx.close();
             return;
         }
-        responseTimeout.cancel(false);
-        if (upstreamReused && !requestHasBody && !staleRetried) {
-            // A pooled connection the endpoint had just closed: safe to send a bodiless request again.
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+        }
+        if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
+            // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
             staleRetried = true;
             state = State.CONNECTING;
             connect(false);
@@ -418,11 +514,55 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         upstreamFailed("endpoint closed the connection before responding");
     }
 
+    private void startResponseTimer() {
+        if (responseTimeout == null && upstream != null && !responseStarted) {
+            responseTimeout = upstream.eventLoop().schedule(this::responseTimedOut,
+                    cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * While a body streams either way, the longest silence allowed (not the total time: a 1 GB
+     * upload that keeps moving lives). Checked at the limit's pace, not rescheduled per chunk.
+     */
+    private void watchBodyIdle() {
+        bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle, limits.bodyIdleTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkBodyIdle() {
+        bodyIdleCheck = null;
+        if (state != State.FORWARDING) {
+            return;
+        }
+        boolean streaming = !requestComplete || responseStarted; // not while the endpoint thinks
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
+        if (!streaming || idleMillis < limits.bodyIdleTimeoutMillis()) {
+            bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle,
+                    Math.max(1, limits.bodyIdleTimeoutMillis() - (streaming ? idleMillis : 0)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        metrics.connectionCut("body_idle_timeout");
+        LOG.debug("client {}: body idle for {} ms, cut", clientAddress, idleMillis);
+        Channel stalled = upstream;
+        detachUpstream();
+        if (stalled != null) {
+            stalled.close();
+        }
+        if (responseStarted) {
+            state = State.CLOSED;
+            ctx.close();
+        } else {
+            clientKeepAlive = false;
+            requestComplete = true;
+            respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped arriving");
+        }
+    }
+
     private void responseTimedOut() {
         if (state != State.FORWARDING || responseStarted) {
             return;
         }
-        LOG.warn("cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
                 cluster.responseTimeoutMillis());
         Channel abandoned = upstream;
         detachUpstream();
@@ -431,7 +571,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void upstreamFailed(String why) {
-        LOG.warn("cluster {}: endpoint {}: {}", cluster.name(), endpoint, why);
+        UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {}: {}", cluster.name(), endpoint, why);
         if (upstream != null) {
             Channel failed = upstream;
             detachUpstream();
@@ -443,6 +583,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private void detachUpstream() {
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
+            responseTimeout = null;
+        }
+        if (bodyIdleCheck != null) {
+            bodyIdleCheck.cancel(false);
+            bodyIdleCheck = null;
         }
         if (upstream != null) {
             UpstreamConnections.handlerOf(upstream).owner(null);
@@ -480,6 +625,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         cluster = null;
         if (keepAlive) {
             state = State.IDLE;
+            if (headDeadline != null) {
+                headDeadline.awaitNextHead();
+            }
             readClient();
         } else {
             state = State.CLOSED;
@@ -502,34 +650,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /**
-     * RFC 9112 3.2: an HTTP/1.1 request has exactly one Host field, an HTTP/1.0 one at most one. An HTTP/2
-     * stream's request has its :authority as Host, and may repeat it in a host field (RFC 9113 8.3.1), but
-     * not name another.
-     */
-    private boolean oneHost(HttpRequest head) {
-        java.util.List<String> hosts = head.headers().getAll(HttpHeaderNames.HOST);
-        if (ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
-            return hosts.stream().allMatch(host -> host.equalsIgnoreCase(hosts.getFirst()));
-        }
-        return hosts.size() == 1 || (hosts.isEmpty() && !head.protocolVersion().equals(HttpVersion.HTTP_1_1));
-    }
-
-    /**
-     * RFC 9112 3.2: no whitespace or control character in a request-target. The codec lets some through
-     * (NUL, for one); such a target is refused, neither passed on nor put into a redirect's Location
-     * (where the header validation threw and the connection closed without an answer).
-     */
-    private static boolean printableTarget(String uri) {
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= ' ' || c == 0x7f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
             return HttpResponseStatus.REQUEST_URI_TOO_LONG;
@@ -545,6 +665,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == RequestHeadDeadline.Expired.INSTANCE) {
+            if (state == State.IDLE) {
+                metrics.connectionCut("request_head_timeout");
+                clientKeepAlive = false;
+                startNanos = System.nanoTime();
+                hostMetrics = null;
+                respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+            return;
+        }
         if (event instanceof IdleStateEvent && state == State.IDLE) {
             state = State.CLOSED;
             ctx.close(); // an idle keep-alive connection

@@ -9,6 +9,7 @@ import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
+import dev.portcullis.dataplane.config.IpLiteral;
 import dev.portcullis.dataplane.config.PathMatch;
 import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
@@ -80,7 +81,7 @@ public final class RuntimeCompiler {
             try {
                 clusters.put(cluster.name(), upstreamCluster(cluster, previous, certificatesByName));
             } catch (UnknownHostException e) {
-                problems.add("cluster \"" + cluster.name() + "\": endpoint address does not resolve: " + e.getMessage());
+                problems.add("cluster \"" + cluster.name() + "\": endpoint address " + e.getMessage() + " is not an IP address");
             } catch (InvalidCertificateException e) {
                 problems.add("cluster \"" + cluster.name() + "\": " + e.getMessage());
             }
@@ -123,7 +124,7 @@ public final class RuntimeCompiler {
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.context(),
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries));
+                List.copyOf(expiries), snapshot.listener().limits());
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,
@@ -144,8 +145,10 @@ public final class RuntimeCompiler {
         List<InetSocketAddress> ready = new ArrayList<>();
         for (Endpoint endpoint : cluster.endpoints()) {
             if (endpoint.ready()) {
-                // Endpoints are IP addresses (EndpointSlices); a name here resolves once, off the event loop.
-                ready.add(new InetSocketAddress(InetAddress.getByName(endpoint.address()), endpoint.port()));
+                // Endpoints are IP literals (the validator refuses anything else): parsed, never looked up in DNS.
+                InetAddress address = IpLiteral.parse(endpoint.address())
+                        .orElseThrow(() -> new UnknownHostException(endpoint.address()));
+                ready.add(new InetSocketAddress(address, endpoint.port()));
             }
         }
         Balancer balancer = cluster.balance() == BalancePolicy.CLIENT_IP

@@ -21,5 +21,6 @@ public record RuntimeConfig(
         Map<String, UpstreamCluster> clusters,
         Set<String> certificateContentKeys,
         Set<SslContext> upstreamSslContexts,
-        List<CertificateExpiry> certificateExpiries) {
+        List<CertificateExpiry> certificateExpiries,
+        dev.portcullis.dataplane.config.Limits limits) {
 }

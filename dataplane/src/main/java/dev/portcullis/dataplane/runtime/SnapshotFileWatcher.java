@@ -60,7 +60,10 @@ public final class SnapshotFileWatcher implements AutoCloseable {
             // Remember what we saw before reading: a write that lands during the read shows up next time.
             seenModified = modified;
             seenSize = attributes.size();
-            byte[] content = Files.readAllBytes(file);
+            byte[] content;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                content = SnapshotCodec.readBounded(in);
+            }
             if (Arrays.equals(content, lastContent)) {
                 return;
             }

@@ -74,7 +74,7 @@ public final class DataPlaneServer implements AutoCloseable {
         PassthroughConnector passthrough = new PassthroughConnector(transport.clientChannel());
         IntSupplier redirectPort = () -> listen.httpsRedirectPort() != 0 ? listen.httpsRedirectPort()
                 : httpsAddress().getPort();
-        HttpPipeline http = new HttpPipeline(config, upstreams, metrics, redirectPort);
+        HttpPipeline http = new HttpPipeline(config, upstreams, metrics, redirectPort, new ClientErrors(metrics));
         try {
             httpsChannel = bind(listen.bindAddress(), listen.httpsPort(),
                     new ProxyChannelInitializer(true, config, http, passthrough, metrics));

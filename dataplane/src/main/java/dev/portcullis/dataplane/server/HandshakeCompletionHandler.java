@@ -66,6 +66,9 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         String reason = root instanceof NotSslRecordException ? "not_tls" : root.getClass().getSimpleName();
         metrics.tlsHandshakeFailure(reason);
+        if (!ClientErrors.isReset(root)) {
+            metrics.clientError("tls"); // a reset mid-handshake is counted as one where it starts
+        }
         LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), root.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.proxy.HttpProxyHandler;
+import dev.portcullis.dataplane.proxy.RequestHeadDeadline;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
@@ -26,7 +27,7 @@ import java.util.function.IntSupplier;
  * or HTTP/2 where each stream is proxied like one HTTP/1.1 exchange (endpoints get HTTP/1.1).
  */
 record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
-                    IntSupplier httpsRedirectPort) {
+                    IntSupplier httpsRedirectPort, ClientErrors errors) {
 
     static final int KEEP_ALIVE_IDLE_SECONDS = 60;
     static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -36,7 +37,9 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
     ChannelHandler[] handlers(String scheme) {
         return new ChannelHandler[]{
                 new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                new RequestHeadDeadline(limits().requestHeadTimeoutMillis()),
                 new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
+                errors.malformedRequests(),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
                 proxy(scheme)};
@@ -65,9 +68,15 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                                 Http2Requests.INSTANCE,
                                 new HttpServerExpectContinueHandler(),
                                 new FlowControlHandler(),
-                                proxy("https"));
+                                new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
                     }
-                })};
+                }),
+                errors.http2Errors()};
+    }
+
+    private dev.portcullis.dataplane.config.Limits limits() {
+        var current = config.current();
+        return current == null ? dev.portcullis.dataplane.config.Limits.DEFAULTS : current.limits();
     }
 
     private HttpProxyHandler proxy(String scheme) {

@@ -3,12 +3,16 @@ package dev.portcullis.dataplane.server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * After the TLS handshake, sets the connection up for the protocol the client chose by ALPN:
  * HTTP/2, or HTTP/1.1 (also for clients that offer no ALPN).
  */
 final class ProtocolNegotiation extends ApplicationProtocolNegotiationHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProtocolNegotiation.class);
 
     private final HttpPipeline http;
 
@@ -32,6 +36,16 @@ final class ProtocolNegotiation extends ApplicationProtocolNegotiationHandler {
     /** Counted and logged by {@link HandshakeCompletionHandler}; not a warning per failed client. */
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /**
+     * Netty's own logs a warning with a stack trace; what reaches here is a client's doing (a reset,
+     * garbage after a failed handshake), counted where it started, so it closes quietly.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client {} before its protocol was chosen: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
 }

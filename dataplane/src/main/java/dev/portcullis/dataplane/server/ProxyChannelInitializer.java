@@ -23,7 +23,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final HttpPipeline http;
     private final PassthroughConnector passthrough;
     private final DataPlaneMetrics metrics;
-    private final ConnectionCountHandler connectionCount;
+    private final ConnectionAdmission connectionCount;
 
     ProxyChannelInitializer(boolean tls, LiveConfig config, HttpPipeline http, PassthroughConnector passthrough,
                             DataPlaneMetrics metrics) {
@@ -32,13 +32,14 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         this.http = http;
         this.passthrough = passthrough;
         this.metrics = metrics;
-        this.connectionCount = new ConnectionCountHandler(metrics.openConnections(tls ? "https" : "http"));
+        this.connectionCount = new ConnectionAdmission(config, metrics, metrics.openConnections(tls ? "https" : "http"));
     }
 
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(connectionCount);
+        pipeline.addLast(http.errors().resets());
         if (!tls) {
             pipeline.addLast(http.handlers("http"));
             return;

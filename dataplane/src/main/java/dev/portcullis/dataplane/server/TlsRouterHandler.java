@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.passthrough.PassthroughHandler;
 import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.ServedTls;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import io.netty.channel.ChannelHandlerContext;
@@ -54,6 +55,9 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
             return;
         }
         SslContext context = host == null ? config.defaultSslContext() : host.sslContext();
+        if (host != null) {
+            ServedTls.record(ctx.channel(), host);
+        }
         pipeline.addLast(new ProtocolNegotiation(http));
         pipeline.replace(this, SslHandler.class.getName(), context.newHandler(ctx.alloc()));
     }

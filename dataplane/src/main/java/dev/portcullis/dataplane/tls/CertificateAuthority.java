@@ -33,7 +33,8 @@ import java.util.List;
  */
 public final class CertificateAuthority {
 
-    public enum KeyType { EC_P256, RSA_2048 }
+    /** {@code RSA_1024} is too weak to serve; it exists so that tests can check the warning it earns. */
+    public enum KeyType { EC_P256, RSA_2048, RSA_1024 }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -71,7 +72,7 @@ public final class CertificateAuthority {
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=" + commonName);
         X509Certificate certificate = leaf(subject, keyPair, subject, keyPair, dnsNames,
-                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), KeyPurposeId.id_kp_serverAuth);
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), KeyPurposeId.id_kp_serverAuth, null);
         return new IssuedCertificate(List.of(certificate), keyPair.getPrivate());
     }
 
@@ -101,19 +102,34 @@ public final class CertificateAuthority {
                 KeyPurposeId.id_kp_serverAuth);
     }
 
+    /**
+     * A server certificate that names where its revocation list lives ({@code crlUri}), as public CAs'
+     * certificates do: TLS audits (testssl.sh) flag a certificate with neither a CRL nor an OCSP URI.
+     */
+    public IssuedCertificate issueServer(List<String> dnsNames, KeyType keyType, String crlUri) {
+        Instant now = Instant.now();
+        return issue(dnsNames, keyType, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)),
+                KeyPurposeId.id_kp_serverAuth, crlUri);
+    }
+
     /** A certificate with explicit validity and purpose (server or client authentication). */
     public IssuedCertificate issue(List<String> dnsNames, KeyType keyType, Instant notBefore, Instant notAfter,
                                    KeyPurposeId purpose) {
+        return issue(dnsNames, keyType, notBefore, notAfter, purpose, null);
+    }
+
+    private IssuedCertificate issue(List<String> dnsNames, KeyType keyType, Instant notBefore, Instant notAfter,
+                                    KeyPurposeId purpose, String crlUri) {
         KeyPair leafKeys = generateKeyPair(keyType);
         X500Name subject = new X500Name("CN=" + dnsNames.getFirst());
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-        X509Certificate leaf = leaf(subject, leafKeys, issuer, keyPair, dnsNames, notBefore, notAfter, purpose);
+        X509Certificate leaf = leaf(subject, leafKeys, issuer, keyPair, dnsNames, notBefore, notAfter, purpose, crlUri);
         return new IssuedCertificate(List.of(leaf, certificate), leafKeys.getPrivate());
     }
 
     private static X509Certificate leaf(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
                                         List<String> dnsNames, Instant notBefore, Instant notAfter,
-                                        KeyPurposeId purpose) {
+                                        KeyPurposeId purpose, String crlUri) {
         GeneralName[] names = dnsNames.stream()
                 .map(name -> isIpLiteral(name) ? new GeneralName(GeneralName.iPAddress, name)
                         : new GeneralName(GeneralName.dNSName, name))
@@ -126,6 +142,12 @@ public final class CertificateAuthority {
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            if (crlUri != null) {
+                GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUri));
+                builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                        new org.bouncycastle.asn1.x509.DistributionPoint[]{new org.bouncycastle.asn1.x509.DistributionPoint(
+                                new org.bouncycastle.asn1.x509.DistributionPointName(where), null, null)}));
+            }
             return sign(builder, issuerKeys);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot issue a certificate", e);
@@ -150,9 +172,9 @@ public final class CertificateAuthority {
                     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
                     yield generator.generateKeyPair();
                 }
-                case RSA_2048 -> {
+                case RSA_2048, RSA_1024 -> {
                     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                    generator.initialize(2048, RANDOM);
+                    generator.initialize(keyType == KeyType.RSA_2048 ? 2048 : 1024, RANDOM);
                     yield generator.generateKeyPair();
                 }
             };

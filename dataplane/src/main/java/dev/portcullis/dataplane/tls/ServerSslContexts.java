@@ -6,6 +6,7 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,12 +23,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds server SslContexts (TLS 1.2 and 1.3 only, or 1.3 only when the snapshot's listener says
- * so; OpenSSL when available, the JDK otherwise) and keeps them by certificate content and minimum
+ * so; the {@link #CIPHERS} of Mozilla's intermediate profile; OpenSSL when available, the JDK
+ * otherwise) and keeps them by certificate content and minimum
  * version, so a snapshot that leaves both unchanged reuses its context instead of building it again.
  */
 public final class ServerSslContexts {
 
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /**
+     * Mozilla's "intermediate" server configuration: every TLS 1.3 suite, and for TLS 1.2 only
+     * ephemeral ECDH with an AEAD cipher (AES-GCM, ChaCha20-Poly1305), ECDSA and RSA certificates
+     * alike. No CBC, no static RSA key exchange, no finite-field DHE, no SHA-1 MACs. Names are IANA's
+     * (Netty maps them to OpenSSL's); the order is the server's preference.
+     */
+    public static final java.util.List<String> CIPHERS = java.util.List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
             ApplicationProtocolConfig.Protocol.ALPN,
@@ -109,6 +128,7 @@ public final class ServerSslContexts {
                     .keyStoreType("JKS")
                     .trustManager(TRUST_NOTHING)
                     .protocols("1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS)
+                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(ALPN)
                     .build();
         } catch (SSLException | RuntimeException e) {

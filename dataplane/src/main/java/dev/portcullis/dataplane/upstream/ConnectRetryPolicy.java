@@ -4,13 +4,26 @@ package dev.portcullis.dataplane.upstream;
  * When a connection to an endpoint fails, whether to try the next one: the HTTP proxy and the
  * passthrough relay follow the same rule. At most {@value #MAX_ATTEMPTS} attempts, and never more
  * than the cluster has endpoints (the balancer hands out each in turn). A connect that failed sent
- * nothing, so retrying it is safe for any request.
+ * nothing, so retrying it is safe for any request. Once a request may have reached an endpoint (it
+ * was written to a pooled connection that then closed without answering), only an idempotent one
+ * (RFC 9110 9.2.2) is sent again: the endpoint may have acted on a POST it never answered.
  */
 public final class ConnectRetryPolicy {
 
     public static final int MAX_ATTEMPTS = 3;
 
     private ConnectRetryPolicy() {
+    }
+
+    /** Methods whose repetition has the effect of one request (RFC 9110 9.2.2). */
+    private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+    /**
+     * A request written to a connection that closed before any response byte: send it again on a
+     * new connection? Only a bodiless idempotent one (a body may have been consumed), and once.
+     */
+    public static boolean resendAfterSilentClose(String method, boolean hasBody, boolean alreadyResent) {
+        return !alreadyResent && !hasBody && IDEMPOTENT.contains(method);
     }
 
     /** After {@code attemptsSoFar} failed connects to a cluster of {@code endpoints}: try another? */

@@ -64,6 +64,61 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void badBytesAreOneLineInvalidSnapshotExceptions() {
+        byte[] latin1 = "{\"version\": 1, \"defaultCertificate\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] binary = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0, 0};
+        byte[] deep = ("{\"version\": 1, \"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : List.of(latin1, binary, deep, new byte[0])) {
+            assertThatThrownBy(() -> SnapshotCodec.fromJson(bad))
+                    .isInstanceOf(InvalidSnapshotException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        assertThatThrownBy(() -> SnapshotCodec.fromJson(deep)).hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void aGzipBombIsRefusedAtTheLimitNotInflatedWhole() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            byte[] spaces = new byte[1024 * 1024];
+            java.util.Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < 64; i++) {
+                gzip.write(spaces);
+            }
+        }
+        assertThat(zipped.size()).isLessThan(1024 * 1024);
+        CountingStream inflated = new CountingStream(new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(zipped.toByteArray())));
+        assertThatThrownBy(() -> SnapshotCodec.readBounded(inflated, 4 * 1024 * 1024))
+                .isInstanceOf(InvalidSnapshotException.class)
+                .hasMessage("snapshot is larger than 4 MiB, the most a data plane reads");
+        assertThat(inflated.count).as("reading stopped at the limit").isLessThanOrEqualTo(4 * 1024 * 1024 + 1);
+    }
+
+    private static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int n = super.read();
+            count += n < 0 ? 0 : 1;
+            return n;
+        }
+    }
+
+    @Test
     void privateKeysNeverAppearInToString() {
         Snapshot snapshot = sample();
         assertThat(snapshot.toString()).doesNotContain("SECRETKEYMATERIAL").contains("<redacted>");

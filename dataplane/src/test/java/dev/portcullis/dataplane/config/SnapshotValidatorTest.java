@@ -47,6 +47,26 @@ class SnapshotValidatorTest {
     }
 
     @Test
+    void endpointAddressesAreIpLiteralsNeverNames() {
+        Snapshot snapshot = new Snapshot(1, List.of(),
+                List.of(new Cluster("web", List.of(Endpoint.ready("10.0.0.1", 80), Endpoint.ready("fd00::1", 80),
+                        Endpoint.ready("localhost", 80), Endpoint.ready("1:2", 80)))),
+                List.of(), null);
+        assertThat(snapshot.validate()).containsExactly(
+                "clusters[0] \"web\" endpoints[2]: address is not an IP address (names are never looked up)",
+                "clusters[0] \"web\" endpoints[3]: address is not an IP address (names are never looked up)");
+    }
+
+    @Test
+    void ipLiteralsParseWithoutALookup() {
+        assertThat(List.of("10.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "fd00::1:2", "::ffff:10.0.0.1",
+                "2001:db8:0:0:0:0:0:1")).allMatch(IpLiteral::is);
+        assertThat(java.util.Arrays.asList("localhost", "example.test", "10.0.0.256", "10.0.0", "010.0.0.1",
+                "1:2", ":::", "[::1]", "fe80::1%eth0", "10.0.0.1 ", "", null, "a" + ":".repeat(50)))
+                .noneMatch(IpLiteral::is);
+    }
+
+    @Test
     void missingNamesAreReportedByPosition() {
         Snapshot snapshot = new Snapshot(-1,
                 List.of(new VirtualHost(null, null, null, List.of(new Route(null, null)))),

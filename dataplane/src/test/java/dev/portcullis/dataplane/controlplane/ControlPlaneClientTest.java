@@ -112,6 +112,28 @@ class ControlPlaneClientTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> lastSerial().equals(other.leaf().getSerialNumber()));
     }
 
+    @Test
+    void anAnswerThatDoesNotDecodeIsRejectedAndTheLastGoodSnapshotStays() throws Exception {
+        new MountedSecret(directory).write(clientCertificate(), CA);
+        startAgainst(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> version() == 1);
+
+        // Binary noise, gzip-encoded as the operator's answers are: it inflates, then does not parse.
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            byte[] noise = new byte[4096];
+            new java.util.Random(16).nextBytes(noise);
+            gzip.write(noise);
+        }
+        channel.publishRaw(2, zipped.toByteArray(), true);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(metrics())
+                .containsPattern("portcullis_snapshot_apply_failures_total ([2-9]|\\d\\d+)\\.0"));
+        assertThat(version()).as("the last good snapshot stays").isEqualTo(1);
+
+        channel.publish(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> version() == 3);
+    }
+
     private void startAgainst(long version) throws Exception {
         dataPlane = TestDataPlane.serving(null);
         channel = TestChannel.start(CA, 0, version);

@@ -44,6 +44,8 @@ final class TestChannel implements AutoCloseable {
     private final List<Poll> polls = new CopyOnWriteArrayList<>();
     private final Object changed = new Object();
     private long version;
+    private volatile byte[] rawBody;
+    private volatile boolean rawGzip;
 
     private TestChannel(HttpsServer server, ExecutorService executor, long version) {
         this.server = server;
@@ -93,16 +95,31 @@ final class TestChannel implements AutoCloseable {
             exchange.sendResponseHeaders(204, -1);
             return;
         }
-        byte[] body = SnapshotCodec.toJson(new Snapshot(serving, List.of(), List.of(), List.of(), null))
+        byte[] raw = rawBody;
+        byte[] body = raw != null ? raw : SnapshotCodec.toJson(new Snapshot(serving, List.of(), List.of(), List.of(), null))
                 .getBytes(StandardCharsets.UTF_8);
+        if (raw != null && rawGzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
         exchange.getResponseHeaders().set("X-Snapshot-Epoch", epoch);
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
     }
 
+    /** Answers the polls waiting, and the next ones, with these bytes as the body (gzip-encoded when {@code gzip}). */
+    void publishRaw(long newVersion, byte[] body, boolean gzip) {
+        synchronized (changed) {
+            rawBody = body;
+            rawGzip = gzip;
+            version = newVersion;
+            changed.notifyAll();
+        }
+    }
+
     /** Answers the polls waiting, and the next ones, with a snapshot of this version. */
     void publish(long newVersion) {
         synchronized (changed) {
+            rawBody = null;
             version = newVersion;
             changed.notifyAll();
         }

@@ -53,7 +53,8 @@ final class FuzzFixture {
                         new VirtualHost(PASSTHROUGH_HOST, TlsMode.PASSTHROUGH, null, all, false),
                         new VirtualHost("*.wild.example", TlsMode.TERMINATE, null, all, false)),
                 List.of(new Cluster("none-ready", List.of())), List.of(), null));
-        http = new HttpPipeline(config, new UpstreamConnections(NioSocketChannel.class), metrics, () -> 443);
+        http = new HttpPipeline(config, new UpstreamConnections(NioSocketChannel.class), metrics, () -> 443,
+                new ClientErrors(metrics));
     }
 
     /**

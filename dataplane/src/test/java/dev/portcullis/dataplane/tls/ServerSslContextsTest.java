@@ -23,12 +23,57 @@ class ServerSslContextsTest {
     @ParameterizedTest(name = "{0} provider, {1} key")
     @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
     void handshakesWithEitherProvider(SslProvider provider) throws Exception {
-        for (KeyType keyType : KeyType.values()) {
+        for (KeyType keyType : List.of(KeyType.EC_P256, KeyType.RSA_2048)) {
             IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), keyType);
             SslContext server = new ServerSslContexts(provider).fromPem(issued.chainPem(), issued.privateKeyPem()).context();
             SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
                     .trustManager(CA.certificate()).build();
             assertThat(handshake(server, client)).isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    /**
+     * Mozilla intermediate: a TLS 1.2 client gets ECDHE with AES-GCM or ChaCha20-Poly1305 for ECDSA
+     * and RSA certificates alike, from either provider.
+     */
+    @ParameterizedTest(name = "{0} provider")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void tls12OffersEcdheAeadSuites(SslProvider provider) throws Exception {
+        for (KeyType keyType : List.of(KeyType.EC_P256, KeyType.RSA_2048)) {
+            String auth = keyType == KeyType.EC_P256 ? "ECDSA" : "RSA";
+            IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), keyType);
+            SslContext server = new ServerSslContexts(provider).fromPem(issued.chainPem(), issued.privateKeyPem()).context();
+            for (String suite : List.of("TLS_ECDHE_" + auth + "_WITH_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_" + auth + "_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_" + auth + "_WITH_CHACHA20_POLY1305_SHA256")) {
+                assertThat(handshakeWith(server, "TLSv1.2", suite)).as(keyType + " " + suite).isEqualTo(suite);
+            }
+        }
+    }
+
+    /** CBC, static RSA key exchange and finite-field DHE are refused: a client offering only them fails. */
+    @ParameterizedTest(name = "{0} provider")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void tls12RefusesCbcAndStaticRsa(SslProvider provider) throws Exception {
+        for (KeyType keyType : List.of(KeyType.EC_P256, KeyType.RSA_2048)) {
+            IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), keyType);
+            SslContext server = new ServerSslContexts(provider).fromPem(issued.chainPem(), issued.privateKeyPem()).context();
+            for (String suite : List.of("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA256",
+                    "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> handshakeWith(server, "TLSv1.2", suite))
+                        .as(keyType + " " + suite).isInstanceOf(Throwable.class);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} provider")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void tls13OffersEverySuite(SslProvider provider) throws Exception {
+        IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
+        SslContext server = new ServerSslContexts(provider).fromPem(issued.chainPem(), issued.privateKeyPem()).context();
+        for (String suite : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
+            assertThat(handshakeWith(server, "TLSv1.3", suite)).isEqualTo(suite);
         }
     }
 
@@ -52,6 +97,26 @@ class ServerSslContextsTest {
         assertThat(again.context()).isSameAs(first.context());
         contexts.retainOnly(java.util.Set.of());
         assertThat(contexts.fromPem(issued.chainPem(), issued.privateKeyPem()).context()).isNotSameAs(first.context());
+    }
+
+    /** Handshakes with a JDK client offering one protocol and one suite; returns the suite the server chose. */
+    private static String handshakeWith(SslContext server, String protocol, String suite) throws Exception {
+        SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocol)
+                .ciphers(List.of(suite)).trustManager(CA.certificate()).build();
+        EmbeddedChannel serverChannel = new EmbeddedChannel(server.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT));
+        EmbeddedChannel clientChannel = new EmbeddedChannel(
+                client.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, "app.example.test", 443));
+        try {
+            for (int round = 0; round < 20 && !(done(serverChannel) && done(clientChannel)); round++) {
+                shuttle(clientChannel, serverChannel);
+                shuttle(serverChannel, clientChannel);
+            }
+            assertThat(done(serverChannel) && done(clientChannel)).as("handshake completed").isTrue();
+            return clientChannel.pipeline().get(SslHandler.class).engine().getSession().getCipherSuite();
+        } finally {
+            clientChannel.finishAndReleaseAll();
+            serverChannel.finishAndReleaseAll();
+        }
     }
 
     private static String handshake(SslContext serverContext, SslContext clientContext) {

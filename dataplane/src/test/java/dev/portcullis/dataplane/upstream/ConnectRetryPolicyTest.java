@@ -12,4 +12,12 @@ class ConnectRetryPolicyTest {
     void triesEachEndpointOnceUpToThreeAttempts(int attempts, int endpoints, boolean tryAnother) {
         assertThat(ConnectRetryPolicy.tryAnother(attempts, endpoints)).isEqualTo(tryAnother);
     }
+
+    @ParameterizedTest(name = "{0}, body {1}, resent before {2}: resend = {3}")
+    @CsvSource({"GET, false, false, true", "HEAD, false, false, true", "PUT, false, false, true", "DELETE, false, false, true",
+            "GET, false, true, false", "GET, true, false, false", "POST, false, false, false", "PATCH, false, false, false",
+            "CONNECT, false, false, false"})
+    void onlyBodilessIdempotentRequestsAreResentOnce(String method, boolean body, boolean resent, boolean resend) {
+        assertThat(ConnectRetryPolicy.resendAfterSilentClose(method, body, resent)).isEqualTo(resend);
+    }
 }

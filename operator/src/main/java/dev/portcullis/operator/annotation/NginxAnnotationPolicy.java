@@ -1,9 +1,10 @@
 package dev.portcullis.operator.annotation;
 
+import dev.portcullis.dataplane.config.IpLiteral;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -73,8 +74,6 @@ public final class NginxAnnotationPolicy {
     /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */
     static final Set<String> ALLOW_LISTS = Set.of("whitelist-source-range", "allowlist-source-range");
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern PREFIX_LENGTH = Pattern.compile("0|[1-9]\\d{0,2}");
 
     private static final List<String> REFUSED_PREFIXES = List.of("auth-", "limit-", "global-rate-limit", "canary");
@@ -138,19 +137,12 @@ public final class NginxAnnotationPolicy {
         return everyIpv4 && everyIpv6;
     }
 
-    /** An IPv4 or IPv6 address literal, or {@code null}; never a name lookup. */
+    /** An IPv4 or IPv6 address literal, or {@code null}; never a name lookup (a malformed one such as 1:2 included). */
     private static InetAddress literal(String address) {
-        if (!IPV4.matcher(address).matches() && !IPV6_CHARACTERS.matcher(address).matches()) {
-            return null;
-        }
-        try {
-            InetAddress parsed = InetAddress.getByName(address); // a literal: parsed, never resolved
-            // Java turns an IPv4-mapped literal (::ffff:a.b.c.d) into IPv4, where its prefix length would
-            // mean something else: such an entry is not read as either family.
-            return address.contains(":") && parsed instanceof Inet4Address ? null : parsed;
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        InetAddress parsed = IpLiteral.parse(address).orElse(null);
+        // Java turns an IPv4-mapped literal (::ffff:a.b.c.d) into IPv4, where its prefix length would
+        // mean something else: such an entry is not read as either family.
+        return parsed != null && address.contains(":") && parsed instanceof Inet4Address ? null : parsed;
     }
 
     /** Whether the name is one of the tables above (the rest are unknown, judged by their shape). */

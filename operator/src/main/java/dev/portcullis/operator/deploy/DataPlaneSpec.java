@@ -59,6 +59,34 @@ public class DataPlaneSpec {
     @JsonPropertyDescription("TLS defaults for every host.")
     public TlsDefaults tls = new TlsDefaults();
 
+    @JsonPropertyDescription("Deadlines and connection caps of the data planes' listeners; unset fields keep their defaults.")
+    public Limits limits;
+
+    /** Deadlines and caps (see the README's "Limits and timeouts"); changing one swaps a snapshot, restarts nothing. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Limits {
+        @JsonPropertyDescription("Seconds for a whole request head, then 408 and close. Default 10.")
+        @Min(1)
+        public Integer requestHeadTimeoutSeconds;
+
+        @JsonPropertyDescription("Longest silence inside a request or response body, in seconds. Default 60.")
+        @Min(1)
+        public Integer bodyIdleTimeoutSeconds;
+
+        @JsonPropertyDescription("Seconds a client may leave a response unread before it is cut. Default 60.")
+        @Min(1)
+        public Integer writeStallTimeoutSeconds;
+
+        @JsonPropertyDescription("Open client connections per listener; at the cap the listener stops accepting until some close. "
+                + "Default: a quarter of the pod's file descriptors.")
+        @Min(1)
+        public Integer maxConnections;
+
+        @JsonPropertyDescription("Open connections per client address; more are closed at once. Default 1024.")
+        @Min(1)
+        public Integer maxConnectionsPerClient;
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ServiceSpec {
         @JsonPropertyDescription("LoadBalancer, NodePort or ClusterIP.")

@@ -84,6 +84,10 @@ public final class SnapshotPublisher implements AutoCloseable {
             PublishedSnapshot current = publisher.latest();
             return current == null ? -1 : current.version();
         });
+        metrics.gauge("portcullis.operator.certificate.fallbacks", this, publisher -> {
+            PublishedSnapshot current = publisher.latest();
+            return current == null ? 0 : current.translation().lastGoodCertificatesKept();
+        });
         this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
     }
 
@@ -130,7 +134,9 @@ public final class SnapshotPublisher implements AutoCloseable {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
                     IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(),
-                            parsedSecrets.computeIfAbsent(ingressClass, unused -> new ParsedSecrets())));
+                            parsedSecrets.computeIfAbsent(ingressClass, unused ->
+                                    // A class's stream starts with the last good certificates the all-classes one remembers.
+                                    ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES)))));
             Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {

@@ -13,12 +13,20 @@ public final class CheckCommand {
     private CheckCommand() {
     }
 
-    public static int run(Path directory, PrintStream out, PrintStream err) throws IOException {
+    public static int run(Path directory, PrintStream out, PrintStream err) {
         if (!Files.isDirectory(directory)) {
             err.println("portcullis: " + directory + " is not a folder");
             return 2;
         }
-        ManifestTranslation result = ManifestTranslation.of(directory, 1, Instant.now());
+        ManifestTranslation result;
+        try {
+            result = ManifestTranslation.of(directory, 1, Instant.now());
+        } catch (IOException e) {
+            // The folder itself (a file's problems are lines of their own): vanished, or a sub-folder not listable.
+            err.println("portcullis: " + directory + " cannot be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            return 1;
+        }
         result.problems().forEach(out::println);
         long errors = result.problems().stream().filter(Problem::isError).count();
         long warnings = result.problems().size() - errors;

@@ -4,6 +4,7 @@ import dev.portcullis.operator.manifest.ManifestReader;
 import dev.portcullis.operator.manifest.StandaloneIngressClass;
 import dev.portcullis.operator.translate.IngressTranslator;
 import dev.portcullis.operator.translate.ObjectRef;
+import dev.portcullis.operator.translate.ParsedSecrets;
 import dev.portcullis.operator.translate.Problem;
 import dev.portcullis.operator.translate.Translation;
 
@@ -17,8 +18,14 @@ import java.util.List;
 public record ManifestTranslation(Translation translation, List<Problem> problems, boolean manifestsReadable) {
 
     public static ManifestTranslation of(Path directory, long version, Instant now) throws IOException {
+        return of(directory, version, now, new ParsedSecrets());
+    }
+
+    /** As above, with the memo of earlier translations (so a Secret that breaks keeps its last good certificate). */
+    public static ManifestTranslation of(Path directory, long version, Instant now, ParsedSecrets parsedSecrets) throws IOException {
         ManifestReader.Manifests manifests = ManifestReader.readDirectory(directory);
-        Translation translation = IngressTranslator.translate(StandaloneIngressClass.ensure(manifests.state()), version, now);
+        Translation translation = IngressTranslator.translate(StandaloneIngressClass.ensure(manifests.state()), version, now,
+                parsedSecrets);
         List<Problem> problems = new ArrayList<>(manifests.problems());
         problems.addAll(translation.problems());
         // A snapshot that fails its own validation would be a translator bug; it is reported, never served.

@@ -38,6 +38,8 @@ public final class ManifestWatcher implements AutoCloseable {
     private volatile List<Problem> reportedProblems = List.of();
     private long version;
     private Snapshot applied;
+    /** Parses and last good certificates across reloads: a Secret file edited into garbage keeps its last good certificate. */
+    private final dev.portcullis.operator.translate.ParsedSecrets parsedSecrets = new dev.portcullis.operator.translate.ParsedSecrets();
 
     private ManifestWatcher(Path directory, LiveConfig config) {
         this.directory = directory;
@@ -87,7 +89,7 @@ public final class ManifestWatcher implements AutoCloseable {
         try {
             seenFingerprint = fingerprint;
             settlingFingerprint = null;
-            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now());
+            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now(), parsedSecrets);
             report(result.problems());
             if (!result.manifestsReadable()) {
                 LOG.error("{}: not applied, a manifest cannot be read (see above); {}", directory, servingNow());

@@ -2,6 +2,7 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
+import dev.portcullis.dataplane.config.IpLiteral;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -107,7 +108,15 @@ final class BackendResolver {
                 // As kube-proxy does: a missing "ready" condition means ready.
                 boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
                         || endpoint.getConditions().getReady();
-                Endpoint address = new Endpoint(endpoint.getAddresses().getFirst(), port.get(), ready);
+                String literal = endpoint.getAddresses().getFirst();
+                if (!IpLiteral.is(literal)) {
+                    // A name (an FQDN slice, or "localhost" in a hand-written one) is never looked up by the data plane.
+                    problems.error(ingress, "InvalidEndpointAddress", "EndpointSlice " + namespace + "/"
+                            + (slice.getMetadata() == null ? "?" : slice.getMetadata().getName()) + " of service "
+                            + serviceName + ": address \"" + literal + "\" is not an IP address; this endpoint is left out");
+                    continue;
+                }
+                Endpoint address = new Endpoint(literal, port.get(), ready);
                 endpoints.merge(address, address, (old, added) -> old.ready() ? old : added);
             }
         }

@@ -43,6 +43,6 @@ public final class IngressTranslator {
         ListenerPhase.Listener listener = new ListenerPhase(context).apply();
         Snapshot snapshot = SnapshotAssembly.assemble(context, version, listener);
         parsedSecrets.translationDone();
-        return new Translation(snapshot, context.problems.all());
+        return new Translation(snapshot, context.problems.all(), context.secrets.keptCount());
     }
 }

@@ -1,6 +1,8 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.config.ListenerSettings;
+import dev.portcullis.operator.deploy.DataPlaneSpec;
 import dev.portcullis.operator.deploy.DataPlane;
 
 import java.util.Comparator;
@@ -62,6 +64,24 @@ final class ListenerPhase {
         }
         Optional<String> certificate = tls == null || tls.defaultCertificateSecret == null ? Optional.empty()
                 : context.secrets.defaultCertificate(ref, ref.namespace(), tls.defaultCertificateSecret, served);
-        return new Listener(new ListenerSettings(minVersion), certificate.orElse(null));
+        return new Listener(new ListenerSettings(minVersion, limits(dataPlane.getSpec() == null ? null : dataPlane.getSpec().limits)),
+                certificate.orElse(null));
+    }
+
+    /** The DataPlane's limits for the snapshot; what it leaves unset (or the schema let through below 1) keeps the default. */
+    static Limits limits(DataPlaneSpec.Limits spec) {
+        if (spec == null) {
+            return Limits.DEFAULTS;
+        }
+        return new Limits(seconds(spec.requestHeadTimeoutSeconds), seconds(spec.bodyIdleTimeoutSeconds),
+                seconds(spec.writeStallTimeoutSeconds), count(spec.maxConnections), count(spec.maxConnectionsPerClient));
+    }
+
+    private static long seconds(Integer value) {
+        return value == null || value < 1 ? 0 : value * 1000L;
+    }
+
+    private static int count(Integer value) {
+        return value == null || value < 1 ? 0 : value;
     }
 }

@@ -20,8 +20,10 @@ import java.util.TreeMap;
 /**
  * Checks the TLS Secret an Ingress names for a host: type {@code kubernetes.io/tls}, {@code tls.crt}
  * and {@code tls.key} that parse, a key that matches the leaf, a chain in order, a leaf that covers
- * the host, and its validity dates. A Secret that fails leaves the host on the default
- * certificate; an expired or not yet valid one is served anyway. Either way a problem says why.
+ * the host, and its validity dates. A Secret that fails keeps the last certificate that was good
+ * for the host (remembered by {@link ParsedSecrets}); a host that never had one is left on the
+ * default certificate. An expired or not yet valid certificate is served anyway unless a good one
+ * was served before. Either way a problem says why.
  */
 final class TlsSecretValidator {
 
@@ -36,6 +38,8 @@ final class TlsSecretValidator {
     private final Map<String, Parsed> bySecret = new TreeMap<>();
     private final java.util.Set<String> used = new java.util.TreeSet<>();
     private final ParsedSecrets cache;
+    private final Map<String, TlsCertificate> keptCertificates = new TreeMap<>();
+    private final java.util.Set<String> keptFor = new java.util.TreeSet<>();
 
     TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache) {
         this.cache = cache;
@@ -44,22 +48,47 @@ final class TlsSecretValidator {
         this.problems = problems;
     }
 
-    /** The certificate's name for the host, or empty for the default certificate. */
+    /**
+     * The certificate's name for the host, or empty for the default certificate. A Secret that
+     * breaks (no longer parses, wrong type, stops covering the host, or is edited to a certificate
+     * out of its dates) keeps the last certificate that was good for the host, with a warning; only
+     * a host that never had a good one falls back to the default certificate.
+     */
     Optional<String> certificateFor(ObjectRef ingress, String namespace, String secretName, String host) {
         String key = namespace + "/" + secretName;
         Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
         if (parsed.failure() == null && !TLS_TYPE.equals(parsed.type())) {
             parsed = wrongType(key, parsed.type());
         }
-        if (parsed.failure() != null) {
-            problems.error(ingress, parsed.reason(), parsed.failure() + "; " + host + " is served with the default certificate");
+        String memory = key + " for " + host;
+        String failure = parsed.failure();
+        String reason = parsed.reason();
+        if (failure == null && !covers(parsed.material().leaf(), host)) {
+            reason = "CertificateHostMismatch";
+            failure = "the certificate in secret " + key + " does not cover " + host + " (it names "
+                    + dnsNames(parsed.material().leaf()) + ")";
+        }
+        boolean secretExists = state.secret(namespace, secretName).isPresent();
+        if (failure != null) {
+            Parsed kept = secretExists ? cache.lastGood(memory) : null;
+            if (kept != null) {
+                return Optional.of(keep(ingress, kept, reason, failure, host, true));
+            }
+            problems.error(ingress, reason, failure + "; " + host + " is served with the default certificate");
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
-        if (!covers(leaf, host)) {
-            problems.error(ingress, "CertificateHostMismatch", "the certificate in secret " + key + " does not cover "
-                    + host + " (it names " + dnsNames(leaf) + "); " + host + " is served with the default certificate");
-            return Optional.empty();
+        if (withinDates(leaf)) {
+            cache.good(memory, parsed);
+        } else {
+            Parsed kept = cache.lastGood(memory);
+            if (kept != null && kept != parsed && withinDates(kept.material().leaf())) {
+                String why = now.isAfter(leaf.getNotAfter().toInstant())
+                        ? "the certificate in secret " + key + " expired at " + leaf.getNotAfter().toInstant()
+                        : "the certificate in secret " + key + " is valid only from " + leaf.getNotBefore().toInstant();
+                return Optional.of(keep(ingress, kept, now.isAfter(leaf.getNotAfter().toInstant())
+                        ? "CertificateExpired" : "CertificateNotYetValid", why, host, true));
+            }
         }
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             problems.warning(ingress, "CertificateExpired", "the certificate in secret " + key + " for " + host
@@ -68,8 +97,44 @@ final class TlsSecretValidator {
             problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + key + " for " + host
                     + " is valid only from " + leaf.getNotBefore().toInstant() + "; clients reject it until then");
         }
+        weakKeyWarning(ingress, key, leaf);
         used.add(parsed.certificate().name());
         return Optional.of(parsed.certificate().name());
+    }
+
+    /**
+     * Serves the last good certificate of a Secret that broke: under a name of its own (another host
+     * may be served the Secret's new content), with a warning that says what broke.
+     */
+    private String keep(ObjectRef object, Parsed kept, String reason, String failure, String servedAs, boolean served) {
+        X509Certificate leaf = kept.material().leaf();
+        TlsCertificate certificate = kept.certificate();
+        String name = certificate.name() + " (last good, serial " + leaf.getSerialNumber().toString(16) + ")";
+        if (served) {
+            keptCertificates.putIfAbsent(name, new TlsCertificate(name, certificate.certificateChainPem(), certificate.privateKeyPem()));
+            keptFor.add(servedAs);
+        }
+        problems.warning(object, "LastGoodCertificateKept", failure + " (" + reason + "); " + servedAs
+                + " keeps the last good certificate of this secret (serial " + leaf.getSerialNumber().toString(16)
+                + ", valid until " + leaf.getNotAfter().toInstant() + ") until it is fixed");
+        return name;
+    }
+
+    private boolean withinDates(X509Certificate leaf) {
+        return !now.isAfter(leaf.getNotAfter().toInstant()) && !now.isBefore(leaf.getNotBefore().toInstant());
+    }
+
+    /** RSA keys under 2048 bits fail every current audit (and some clients refuse them). */
+    private void weakKeyWarning(ObjectRef object, String key, X509Certificate leaf) {
+        if (leaf.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
+            problems.warning(object, "WeakKey", "the certificate in secret " + key + " has a " + rsa.getModulus().bitLength()
+                    + "-bit RSA key; use at least 2048 bits (or an ECDSA P-256 key)");
+        }
+    }
+
+    /** How many hosts (and default certificates) this translation serves with a kept last good certificate. */
+    int keptCount() {
+        return keptFor.size();
     }
 
     /**
@@ -106,16 +171,32 @@ final class TlsSecretValidator {
         if (parsed.failure() == null && !TLS_TYPE.equals(parsed.type())) {
             parsed = wrongType(key, parsed.type());
         }
+        String memory = key + " as the default certificate of " + dataPlane;
         if (parsed.failure() != null) {
+            Parsed kept = state.secret(namespace, secretName).isPresent() ? cache.lastGood(memory) : null;
+            if (kept != null) {
+                return Optional.of(keep(dataPlane, kept, parsed.reason(), parsed.failure(), "the default certificate", served));
+            }
             problems.error(dataPlane, parsed.reason(), parsed.failure() + " (spec.tls.defaultCertificateSecret); clients"
                     + " whose SNI names no host get the generated default certificate until it is fixed");
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
+        if (withinDates(leaf)) {
+            cache.good(memory, parsed);
+        } else {
+            Parsed kept = cache.lastGood(memory);
+            if (kept != null && kept != parsed && withinDates(kept.material().leaf())) {
+                return Optional.of(keep(dataPlane, kept, "CertificateExpired", "the default certificate in secret "
+                        + key + " is out of its dates (" + leaf.getNotBefore().toInstant() + " to "
+                        + leaf.getNotAfter().toInstant() + ")", "the default certificate", served));
+            }
+        }
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             problems.warning(dataPlane, "CertificateExpired", "the default certificate in secret " + key + " expired at "
                     + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
         }
+        weakKeyWarning(dataPlane, key, leaf);
         if (served) {
             used.add(parsed.certificate().name());
         }
@@ -156,8 +237,10 @@ final class TlsSecretValidator {
 
     /** Every certificate in use (serving a host or shown to pods), by name. */
     List<TlsCertificate> certificates() {
-        return bySecret.values().stream().filter(parsed -> parsed.certificate() != null)
-                .map(Parsed::certificate).filter(certificate -> used.contains(certificate.name())).toList();
+        List<TlsCertificate> all = new java.util.ArrayList<>(bySecret.values().stream().filter(parsed -> parsed.certificate() != null)
+                .map(Parsed::certificate).filter(certificate -> used.contains(certificate.name())).toList());
+        all.addAll(keptCertificates.values());
+        return all;
     }
 
     private Parsed parse(String namespace, String secretName) {

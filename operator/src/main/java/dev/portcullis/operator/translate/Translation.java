@@ -16,9 +16,16 @@ public final class Translation {
     private final Snapshot snapshot;
     private final List<Problem> problems;
     private final Map<ObjectRef, List<Problem>> byObject;
+    private final int lastGoodCertificatesKept;
 
     public Translation(Snapshot snapshot, List<Problem> problems) {
+        this(snapshot, problems, 0);
+    }
+
+    /** {@code lastGoodCertificatesKept}: hosts (and default certificates) served a kept certificate because their Secret broke. */
+    public Translation(Snapshot snapshot, List<Problem> problems, int lastGoodCertificatesKept) {
         this.snapshot = snapshot;
+        this.lastGoodCertificatesKept = lastGoodCertificatesKept;
         this.problems = problems.stream().distinct().sorted().toList();
         this.byObject = this.problems.stream().collect(Collectors.groupingBy(Problem::object, LinkedHashMap::new,
                 Collectors.toUnmodifiableList()));
@@ -40,6 +47,11 @@ public final class Translation {
     /** Every object that has problems, with them. */
     public Map<ObjectRef, List<Problem>> problemsByObject() {
         return byObject;
+    }
+
+    /** How many hosts (and default certificates) keep their last good certificate because their Secret broke. */
+    public int lastGoodCertificatesKept() {
+        return lastGoodCertificatesKept;
     }
 
     public boolean hasErrors() {

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.standalone;
 
+import dev.portcullis.operator.manifest.ManifestReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,73 @@ class CheckCommandTest {
                 .anyMatch(line -> line.startsWith("default/private:") && line.contains("whitelist-source-range")
                         && !line.endsWith("(warning)"))
                 .anyMatch(line -> line.startsWith("default/guarded:") && line.contains("auth-url"));
+    }
+
+    @Test
+    void unreadableFilesAreOneLineEachAndTheOtherFilesAreStillChecked() throws Exception {
+        Files.writeString(directory.resolve("good.yaml"), """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: docs}
+                spec:
+                  ports: [{port: 80}]
+                """);
+        // Latin-1, as an old editor saves "café": not UTF-8.
+        Files.write(directory.resolve("latin1.yaml"), "kind: Service\nmetadata:\n  name: caf\u00e9\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(directory.resolve("binary.yml"), new byte[]{0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+        Files.write(directory.resolve("utf16.yaml"), "kind: Service\n".getBytes(StandardCharsets.UTF_16));
+        byte[] huge = new byte[ManifestReader.MAX_FILE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) '#');
+        Files.write(directory.resolve("huge.yaml"), huge);
+        StringBuilder bomb = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int level = 1; level < 10; level++) {
+            bomb.append("a").append(level).append(": &a").append(level).append(" [");
+            for (int i = 0; i < 9; i++) {
+                bomb.append(i == 0 ? "" : ", ").append("*a").append(level - 1);
+            }
+            bomb.append("]\n");
+        }
+        Files.writeString(directory.resolve("bomb.yaml"), bomb);
+        Files.writeString(directory.resolve("deep.yaml"), "kind: ConfigMap\ndata: " + "[".repeat(5_000) + "]".repeat(5_000));
+        Files.writeString(directory.resolve("deep-block.yaml"), nestedBlocks(500));
+        Files.write(directory.resolve("bom.yaml"), ("\uFEFFapiVersion: v1\nkind: Service\nmetadata: {name: blog}\n"
+                + "spec:\n  ports: [{port: 80}]\n").getBytes(StandardCharsets.UTF_8));
+
+        Output output = check();
+
+        assertThat(output.code).isEqualTo(1);
+        assertThat(output.out.lines()).containsExactly(
+                "binary.yml: ManifestUnreadable: is binary (a NUL byte on line 1), not YAML text; nothing in this file is read",
+                "bomb.yaml: ManifestUnreadable: document 1 is not valid YAML: YAML aliases (*a0) are not supported;"
+                        + " write the value out in full (line 2); the rest of this file is skipped",
+                "deep-block.yaml: ManifestUnreadable: document 1 nests deeper than 100 levels; the rest of this file is skipped",
+                "deep.yaml: ManifestUnreadable: document 1 nests deeper than 100 levels; the rest of this file is skipped",
+                "huge.yaml: ManifestUnreadable: is larger than 8 MiB, the limit per manifest file; split it into several files;"
+                        + " nothing in this file is read",
+                "latin1.yaml: ManifestUnreadable: is not UTF-8 text (byte 0xE9 on line 3); save it as UTF-8; nothing in this file is read",
+                "utf16.yaml: ManifestUnreadable: is UTF-16 text; manifests are read as UTF-8: save it as UTF-8; nothing in this file is read");
+        assertThat(output.err).contains("7 errors, 0 warnings");
+    }
+
+    @Test
+    void aFolderThatVanishesIsOneLine() throws Exception {
+        Path gone = directory.resolve("gone");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Files.createDirectory(gone);
+        Files.delete(gone);
+        int code = CheckCommand.run(gone, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+    }
+
+    private static String nestedBlocks(int depth) {
+        StringBuilder yaml = new StringBuilder("kind: ConfigMap\n");
+        for (int level = 0; level < depth; level++) {
+            yaml.append("  ".repeat(level)).append("k").append(level).append(":\n");
+        }
+        return yaml.append("  ".repeat(depth)).append("leaf\n").toString();
     }
 
     @Test

@@ -146,6 +146,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void aManifestSavedAsLatin1KeepsTheLastGoodConfigurationAndSaysWhichFile() throws Exception {
+        try (ServeCommand manual = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(),
+                Duration.ofHours(1))) {
+            long version = manual.server().config().current().version();
+            Files.write(directory.resolve("blog.yaml"), (service("blog", blogNext) + "---\n"
+                    + ingress("blog", "blog.example.test", "blog", null) + "# caf\u00e9\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            manual.watcher().check();
+            manual.watcher().check();
+            assertThat(manual.problems()).anySatisfy(problem -> {
+                assertThat(problem.toString()).startsWith("blog.yaml: ManifestUnreadable: is not UTF-8 text");
+            });
+            assertThat(manual.server().config().current().version()).as("the last good configuration stays")
+                    .isEqualTo(version);
+        }
+    }
+
+    @Test
     void reencryptToAPodWithAMismatchedCertificateAnswers502AndAVerifiedOne200() throws Exception {
         CertificateAuthority podCa = CertificateAuthority.create("pod CA", KeyType.EC_P256);
         IssuedCertificate right = podCa.issueServer(List.of("blog.internal"), KeyType.EC_P256);
