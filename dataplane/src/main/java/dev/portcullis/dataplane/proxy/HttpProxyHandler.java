@@ -4,9 +4,7 @@ import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
 import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
-import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.runtime.LiveConfig;
-import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
@@ -20,7 +18,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -32,12 +29,12 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.portcullis.dataplane.config.Limits;
+
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -49,7 +46,8 @@ import java.util.function.IntSupplier;
  * upstream connection is writable, then nothing until the response is done. Response chunks are
  * read from upstream only while the client is writable. Bodies stream both ways without buffering.
  */
-public final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamHandler.Owner {
+public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
+        implements UpstreamHandler.Owner, ExchangeDeadlines.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
 
@@ -95,11 +93,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     private InetSocketAddress endpoint;
     private boolean upstreamReused;
     private boolean upstreamReusable;
-    private ScheduledFuture<?> responseTimeout;
-    private ScheduledFuture<?> bodyIdleCheck;
-    private ScheduledFuture<?> writeStall;
-    private long lastBodyProgressNanos;
-    private dev.portcullis.dataplane.config.Limits limits = dev.portcullis.dataplane.config.Limits.DEFAULTS;
+    private ExchangeDeadlines deadlines;
+    private Limits limits = Limits.DEFAULTS;
     private boolean responseStarted;
     private boolean skippingInterimResponse;
     private int responseStatus;
@@ -128,6 +123,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadlines = new ExchangeDeadlines(ctx.executor(), this);
         if (ctx.channel().isActive()) {
             start(); // added after the TLS listener's ClientHello peek
         }
@@ -211,52 +207,24 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         limits = current.limits();
-        String ambiguity = OneMeaning.problem(head, http2);
-        if (ambiguity != null) {
-            hostMetrics = current.unmatchedHostMetrics();
-            clientKeepAlive = false;
-            respondLocally(head.method().equals(HttpMethod.CONNECT) ? HttpResponseStatus.METHOD_NOT_ALLOWED
-                    : HttpResponseStatus.BAD_REQUEST, ambiguity);
-            return;
+        switch (RequestRouting.route(head, current, scheme, sniHost, http2, httpsRedirectPort.getAsInt())) {
+            case RequestRouting.Forward forward -> {
+                hostMetrics = forward.metrics();
+                cluster = forward.cluster();
+                ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                state = State.CONNECTING;
+                connect(true);
+            }
+            case RequestRouting.Redirect redirect -> {
+                hostMetrics = redirect.metrics();
+                respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, redirect.location());
+            }
+            case RequestRouting.Answer answer -> {
+                hostMetrics = answer.metrics();
+                clientKeepAlive &= !answer.close();
+                respondLocally(answer.status(), answer.detail());
+            }
         }
-        String authority = RequestTarget.authority(head.uri());
-        String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
-        RoutedHost host = current.hosts().find(hostname);
-        hostMetrics = host == null ? current.unmatchedHostMetrics() : host.metrics();
-        String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
-        // The pod gets what was routed: the normalised path, in origin form.
-        head.setUri(path + RequestTarget.query(head.uri()));
-        if (host != null && scheme.equals("http") && host.redirectsPlainHttp(path)) {
-            redirectToHttps(hostname, head.uri());
-            return;
-        }
-        if (host != null && scheme.equals("https") && misdirected(host)) {
-            clientKeepAlive = false;
-            respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST, "this connection's TLS was for another host");
-            return;
-        }
-        if (host != null && host.isPassthrough()) {
-            // Its endpoints speak TLS; plain HTTP cannot be routed to them.
-            respondLocally(HttpResponseStatus.NOT_FOUND, "this host is served over TLS passthrough only");
-            return;
-        }
-        cluster = host == null ? null : host.routes().route(path);
-        if (cluster == null) {
-            respondLocally(HttpResponseStatus.NOT_FOUND, host == null ? "no such host" : "no route for this path");
-            return;
-        }
-        if (cluster.balancer().size() == 0) {
-            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
-            return;
-        }
-        ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
-        state = State.CONNECTING;
-        connect(true);
-    }
-
-    /** The connection's handshake was for another host entry than the one this request names. */
-    private boolean misdirected(RoutedHost host) {
-        return sniHost != null && !sniHost.equals(host.hostname());
     }
 
     private void connect(boolean allowReuse) {
@@ -292,8 +260,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         channel.flush();
-        lastBodyProgressNanos = System.nanoTime();
-        watchBodyIdle();
+        deadlines.watchBodies(limits.bodyIdleTimeoutMillis());
         if (requestComplete) {
             startResponseTimer();
         }
@@ -332,7 +299,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
         switch (state) {
             case FORWARDING -> {
-                lastBodyProgressNanos = System.nanoTime();
+                deadlines.bodyProgress();
                 upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 if (last) {
                     startResponseTimer(); // the endpoint's time to answer starts once it has the whole request
@@ -389,23 +356,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            if (writeStall != null) {
-                writeStall.cancel(false);
-                writeStall = null;
-            }
-            if (state == State.FORWARDING && responseStarted) {
-                upstream.read();
-            }
-        } else if (writeStall == null) {
-            // A client that stops reading holds our buffers and an endpoint's connection: not for ever.
-            writeStall = ctx.executor().schedule(this::writeStalled, limits.writeStallTimeoutMillis(), TimeUnit.MILLISECONDS);
+        boolean writable = ctx.channel().isWritable();
+        deadlines.clientWritabilityChanged(writable, limits.writeStallTimeoutMillis());
+        if (writable && state == State.FORWARDING && responseStarted) {
+            upstream.read();
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    private void writeStalled() {
-        writeStall = null;
+    @Override
+    public void writeStalled() {
         if (ctx.channel().isWritable() || state == State.CLOSED) {
             return;
         }
@@ -440,9 +400,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             skippingInterimResponse = false;
-            if (responseTimeout != null) {
-                responseTimeout.cancel(false);
-            }
+            deadlines.responseStarted();
             responseStarted = true;
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
@@ -450,7 +408,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
                     request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
         }
         boolean last = message instanceof LastHttpContent;
-        lastBodyProgressNanos = System.nanoTime();
+        deadlines.bodyProgress();
         if (skippingInterimResponse) {
             ReferenceCountUtil.release(message);
             skippingInterimResponse = !last;
@@ -494,15 +452,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         upstream = null;
+        deadlines.exchangeEnded();
         if (responseStarted) {
             // Mid-body: the client can only learn of it by the connection closing.
             UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} closed the connection mid-response", cluster.name(), endpoint);
             state = State.CLOSED;
             ctx.close();
             return;
-        }
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
         }
         if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
             // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
@@ -515,30 +471,23 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void startResponseTimer() {
-        if (responseTimeout == null && upstream != null && !responseStarted) {
-            responseTimeout = upstream.eventLoop().schedule(this::responseTimedOut,
-                    cluster.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (upstream != null && !responseStarted) {
+            deadlines.startResponseTimer(responseStartTimeoutMillis());
         }
     }
 
-    /**
-     * While a body streams either way, the longest silence allowed (not the total time: a 1 GB
-     * upload that keeps moving lives). Checked at the limit's pace, not rescheduled per chunk.
-     */
-    private void watchBodyIdle() {
-        bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle, limits.bodyIdleTimeoutMillis(), TimeUnit.MILLISECONDS);
+    private long responseStartTimeoutMillis() {
+        return cluster.responseTimeoutMillis();
     }
 
-    private void checkBodyIdle() {
-        bodyIdleCheck = null;
+    @Override
+    public boolean bodyStreaming() {
+        return state == State.FORWARDING && (!requestComplete || responseStarted);
+    }
+
+    @Override
+    public void bodyIdle(long idleMillis) {
         if (state != State.FORWARDING) {
-            return;
-        }
-        boolean streaming = !requestComplete || responseStarted; // not while the endpoint thinks
-        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
-        if (!streaming || idleMillis < limits.bodyIdleTimeoutMillis()) {
-            bodyIdleCheck = ctx.executor().schedule(this::checkBodyIdle,
-                    Math.max(1, limits.bodyIdleTimeoutMillis() - (streaming ? idleMillis : 0)), TimeUnit.MILLISECONDS);
             return;
         }
         metrics.connectionCut("body_idle_timeout");
@@ -558,12 +507,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    private void responseTimedOut() {
+    @Override
+    public void responseTimedOut() {
         if (state != State.FORWARDING || responseStarted) {
             return;
         }
         UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
-                cluster.responseTimeoutMillis());
+                responseStartTimeoutMillis());
         Channel abandoned = upstream;
         detachUpstream();
         abandoned.close();
@@ -581,26 +531,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void detachUpstream() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
-        if (bodyIdleCheck != null) {
-            bodyIdleCheck.cancel(false);
-            bodyIdleCheck = null;
-        }
+        deadlines.exchangeEnded();
         if (upstream != null) {
             UpstreamConnections.handlerOf(upstream).owner(null);
             upstream = null;
         }
-    }
-
-    private void redirectToHttps(String hostname, String uri) {
-        int port = httpsRedirectPort.getAsInt();
-        String origin = "https://" + (hostname.indexOf(':') >= 0 ? "[" + hostname + "]" : hostname)
-                + (port == 443 ? "" : ":" + port);
-        String location = origin + (uri.startsWith("/") ? uri : RequestTarget.path(uri));
-        respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, location);
     }
 
     /** Answers the current request from the proxy itself; the rest of its body is dropped. */
@@ -621,6 +556,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void finishClientExchange(boolean keepAlive) {
+        deadlines.exchangeEnded();
         request = null;
         cluster = null;
         if (keepAlive) {

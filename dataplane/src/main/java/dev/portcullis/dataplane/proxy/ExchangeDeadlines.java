@@ -1,0 +1,101 @@
+package dev.portcullis.dataplane.proxy;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The timers of one client connection's exchanges, on its event loop: the endpoint's time to
+ * start a response (counted once it has the whole request), the longest silence inside a body
+ * either way, and how long the client may leave a response unread. Each fires into its owner.
+ */
+final class ExchangeDeadlines {
+
+    interface Owner {
+        void responseTimedOut();
+
+        /** Whether a body is moving now (not while the endpoint thinks about its answer). */
+        boolean bodyStreaming();
+
+        void bodyIdle(long idleMillis);
+
+        void writeStalled();
+    }
+
+    private final EventExecutor executor;
+    private final Owner owner;
+    private ScheduledFuture<?> responseStart;
+    private ScheduledFuture<?> bodyIdleCheck;
+    private ScheduledFuture<?> writeStall;
+    private long bodyIdleMillis;
+    private long lastBodyProgressNanos;
+
+    ExchangeDeadlines(EventExecutor executor, Owner owner) {
+        this.executor = executor;
+        this.owner = owner;
+    }
+
+    /** Starts the endpoint's response-start timer, unless it runs already. */
+    void startResponseTimer(long millis) {
+        if (responseStart == null) {
+            responseStart = executor.schedule(owner::responseTimedOut, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void responseStarted() {
+        responseStart = cancel(responseStart);
+    }
+
+    /**
+     * Watches the exchange's bodies for silence longer than {@code idleMillis}. Checked at the
+     * limit's pace, not rescheduled per chunk: a 1 GB upload that keeps moving lives.
+     */
+    void watchBodies(long idleMillis) {
+        bodyIdleMillis = idleMillis;
+        bodyProgress();
+        bodyIdleCheck = cancel(bodyIdleCheck);
+        bodyIdleCheck = executor.schedule(this::checkBodyIdle, idleMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void bodyProgress() {
+        lastBodyProgressNanos = System.nanoTime();
+    }
+
+    /** The exchange is over (or its endpoint gone): its response and body timers stop. */
+    void exchangeEnded() {
+        responseStart = cancel(responseStart);
+        bodyIdleCheck = cancel(bodyIdleCheck);
+    }
+
+    /** A client that stops reading holds our buffers and an endpoint's connection: not for ever. */
+    void clientWritabilityChanged(boolean writable, long stallMillis) {
+        if (writable) {
+            writeStall = cancel(writeStall);
+        } else if (writeStall == null) {
+            writeStall = executor.schedule(() -> {
+                writeStall = null;
+                owner.writeStalled();
+            }, stallMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkBodyIdle() {
+        bodyIdleCheck = null;
+        boolean streaming = owner.bodyStreaming();
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
+        if (!streaming || idleMillis < bodyIdleMillis) {
+            bodyIdleCheck = executor.schedule(this::checkBodyIdle,
+                    Math.max(1, bodyIdleMillis - (streaming ? idleMillis : 0)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        owner.bodyIdle(idleMillis);
+    }
+
+    private static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.portcullis.dataplane.proxy;
+
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.route.HostTable;
+import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.runtime.UpstreamCluster;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Where one well-formed request head goes, decided from the head, the configuration applied and
+ * the connection it came on: to a cluster, or answered by the proxy itself. The head's target is
+ * rewritten to what was routed (the normalised path in origin form), which is what the pod gets.
+ */
+final class RequestRouting {
+
+    /** What the routing decided, and whose metrics count the exchange. */
+    sealed interface Decision {
+        HostMetrics metrics();
+    }
+
+    /** Forward to one of the cluster's endpoints. */
+    record Forward(UpstreamCluster cluster, HostMetrics metrics) implements Decision {
+    }
+
+    /** The proxy answers; {@code close} when the connection cannot be trusted with another request. */
+    record Answer(HttpResponseStatus status, String detail, boolean close, HostMetrics metrics) implements Decision {
+    }
+
+    /** A 308 to the https origin of the same name and target. */
+    record Redirect(String location, HostMetrics metrics) implements Decision {
+    }
+
+    private RequestRouting() {
+    }
+
+    /**
+     * @param scheme            {@code https} on the TLS listener, {@code http} on the plain one
+     * @param sniHost           the host entry the connection's TLS handshake chose, or {@code null}
+     * @param http2             the head is an HTTP/2 stream's
+     * @param httpsRedirectPort the port a plain-HTTP redirect sends clients to
+     */
+    static Decision route(HttpRequest head, RuntimeConfig current, String scheme, String sniHost, boolean http2,
+                          int httpsRedirectPort) {
+        String ambiguity = OneMeaning.problem(head, http2);
+        if (ambiguity != null) {
+            return new Answer(head.method().equals(HttpMethod.CONNECT) ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                    : HttpResponseStatus.BAD_REQUEST, ambiguity, true, current.unmatchedHostMetrics());
+        }
+        String authority = RequestTarget.authority(head.uri());
+        String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
+        RoutedHost host = current.hosts().find(hostname);
+        String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
+        head.setUri(path + RequestTarget.query(head.uri()));
+        if (host == null) {
+            return new Answer(HttpResponseStatus.NOT_FOUND, "no such host", false, current.unmatchedHostMetrics());
+        }
+        HostMetrics metrics = host.metrics();
+        if (scheme.equals("http") && host.redirectsPlainHttp(path)) {
+            return new Redirect(httpsLocation(hostname, httpsRedirectPort, head.uri()), metrics);
+        }
+        if (scheme.equals("https") && sniHost != null && !sniHost.equals(host.hostname())) {
+            // The handshake was for another host entry: its certificate and TLS policy are not this host's.
+            return new Answer(HttpResponseStatus.MISDIRECTED_REQUEST, "this connection's TLS was for another host",
+                    true, metrics);
+        }
+        if (host.isPassthrough()) {
+            // Its endpoints speak TLS; plain HTTP cannot be routed to them.
+            return new Answer(HttpResponseStatus.NOT_FOUND, "this host is served over TLS passthrough only", false, metrics);
+        }
+        UpstreamCluster cluster = host.routes().route(path);
+        if (cluster == null) {
+            return new Answer(HttpResponseStatus.NOT_FOUND, "no route for this path", false, metrics);
+        }
+        if (cluster.balancer().size() == 0) {
+            return new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", false, metrics);
+        }
+        return new Forward(cluster, metrics);
+    }
+
+    private static String httpsLocation(String hostname, int port, String originFormTarget) {
+        return "https://" + (hostname.indexOf(':') >= 0 ? "[" + hostname + "]" : hostname)
+                + (port == 443 ? "" : ":" + port) + originFormTarget;
+    }
+}
