@@ -2,10 +2,11 @@ package dev.portcullis.dataplane.cli;
 
 import dev.portcullis.dataplane.server.DataPlaneServer;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Where a data plane listens: the options every serving command shares (a picocli mixin). */
+/** Where a data plane listens, and its limits: the options every serving command shares (a picocli mixin). */
 public final class ListenOptions {
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "${env:PORTCULLIS_BIND:-127.0.0.1}",
@@ -30,8 +31,11 @@ public final class ListenOptions {
                     + "Default: the TLS listener's port.")
     int httpsRedirectPort;
 
+    @Mixin
+    LimitOptions limits;
+
     public DataPlaneServer.Listen listen() {
-        return new DataPlaneServer.Listen(bind, httpPort, httpsPort, adminPort, httpsRedirectPort);
+        return new DataPlaneServer.Listen(bind, httpPort, httpsPort, adminPort, httpsRedirectPort, limits.overrides());
     }
 
     /** A TCP port, 0 to 65535. */

@@ -8,8 +8,9 @@ import java.util.List;
  * A set of endpoints that share a balancing policy and the way the proxy connects to them.
  *
  * @param connectTimeoutMillis  how long a TCP connect to one endpoint may take (0: the default, 5 s)
- * @param responseTimeoutMillis how long the endpoint may take to start its response once the
- *                              request is sent (0: the default, 60 s); past it the client gets 504
+ * @param responseTimeoutMillis how long the endpoint may take to start its response once it has
+ *                              the whole request (0: the listener's {@link Limits#responseStartTimeoutMillis()});
+ *                              past it the client gets 504
  * @param upstreamTls           TLS to the endpoints (re-encryption), or {@code null} for plain HTTP
  * @param proxyProtocol         the PROXY header sent first on passthrough connections
  */
@@ -18,19 +19,17 @@ public record Cluster(
         BalancePolicy balance,
         List<Endpoint> endpoints,
         long connectTimeoutMillis,
-        long responseTimeoutMillis,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long responseTimeoutMillis,
         UpstreamTls upstreamTls,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ProxyProtocol.OffFilter.class)
         ProxyProtocol proxyProtocol) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
-    public static final long DEFAULT_RESPONSE_TIMEOUT_MILLIS = 60_000;
 
     public Cluster {
         balance = balance == null ? BalancePolicy.ROUND_ROBIN : balance;
         endpoints = Lists.copyOrEmpty(endpoints);
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
-        responseTimeoutMillis = responseTimeoutMillis == 0 ? DEFAULT_RESPONSE_TIMEOUT_MILLIS : responseTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
     }
 

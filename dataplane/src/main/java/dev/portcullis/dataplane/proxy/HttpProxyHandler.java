@@ -477,7 +477,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private long responseStartTimeoutMillis() {
-        return cluster.responseTimeoutMillis();
+        return cluster.responseTimeoutMillis() > 0 ? cluster.responseTimeoutMillis() : limits.responseStartTimeoutMillis();
     }
 
     @Override

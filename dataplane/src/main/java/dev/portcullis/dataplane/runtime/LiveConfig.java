@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
+import dev.portcullis.dataplane.config.LimitOverrides;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
@@ -24,6 +25,7 @@ public final class LiveConfig {
     private final ServerSslContexts sslContexts;
     private final UpstreamSslContexts upstreamSslContexts;
     private final DataPlaneMetrics metrics;
+    private volatile LimitOverrides limitOverrides = LimitOverrides.NONE;
 
     public LiveConfig(RuntimeCompiler compiler, ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                       DataPlaneMetrics metrics) {
@@ -31,6 +33,11 @@ public final class LiveConfig {
         this.sslContexts = sslContexts;
         this.upstreamSslContexts = upstreamSslContexts;
         this.metrics = metrics;
+    }
+
+    /** Limits from the command line, laid over every snapshot's from the next one applied. */
+    public void overrideLimits(LimitOverrides overrides) {
+        this.limitOverrides = overrides;
     }
 
     /** The configuration being served, or {@code null} before the first snapshot is applied. */
@@ -55,7 +62,7 @@ public final class LiveConfig {
         long started = System.nanoTime();
         RuntimeConfig next;
         try {
-            next = compiler.compile(snapshot, current.get());
+            next = compiler.compile(limitOverrides.onto(snapshot), current.get());
         } catch (RuntimeException e) {
             metrics.snapshotRejected();
             throw e;

@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.admin.AdminServer;
+import dev.portcullis.dataplane.config.LimitOverrides;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
@@ -36,9 +37,19 @@ public final class DataPlaneServer implements AutoCloseable {
     /**
      * Where to listen; port 0 picks a free port (see the bound addresses). {@code httpsRedirectPort}
      * is the port redirects to https name, 0 meaning the TLS listener's own (behind a load balancer
-     * that maps 443 to it, say 443). TLS settings are not here: they travel in the snapshot.
+     * that maps 443 to it, say 443). TLS settings are not here: they travel in the snapshot; limits
+     * given here replace the snapshot's (standalone use: a managed data plane takes its DataPlane's).
      */
-    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort) {
+    public record Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort,
+                         LimitOverrides limits) {
+        public Listen {
+            limits = limits == null ? LimitOverrides.NONE : limits;
+        }
+
+        public Listen(String bindAddress, int httpPort, int httpsPort, int adminPort, int httpsRedirectPort) {
+            this(bindAddress, httpPort, httpsPort, adminPort, httpsRedirectPort, LimitOverrides.NONE);
+        }
+
         public Listen(String bindAddress, int httpPort, int httpsPort, int adminPort) {
             this(bindAddress, httpPort, httpsPort, adminPort, 0);
         }
@@ -67,6 +78,7 @@ public final class DataPlaneServer implements AutoCloseable {
         UpstreamSslContexts upstreamSslContexts = new UpstreamSslContexts();
         config = new LiveConfig(new RuntimeCompiler(sslContexts, upstreamSslContexts, defaultCertificate, metrics),
                 sslContexts, upstreamSslContexts, metrics);
+        config.overrideLimits(listen.limits());
 
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(workerThreads);

@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.server;
 
+import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.proxy.HttpProxyHandler;
 import dev.portcullis.dataplane.proxy.RequestHeadDeadline;
@@ -29,16 +30,16 @@ import java.util.function.IntSupplier;
 record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
                     IntSupplier httpsRedirectPort, ClientErrors errors) {
 
-    static final int KEEP_ALIVE_IDLE_SECONDS = 60;
-    static final int MAX_HEADER_BYTES = 32 * 1024;
     /** nginx's http2_max_concurrent_streams is 128. */
     static final int MAX_CONCURRENT_STREAMS = 128;
 
+    /** The limits of the configuration current when a connection starts hold for its life. */
     ChannelHandler[] handlers(String scheme) {
+        Limits limits = limits();
         return new ChannelHandler[]{
-                new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
-                new RequestHeadDeadline(limits().requestHeadTimeoutMillis()),
-                new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
+                new IdleStateHandler(limits.keepAliveTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                new RequestHeadDeadline(limits.requestHeadTimeoutMillis()),
+                new HttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 64 * 1024),
                 errors.malformedRequests(),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
@@ -46,13 +47,14 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
     }
 
     ChannelHandler[] http2Handlers() {
+        Limits limits = limits();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .maxHeaderListSize(MAX_HEADER_BYTES))
+                        .maxHeaderListSize(limits.maxHeaderBytes()))
                 .build();
         return new ChannelHandler[]{
-                new IdleStateHandler(0, 0, KEEP_ALIVE_IDLE_SECONDS, TimeUnit.SECONDS),
+                new IdleStateHandler(0, 0, limits.keepAliveTimeoutMillis(), TimeUnit.MILLISECONDS),
                 // Streams finish on upstream reads, each with a flush: one TLS record and one
                 // write per response would undo multiplexing. Flushes made outside a read of this
                 // connection go out together once the event loop's current batch of events is done.
@@ -74,9 +76,9 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                 errors.http2Errors()};
     }
 
-    private dev.portcullis.dataplane.config.Limits limits() {
+    private Limits limits() {
         var current = config.current();
-        return current == null ? dev.portcullis.dataplane.config.Limits.DEFAULTS : current.limits();
+        return current == null ? Limits.DEFAULTS : current.limits();
     }
 
     private HttpProxyHandler proxy(String scheme) {

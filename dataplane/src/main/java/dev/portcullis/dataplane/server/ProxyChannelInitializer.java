@@ -16,7 +16,6 @@ import io.netty.channel.ChannelPipeline;
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
     static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
-    static final long CLIENT_HELLO_TIMEOUT_MILLIS = 10_000;
 
     private final boolean tls;
     private final LiveConfig config;
@@ -50,7 +49,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         pipeline.addLast(new TlsRouterHandler(current, http, passthrough, MAX_CLIENT_HELLO_BYTES,
-                CLIENT_HELLO_TIMEOUT_MILLIS));
+                current.limits().tlsHandshakeTimeoutMillis()));
         pipeline.addLast(new HandshakeCompletionHandler(metrics));
     }
 }

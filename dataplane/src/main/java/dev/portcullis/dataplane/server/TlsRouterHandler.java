@@ -59,6 +59,8 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
             ServedTls.record(ctx.channel(), host);
         }
         pipeline.addLast(new ProtocolNegotiation(http));
-        pipeline.replace(this, SslHandler.class.getName(), context.newHandler(ctx.alloc()));
+        SslHandler tls = context.newHandler(ctx.alloc());
+        tls.setHandshakeTimeoutMillis(config.limits().tlsHandshakeTimeoutMillis());
+        pipeline.replace(this, SslHandler.class.getName(), tls);
     }
 }

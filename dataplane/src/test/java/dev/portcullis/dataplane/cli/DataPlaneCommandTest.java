@@ -1,5 +1,7 @@
 package dev.portcullis.dataplane.cli;
 
+import dev.portcullis.dataplane.config.LimitOverrides;
+import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.server.DataPlaneServer;
 import dev.portcullis.dataplane.testsupport.CliRun;
 import dev.portcullis.dataplane.testsupport.EnvironmentDefaults;
@@ -92,6 +94,30 @@ class DataPlaneCommandTest {
         assertThat(firstErrLine("--snapshot", "s.json", "--control-plane", "https://operator:8443", "--client-cert", "c"))
                 .contains("exclude each other");
         assertThat(firstErrLine("extra")).contains("Unmatched argument").contains("'extra'");
+    }
+
+    @Test
+    void limitsOnTheCommandLineReplaceTheSnapshotsOnesAndOnlyThose() {
+        DataPlaneCommand command = parsed(Map.of(), "--snapshot", "s.json", "--request-head-timeout", "500ms",
+                "--keep-alive-timeout", "2m", "--body-idle-timeout", "90", "--response-start-timeout", "1h",
+                "--max-connections-per-client", "64", "--max-request-line", "4k", "--max-header-size", "1m");
+
+        Limits fromSnapshot = new LimitOverrides(null, null, null, null, 7_000L, null, 300, null, null, null)
+                .applyTo(Limits.DEFAULTS);
+        Limits served = command.listen.listen().limits().applyTo(fromSnapshot);
+        assertThat(served).isEqualTo(new Limits(500, 120_000, 90_000, 3_600_000, 7_000,
+                Limits.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS, 300, 64, 4096, 1024 * 1024));
+    }
+
+    @Test
+    void aLimitThatIsNotAPositiveDurationOrSizeIsAUsageError() {
+        assertThat(firstErrLine("--request-head-timeout", "0")).contains("--request-head-timeout")
+                .contains("must be a duration such as 500ms, 10s, 2m or 1h, not '0'");
+        assertThat(firstErrLine("--keep-alive-timeout", "soon")).contains("not 'soon'");
+        assertThat(firstErrLine("--max-header-size", "-1k")).contains("must be a size such as 512, 8k or 1m");
+        assertThat(firstErrLine("--max-header-size", "4096m")).contains("more than 2 GiB");
+        assertThat(firstErrLine("--max-connections", "1.5")).contains("must be a whole number of at least 1");
+        assertThat(firstErrLine("--body-idle-timeout", "99999999999999h")).contains("too long a duration");
     }
 
     @Test

@@ -45,7 +45,7 @@ class BodyTimeoutsTest {
         dataPlane = TestDataPlane.serving(new Snapshot(1,
                 List.of(host("app.example.test", null, prefix("/", "pod"))),
                 List.of(new Cluster("pod", BalancePolicy.ROUND_ROBIN, endpoints(List.of(backend)), 0, 400)),
-                List.of(), null, new ListenerSettings("1.2", new Limits(0, 600, 400, 0, 0))));
+                List.of(), null, new ListenerSettings("1.2", Limits.DEFAULTS.withBodyIdleTimeoutMillis(600).withWriteStallTimeoutMillis(400))));
     }
 
     @AfterEach

@@ -146,7 +146,7 @@ class ClientHelloFuzzTest {
         Errors errors = new Errors();
         EmbeddedChannel channel = FuzzFixture.connection(443, observer,
                 new TlsRouterHandler(fixture.config.current(), fixture.http, fixture.passthrough,
-                        ProxyChannelInitializer.MAX_CLIENT_HELLO_BYTES, ProxyChannelInitializer.CLIENT_HELLO_TIMEOUT_MILLIS),
+                        ProxyChannelInitializer.MAX_CLIENT_HELLO_BYTES, dev.portcullis.dataplane.config.Limits.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS),
                 errors, new HandshakeCompletionHandler(fixture.metrics));
         try {
             for (byte[] segment : segments) {

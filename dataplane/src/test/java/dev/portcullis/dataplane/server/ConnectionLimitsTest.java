@@ -49,7 +49,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aHeadTrickledPastItsDeadlineGets408AndAClosedConnection() throws Exception {
-        serve(new Limits(300, 0, 0, 0, 0));
+        serve(Limits.DEFAULTS.withRequestHeadTimeoutMillis(300));
         try (Socket slow = connect("127.0.0.1")) {
             slow.getOutputStream().write("GET /x HTTP/1.1\r\nHo".getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // until closed
@@ -62,7 +62,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aClientOverItsConnectionCapIsClosedWhileOthersAreServed() throws Exception {
-        serve(new Limits(60_000, 0, 0, 0, 5));
+        serve(Limits.DEFAULTS.withRequestHeadTimeoutMillis(60_000).withConnectionCaps(0, 5));
         for (int i = 0; i < 5; i++) {
             sockets.add(connect("127.0.0.1"));
         }
@@ -78,7 +78,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aFullListenerStopsAcceptingAndResumesWhenConnectionsClose() throws Exception {
-        serve(new Limits(60_000, 0, 0, 4, 100));
+        serve(Limits.DEFAULTS.withRequestHeadTimeoutMillis(60_000).withConnectionCaps(4, 100));
         for (int i = 0; i < 4; i++) {
             sockets.add(connect("127.0.0.1"));
         }

@@ -69,13 +69,27 @@ public class DataPlaneSpec {
         @Min(1)
         public Integer requestHeadTimeoutSeconds;
 
+        @JsonPropertyDescription("Seconds a connection may sit between requests (HTTP/2: without streams) before it is closed. "
+                + "Default 60.")
+        @Min(1)
+        public Integer keepAliveTimeoutSeconds;
+
         @JsonPropertyDescription("Longest silence inside a request or response body, in seconds. Default 60.")
         @Min(1)
         public Integer bodyIdleTimeoutSeconds;
 
+        @JsonPropertyDescription("Seconds an endpoint may take to start its response once it has the whole request, "
+                + "then 504. Default 60.")
+        @Min(1)
+        public Integer responseStartTimeoutSeconds;
+
         @JsonPropertyDescription("Seconds a client may leave a response unread before it is cut. Default 60.")
         @Min(1)
         public Integer writeStallTimeoutSeconds;
+
+        @JsonPropertyDescription("Seconds for a TLS client's ClientHello, and again for the rest of its handshake. Default 10.")
+        @Min(1)
+        public Integer tlsHandshakeTimeoutSeconds;
 
         @JsonPropertyDescription("Open client connections per listener; at the cap the listener stops accepting until some close. "
                 + "Default: a quarter of the pod's file descriptors.")
@@ -85,6 +99,14 @@ public class DataPlaneSpec {
         @JsonPropertyDescription("Open connections per client address; more are closed at once. Default 1024.")
         @Min(1)
         public Integer maxConnectionsPerClient;
+
+        @JsonPropertyDescription("Longest request line in bytes; longer gets 414. Default 8192.")
+        @Min(256)
+        public Integer maxRequestLineBytes;
+
+        @JsonPropertyDescription("Most bytes of a request's header fields; more gets 431. Default 32768.")
+        @Min(1024)
+        public Integer maxHeaderBytes;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

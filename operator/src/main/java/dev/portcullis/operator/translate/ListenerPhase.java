@@ -73,8 +73,11 @@ final class ListenerPhase {
         if (spec == null) {
             return Limits.DEFAULTS;
         }
-        return new Limits(seconds(spec.requestHeadTimeoutSeconds), seconds(spec.bodyIdleTimeoutSeconds),
-                seconds(spec.writeStallTimeoutSeconds), count(spec.maxConnections), count(spec.maxConnectionsPerClient));
+        return new Limits(seconds(spec.requestHeadTimeoutSeconds), seconds(spec.keepAliveTimeoutSeconds),
+                seconds(spec.bodyIdleTimeoutSeconds), seconds(spec.responseStartTimeoutSeconds),
+                seconds(spec.writeStallTimeoutSeconds), seconds(spec.tlsHandshakeTimeoutSeconds),
+                count(spec.maxConnections), count(spec.maxConnectionsPerClient),
+                count(spec.maxRequestLineBytes), count(spec.maxHeaderBytes));
     }
 
     private static long seconds(Integer value) {
