@@ -51,6 +51,8 @@ public final class DataPlaneMetrics {
     private final Counter snapshotApplyFailures;
     private final MultiGauge certificateExpiry;
     private volatile ControlPlaneMetrics controlPlane;
+    private final AtomicInteger upgradedOpen = new AtomicInteger();
+    private final Map<String, Counter> upgrades = new ConcurrentHashMap<>();
 
     public DataPlaneMetrics() {
         Gauge.builder("portcullis.snapshot.version", snapshotVersion, AtomicLong::get)
@@ -78,6 +80,14 @@ public final class DataPlaneMetrics {
         for (String protocol : TLS_PROTOCOLS) {
             handshakeCounter(protocol);
         }
+        Gauge.builder("portcullis.upgraded.connections.open", upgradedOpen, AtomicInteger::get)
+                .description("Connections switched by a 101 to another protocol (WebSocket) and relayed as bytes now")
+                .register(registry);
+        for (String protocol : UPGRADE_PROTOCOLS) {
+            upgrades.put(protocol, Counter.builder("portcullis.upgrades")
+                    .description("Exchanges an endpoint switched to another protocol with a 101, by protocol")
+                    .tag("protocol", protocol).register(registry));
+        }
         for (String reason : CUT_REASONS) {
             connectionsCut.put(reason, Counter.builder("portcullis.connections.cut")
                     .description("Client connections the data plane cut or refused to protect itself, by reason")
@@ -87,7 +97,20 @@ public final class DataPlaneMetrics {
 
     /** Why the data plane cuts a connection; each a counter from the start (at 0). */
     public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
-            "write_stall", "listener_connection_limit", "client_connection_limit");
+            "write_stall", "listener_connection_limit", "client_connection_limit", "upgraded_idle_timeout");
+
+    /** What an upgrade is counted as: the protocol a client names is not a label of its choosing. */
+    public static final List<String> UPGRADE_PROTOCOLS = List.of("websocket", "other");
+
+    /** A 101 switched a connection to a byte relay; {@link #upgradedClosed()} when it ends. */
+    public void upgraded(String protocol) {
+        upgrades.get("websocket".equalsIgnoreCase(protocol) ? "websocket" : "other").increment();
+        upgradedOpen.incrementAndGet();
+    }
+
+    public void upgradedClosed() {
+        upgradedOpen.decrementAndGet();
+    }
 
     /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
     public void connectionCut(String reason) {

@@ -17,7 +17,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,6 +33,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         implements UpstreamHandler.Owner, ExchangeDeadlines.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
+    /** A WebSocket may sit silent for long; an hour without a byte either way ends it. */
+    static final long UPGRADED_IDLE_TIMEOUT_MILLIS = 3_600_000;
 
     private enum State {
         /** Waiting for the next request head. */
@@ -60,6 +68,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         FORWARDING,
         /** The proxy answered itself; the rest of the request body is read and dropped. */
         DISCARDING,
+        /** An endpoint's 101 switched the connection to a byte relay; this handler has left. */
+        UPGRADED,
         CLOSED
     }
 
@@ -81,6 +91,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean awaitingClientMessage;
     private HttpRequest request;
     private boolean requestHasBody;
+    /** The client's HTTP version (the request itself goes on as HTTP/1.1). */
+    private HttpVersion clientVersion;
     private boolean requestComplete;
     private boolean clientKeepAlive;
     private long startNanos;
@@ -97,6 +109,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private Limits limits = Limits.DEFAULTS;
     private boolean responseStarted;
     private boolean skippingInterimResponse;
+    /** The protocol the client asked to switch to (HTTP/1.1 {@code Upgrade}), or null. */
+    private String upgradeProtocol;
     private int responseStatus;
     private boolean keepAliveAfterResponse;
 
@@ -190,6 +204,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         requestComplete = false;
         responseStarted = false;
         skippingInterimResponse = false;
+        upgradeProtocol = null;
         connectAttempts = 0;
         staleRetried = false;
         RuntimeConfig current = config.current();
@@ -201,6 +216,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         clientKeepAlive = HttpUtil.isKeepAlive(head);
+        clientVersion = head.protocolVersion();
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
         if (current == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
@@ -211,7 +227,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
                 cluster = forward.cluster();
+                upgradeProtocol = http2 || requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (upgradeProtocol != null) {
+                    ForwardedHeaders.askUpgrade(head, upgradeProtocol);
+                }
                 state = State.CONNECTING;
                 connect(true);
             }
@@ -393,8 +413,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                // 1xx interim responses (and the empty end the codec gives them) are not relayed.
-                skippingInterimResponse = true;
+                if (response.status().code() == 101) {
+                    ReferenceCountUtil.release(message);
+                    switchProtocols(response);
+                    return;
+                }
+                relayInterim(response);
+                skippingInterimResponse = true; // the empty end the codec gives an interim response
                 ReferenceCountUtil.release(message);
                 upstream.read();
                 return;
@@ -405,7 +430,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
-                    request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
+                    clientVersion, HttpMethod.HEAD.equals(request.method()));
         }
         boolean last = message instanceof LastHttpContent;
         deadlines.bodyProgress();
@@ -429,6 +454,47 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         } else if (ctx.channel().isWritable()) {
             upstream.read();
         }
+    }
+
+    /**
+     * An interim response (100 Continue, 103 Early Hints) goes on to the client as it came, but
+     * never to an HTTP/1.0 client, which does not know them (RFC 9110 15.2).
+     */
+    private void relayInterim(HttpResponse interim) {
+        if (!http2 && clientVersion.minorVersion() == 0) {
+            return;
+        }
+        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(), Unpooled.EMPTY_BUFFER);
+        toClient.headers().set(interim.headers());
+        ForwardedHeaders.removeHopByHop(toClient.headers());
+        ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /**
+     * The endpoint agreed to the protocol the client asked for: the 101 goes to the client and both
+     * connections become a byte relay (this handler leaves the pipeline). A 101 nobody asked for
+     * leaves the endpoint's connection in an unknown protocol: a bad gateway.
+     */
+    private void switchProtocols(HttpResponse switching) {
+        String protocol = switching.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgradeProtocol == null || protocol == null || !requestComplete) {
+            upstreamFailed("endpoint switched protocols unasked");
+            return;
+        }
+        deadlines.responseStarted();
+        responseStarted = true;
+        recordMetrics(101);
+        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER);
+        toClient.headers().set(switching.headers());
+        ForwardedHeaders.removeHopByHop(toClient.headers());
+        toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        Channel tunnelled = upstream;
+        detachUpstream();
+        deadlines.closed();
+        state = State.UPGRADED;
+        String firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
+        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
     }
 
     private void responseComplete() {
