@@ -54,8 +54,9 @@ public final class LiveConfig {
     public synchronized RuntimeConfig apply(Snapshot snapshot) {
         long started = System.nanoTime();
         RuntimeConfig next;
+        RuntimeConfig previous = current.get();
         try {
-            next = compiler.compile(snapshot, current.get());
+            next = compiler.compile(snapshot, previous);
         } catch (RuntimeException e) {
             metrics.snapshotRejected();
             throw e;
@@ -65,6 +66,7 @@ public final class LiveConfig {
         upstreamSslContexts.retainOnly(next.upstreamSslContexts());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
+        KeptCertificates.report(previous, next, metrics);
         LOG.info("serving snapshot version {}: {} virtual hosts, {} clusters, {} certificates (applied in {} ms)",
                 snapshot.version(), snapshot.virtualHosts().size(), snapshot.clusters().size(),
                 snapshot.certificates().size(), took.toMillis());
