@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.demo.EchoBackend;
+import dev.portcullis.dataplane.testsupport.RawTlsClient;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -13,14 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,31 +144,7 @@ class KeepServingCertificateTest {
         return served(dataPlane, serverName).getSerialNumber();
     }
 
-    /** The leaf of a TLS handshake with this SNI name (trusting anything: the test looks at what is served). */
     private static X509Certificate served(TestDataPlane dataPlane, String serverName) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[]{new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                dataPlane.httpsPort())) {
-            socket.setSoTimeout(20_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(serverName)));
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
+        return RawTlsClient.servedCertificate(dataPlane.httpsPort(), serverName);
     }
 }
