@@ -52,7 +52,16 @@ final class LastGoodCertificates {
         if (kept != null) {
             return keep(object, kept, reason, failure, servedAs, served);
         }
-        return null;
+        if (!memo.keepsServing(purpose)) {
+            return null;
+        }
+        String name = secret + " (keep serving)";
+        if (served) {
+            certificates.putIfAbsent(name, TlsCertificate.keepServing(name));
+            keptFor.add(servedAs);
+        }
+        wording.keptByDataPlanes(object, reason, failure, servedAs, fallback);
+        return name;
     }
 
     /**
