@@ -50,6 +50,8 @@ public final class DataPlaneMetrics {
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
     private final MultiGauge certificateExpiry;
+    private final AtomicInteger certificatesKept = new AtomicInteger();
+    private final AtomicInteger nothingToKeep = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
     private final AtomicInteger upgradedOpen = new AtomicInteger();
     private final Map<String, Counter> upgrades = new ConcurrentHashMap<>();
@@ -68,6 +70,14 @@ public final class DataPlaneMetrics {
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
                 .register(registry);
+        Gauge.builder("portcullis.certificates.kept", certificatesKept, AtomicInteger::get)
+                .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
+                        + "outcome: kept (the certificate served before) or default (none to keep: the default certificate)")
+                .tag("outcome", "kept").register(registry);
+        Gauge.builder("portcullis.certificates.kept", nothingToKeep, AtomicInteger::get)
+                .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
+                        + "outcome: kept (the certificate served before) or default (none to keep: the default certificate)")
+                .tag("outcome", "default").register(registry);
         Map<String, Counter> byKind = new java.util.HashMap<>();
         for (String kind : CLIENT_ERROR_KINDS) {
             byKind.put(kind, Counter.builder("portcullis.client.errors")
@@ -171,6 +181,15 @@ public final class DataPlaneMetrics {
                 .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "certificate", row.certificate()),
                         row.notAfter().getEpochSecond()))
                 .toList(), true);
+    }
+
+    /**
+     * How many places (hosts, the default certificate) the snapshot served now told to keep their
+     * certificate: {@code kept} serve the one they had, {@code onDefault} had none and serve the default.
+     */
+    public void certificatesKept(int kept, int onDefault) {
+        certificatesKept.set(kept);
+        nothingToKeep.set(onDefault);
     }
 
     /** A snapshot was refused: the counter an alert watches. */
