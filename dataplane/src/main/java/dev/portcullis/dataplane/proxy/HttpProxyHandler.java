@@ -91,6 +91,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean awaitingClientMessage;
     private HttpRequest request;
     private boolean requestHasBody;
+    /** The exchange's id (sent to the pod) and the client's Accept, for the proxy's own answers. */
+    private String requestId;
+    private String accept;
     /** The client's HTTP version (the request itself goes on as HTTP/1.1). */
     private HttpVersion clientVersion;
     private boolean requestComplete;
@@ -209,6 +212,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         staleRetried = false;
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
+        accept = head.headers().get(HttpHeaderNames.ACCEPT);
+        requestId = decoded.isFailure() ? RequestIds.newId() : RequestIds.assign(head.headers());
         if (decoded.isFailure()) {
             hostMetrics = current == null ? null : current.unmatchedHostMetrics();
             clientKeepAlive = false;
@@ -609,8 +614,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
         recordMetrics(status.code());
         ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
-                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
-                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
+                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive, accept, requestId)
+                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
         if (requestComplete || !keepAlive) {
@@ -673,6 +678,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 clientKeepAlive = false;
                 startNanos = System.nanoTime();
                 hostMetrics = null;
+                accept = null;
+                requestId = RequestIds.newId();
                 respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
             return;
