@@ -7,7 +7,6 @@ import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -38,7 +37,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
         return new ChannelHandler[]{
                 new IdleStateHandler(KEEP_ALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
                 new RequestHeadDeadline(limits().requestHeadTimeoutMillis()),
-                new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
+                new StrictHttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
                 errors.malformedRequests(),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
