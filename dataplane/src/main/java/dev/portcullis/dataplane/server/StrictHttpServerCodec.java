@@ -41,9 +41,10 @@ import java.util.List;
  * ({@link Decoder#splitHeaderName}) to the message or last chunk that ends it are field lines, so only
  * those are looked at, once, for a line start of SP or HTAB; bodies are never scanned.
  *
- * <p>Since {@code HttpServerCodec} is final and builds its decoder itself, its encoder side is
- * repeated here: a response to HEAD has no body, a 2xx to CONNECT no Transfer-Encoding, and a request
- * that carried both Transfer-Encoding and Content-Length closes the connection after its response.
+ * <p>Since {@code HttpServerCodec} is final and builds its decoder itself, what it adds to the plain
+ * decoder and encoder is repeated here: a response to HEAD has no body, a 2xx to CONNECT no
+ * Transfer-Encoding, a request that carried both Transfer-Encoding and Content-Length closes the
+ * connection after its response, and at most {@link #MAX_PIPELINE_DEPTH} requests wait for answers.
  */
 public final class StrictHttpServerCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder> {
 
@@ -65,6 +66,9 @@ public final class StrictHttpServerCodec extends CombinedChannelDuplexHandler<Ht
             HttpHeaderNames.CONTENT_LOCATION, AsciiString.cached("forwarded"), AsciiString.cached("x-forwarded-for"),
             AsciiString.cached("x-forwarded-host"), AsciiString.cached("x-forwarded-proto"),
             AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-real-ip"), HttpHeaderNames.VIA);
+
+    /** HttpServerCodec's default: requests decoded and not yet answered, at most. */
+    static final int MAX_PIPELINE_DEPTH = 128;
 
     /** Methods of the requests decoded and not yet answered, oldest first. */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
@@ -132,6 +136,14 @@ public final class StrictHttpServerCodec extends CombinedChannelDuplexHandler<Ht
                 if (message instanceof HttpRequest request) {
                     inSection = false;
                     inBody = true;
+                    if (methods.size() >= MAX_PIPELINE_DEPTH) { // as HttpServerCodec: unanswered requests are bounded
+                        while (out.size() > i) {
+                            ReferenceCountUtil.release(out.remove(out.size() - 1));
+                        }
+                        refused = true;
+                        closeAfterResponse = true;
+                        throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+                    }
                     methods.add(request.method());
                 }
                 if (message instanceof LastHttpContent) {
@@ -160,6 +172,14 @@ public final class StrictHttpServerCodec extends CombinedChannelDuplexHandler<Ht
                 sectionFrom = input.readerIndex();
             }
             return name;
+        }
+
+        /** After a 417 to {@code Expect}, the decoder starts again at a request head (its body is not sent). */
+        @Override
+        public void reset() {
+            super.reset();
+            inBody = false;
+            inSection = false;
         }
 
         @Override
