@@ -55,7 +55,7 @@ class LongUploadTest {
                 List.of(new Cluster("pod", List.of(Endpoint.ready("127.0.0.1", pod.getLocalPort())))),
                 List.of(), null));
         assertThat(Limits.DEFAULT_BODY_IDLE_TIMEOUT_MILLIS).isEqualTo(60_000);
-        assertThat(Cluster.DEFAULT_RESPONSE_TIMEOUT_MILLIS).isEqualTo(60_000);
+        assertThat(Limits.DEFAULT_RESPONSE_START_TIMEOUT_MILLIS).isEqualTo(60_000);
     }
 
     @AfterEach
