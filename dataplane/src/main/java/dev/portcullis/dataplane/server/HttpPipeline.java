@@ -50,7 +50,8 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .maxHeaderListSize(limits.maxHeaderBytes()))
+                        .maxHeaderListSize(limits.maxHeaderBytes())
+                        .connectProtocolEnabled(true)) // RFC 8441: WebSockets over HTTP/2
                 .build();
         return new ChannelHandler[]{
                 new IdleStateHandler(0, 0, limits.keepAliveTimeoutMillis(), TimeUnit.MILLISECONDS),
