@@ -92,14 +92,14 @@ final class RequestRouting {
             return new Answer(HttpResponseStatus.NOT_FOUND, "no route for this path", false, metrics);
         }
         RouteTarget target = matched.target();
+        if (target.appRoot() != null && path.equals("/")) { // before a redirect, as nginx's location does it
+            String requestHost = authority != null ? authority : head.headers().get(HttpHeaderNames.HOST, hostname);
+            return new Redirect(HttpResponseStatus.FOUND, scheme + "://" + requestHost + target.appRoot(), metrics);
+        }
         if (target.redirect() != null) {
             String location = target.redirect().location();
             return new Redirect(HttpResponseStatus.valueOf(target.redirect().code()),
                     location.contains(Route.REQUEST_URI) ? location.replace(Route.REQUEST_URI, head.uri()) : location, metrics);
-        }
-        if (target.appRoot() != null && path.equals("/")) {
-            String requestHost = authority != null ? authority : head.headers().get(HttpHeaderNames.HOST, hostname);
-            return new Redirect(HttpResponseStatus.FOUND, scheme + "://" + requestHost + target.appRoot(), metrics);
         }
         UpstreamCluster cluster = target.cluster();
         if (cluster.balancer().size() == 0) {
