@@ -64,6 +64,13 @@ final class RegexHostRoutes {
             PathMatch match = written.type() == PathMatch.Type.REGEX ? PathMatch.regex(pattern(written.path()))
                     : AcmeChallenge.isChallengePath(written.path()) ? PathMatch.exact(written.path())
                     : PathMatch.regex(literalPrefix(written.path()));
+            String problem = match.type() == PathMatch.Type.REGEX ? PathPatterns.problem(match.path()) : null;
+            if (problem != null) { // a Prefix path too long to be a pattern: its own problem, never the snapshot's
+                problems.error(claim.ingress(), "InvalidPathRegex", "host " + hostname + " path " + written.path()
+                        + " must become a regular expression on this host (another Ingress uses use-regex or"
+                        + " rewrite-target) but " + problem + "; this path is ignored");
+                continue;
+            }
             if (!seen.add(match)) {
                 problems.warning(claim.ingress(), "PathConflict", "host " + (hostname.equals(VirtualHost.ANY_HOST) ? "(any)"
                         : hostname) + " path " + written.path() + " matches the same requests as another path of this host"
