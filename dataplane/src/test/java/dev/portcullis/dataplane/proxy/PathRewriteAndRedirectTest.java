@@ -7,7 +7,10 @@ import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.demo.EchoBackend;
+import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import static dev.portcullis.dataplane.testsupport.Snapshots.certificate;
 import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PathRewriteAndRedirectTest {
 
+    private static final CertificateAuthority CA = CertificateAuthority.create("rewrite CA", KeyType.EC_P256);
     private static EchoBackend app;
     private static EchoBackend other;
     private static TestDataPlane dataPlane;
@@ -47,9 +52,11 @@ class PathRewriteAndRedirectTest {
                         new Route.Redirect(301, "https://new.example.org$request_uri"), null)),
                 plainHost("temporal.example.test", new Route(PathMatch.prefix("/"), "app", null, null,
                         new Route.Redirect(307, "https://maintenance.example.org/"), null)),
-                plainHost("plain.example.test", prefix("/", "app"))),
+                plainHost("plain.example.test", prefix("/", "app")),
+                new VirtualHost("app.example.test", TlsMode.TERMINATE, "app", List.of(
+                        new Route(PathMatch.regex("(?i)/api(/|$)(.*)"), "app", "/v2/$2", "/api", null, null)), true)),
                 List.of(new Cluster("app", endpoints(List.of(app))), new Cluster("other", endpoints(List.of(other)))),
-                List.of(), null));
+                List.of(certificate("app", CA.issueServer(List.of("app.example.test"), KeyType.EC_P256))), null));
     }
 
     private static VirtualHost plainHost(String name, Route... routes) {
@@ -111,6 +118,60 @@ class PathRewriteAndRedirectTest {
         HttpResponse<String> temporal = get("temporal.example.test", "/anything");
         assertThat(temporal.statusCode()).isEqualTo(307);
         assertThat(temporal.headers().firstValue("location")).hasValue("https://maintenance.example.org/");
+    }
+
+    /** A redirected request's body is read and dropped; the connection then carries the next request. */
+    @Test
+    void aRedirectedRequestWithABodyKeepsTheConnectionForTheNext() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dataPlane.httpPort())) {
+            var out = socket.getOutputStream();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            out.write(("POST /form HTTP/1.1\r\nHost: temporal.example.test\r\nContent-Length: 11\r\n\r\nhello=world")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 307 ").contains("location: https://maintenance.example.org/");
+            out.write("GET /x HTTP/1.1\r\nHost: plain.example.test\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200 ").contains("request: GET /x HTTP/1.1");
+        }
+    }
+
+    /** One response with a Content-Length body, header names lower-cased. */
+    private static String readResponse(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        int length = 0;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            head.append(head.isEmpty() ? line : lower).append('\n');
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(lower.substring(15).trim());
+            }
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return head + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    /** An HTTP/2 stream's :path is rewritten like an HTTP/1.1 target; the pod (HTTP/1.1) gets the new one. */
+    @Test
+    void anHttp2RequestIsRewrittenToo() throws Exception {
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .sslContext(TestClients.sslContextTrusting(CA)).build();
+        HttpResponse<String> response = h2.send(HttpRequest.newBuilder(dataPlane.https("app.example.test", "/API/users?id=7"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.body()).contains("request: GET /v2/users?id=7 HTTP/1.1", "  x-forwarded-prefix: /api\n");
     }
 
     @Test
