@@ -125,7 +125,14 @@ final class HttpRulesPhase implements IngressPhase {
                 }
                 yield Optional.of(PathMatch.regex(value));
             }
-            case "Prefix" -> Optional.of(PathMatch.prefix(value));
+            case "Prefix" -> {
+                if (regex && value.chars().anyMatch(c -> "*+?()[]{}|^$\\".indexOf(c) >= 0)) {
+                    context.problems.warning(ref, "LiteralPrefixPath", "host " + host + " path " + value + " has pathType"
+                            + " Prefix, so it is matched literally, not as a regular expression (ingress-nginx refuses such a"
+                            + " path); write pathType: ImplementationSpecific for a regular expression");
+                }
+                yield Optional.of(PathMatch.prefix(value));
+            }
             default -> {
                 context.problems.error(ref, "InvalidPathType", "host " + host + " path " + value + " has pathType \"" + type
                         + "\"; use Exact, Prefix or ImplementationSpecific. This path is ignored");
