@@ -246,7 +246,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             }
             case RequestRouting.Redirect redirect -> {
                 hostMetrics = redirect.metrics();
-                respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, redirect.location());
+                respondLocally(redirect.status(), redirect.location());
             }
             case RequestRouting.Answer answer -> {
                 hostMetrics = answer.metrics();
@@ -628,8 +628,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private void respondLocally(HttpResponseStatus status, String detail) {
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
         recordMetrics(status.code());
-        ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
-                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive, accept, requestId)
+        ctx.writeAndFlush(status.codeClass() == HttpStatusClass.REDIRECTION
+                        ? LocalResponses.redirect(ctx.alloc(), status, detail, keepAlive, accept, requestId)
                         : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;

@@ -78,7 +78,13 @@ public final class LocalResponses {
     /** A permanent redirect that keeps the method and body (308), as the plain listener sends to https. */
     public static FullHttpResponse redirect(ByteBufAllocator allocator, String location, boolean keepAlive,
                                            String accept, String requestId) {
-        FullHttpResponse response = of(allocator, HttpResponseStatus.PERMANENT_REDIRECT, location, keepAlive, accept, requestId);
+        return redirect(allocator, HttpResponseStatus.PERMANENT_REDIRECT, location, keepAlive, accept, requestId);
+    }
+
+    /** A redirect with the given 3xx status (a route's permanent or temporal redirect, its app root). */
+    public static FullHttpResponse redirect(ByteBufAllocator allocator, HttpResponseStatus status, String location,
+                                            boolean keepAlive, String accept, String requestId) {
+        FullHttpResponse response = of(allocator, status, location, keepAlive, accept, requestId);
         response.headers().set(HttpHeaderNames.LOCATION, location);
         return response;
     }

@@ -47,6 +47,7 @@ final class IngressSettingsPhase {
             return Optional.empty();
         }
         TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);
+        RouteActions.report(context.problems, ref, annotations, mode == TlsModeAnnotation.PASSTHROUGH);
         AffinityAnnotation affinity = annotations.get(IngressAnnotations.AFFINITY).orElse(AffinityAnnotation.NONE);
         if (affinity == AffinityAnnotation.COOKIE) {
             context.problems.error(ref, "UnsupportedAffinity", annotations.sourceOf(IngressAnnotations.AFFINITY)
