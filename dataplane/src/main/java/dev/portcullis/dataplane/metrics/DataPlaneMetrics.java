@@ -87,7 +87,7 @@ public final class DataPlaneMetrics {
 
     /** Why the data plane cuts a connection; each a counter from the start (at 0). */
     public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
-            "write_stall", "listener_connection_limit", "client_connection_limit");
+            "write_stall", "listener_connection_limit", "client_connection_limit", "body_too_large");
 
     /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
     public void connectionCut(String reason) {
