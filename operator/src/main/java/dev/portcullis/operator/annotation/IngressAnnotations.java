@@ -39,12 +39,19 @@ public final class IngressAnnotations {
             ChoiceParser.choices("none", AffinityAnnotation.NONE, "cookie", AffinityAnnotation.COOKIE,
                     "client-ip", AffinityAnnotation.CLIENT_IP));
 
+    public static final AnnotationParser<Long> CONNECT_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "connect-timeout");
+    public static final AnnotationParser<Long> RESPONSE_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "response-timeout");
+    public static final AnnotationParser<Long> SEND_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "send-timeout");
+    public static final AnnotationParser<Long> IDLE_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "idle-timeout");
+    public static final AnnotationParser<Long> MAX_BODY_SIZE = new BodySizeParser(AnnotationParser.PREFIX + "max-body-size");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
 
     private static final SortedMap<String, AnnotationParser<?>> REGISTRY = registry(TLS_MODE, SSL_REDIRECT,
-            BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY);
+            BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY,
+            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -61,7 +68,13 @@ public final class IngressAnnotations {
             new Alias<>(new ChoiceParser<>(NGINX + "force-ssl-redirect", ChoiceParser.choices("true", true, "false", null)),
                     SSL_REDIRECT),
             new Alias<>(new ChoiceParser<>(NGINX + "affinity", ChoiceParser.choices("cookie", AffinityAnnotation.COOKIE)),
-                    AFFINITY));
+                    AFFINITY),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-connect-timeout"), CONNECT_TIMEOUT),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-send-timeout"), SEND_TIMEOUT),
+            // nginx's proxy_read_timeout is the longest wait between two reads from the pod, the first included.
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), RESPONSE_TIMEOUT),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), IDLE_TIMEOUT),
+            new Alias<>(new BodySizeParser(NGINX + "proxy-body-size"), MAX_BODY_SIZE));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

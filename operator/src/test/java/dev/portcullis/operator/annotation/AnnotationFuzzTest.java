@@ -25,7 +25,9 @@ class AnnotationFuzzTest {
     private static final List<AnnotationParser<?>> PARSERS = List.of(IngressAnnotations.TLS_MODE,
             IngressAnnotations.SSL_REDIRECT, IngressAnnotations.BACKEND_CA_SECRET, IngressAnnotations.BACKEND_SERVER_NAME,
             IngressAnnotations.BACKEND_CLIENT_CERT_SECRET, IngressAnnotations.BACKEND_VERIFY,
-            IngressAnnotations.PROXY_PROTOCOL, IngressAnnotations.AFFINITY);
+            IngressAnnotations.PROXY_PROTOCOL, IngressAnnotations.AFFINITY, IngressAnnotations.CONNECT_TIMEOUT,
+            IngressAnnotations.RESPONSE_TIMEOUT, IngressAnnotations.SEND_TIMEOUT, IngressAnnotations.IDLE_TIMEOUT,
+            IngressAnnotations.MAX_BODY_SIZE);
 
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";
@@ -94,6 +96,10 @@ class AnnotationFuzzTest {
                 }
             }
             case String serverName -> assertThat(DnsNames.isName(serverName)).isTrue();
+            case Long amount -> { // a timeout in ms (at least 1) or a body size in bytes (0: no limit)
+                assertThat(amount).isNotNegative();
+                assertThat(value).matches("[0-9]+(ms|s|m|h|[kKmMgG])?");
+            }
             default -> assertThat(parser.accepted()).contains("\"" + value + "\"");
         }
     }

@@ -32,8 +32,11 @@ class NginxAnnotationPolicyTest {
             "canary-weight, REFUSED",
             "permanent-redirect, REFUSED",
             "rewrite-target, WARNED",
-            "proxy-body-size, WARNED",
-            "proxy-read-timeout, WARNED",
+            "proxy-body-size, IMPLEMENTED",
+            "proxy-read-timeout, IMPLEMENTED",
+            "proxy-send-timeout, IMPLEMENTED",
+            "proxy-connect-timeout, IMPLEMENTED",
+            "proxy-buffer-size, WARNED",
             "session-cookie-name, WARNED",
             "enable-cors, WARNED",
             // not on any list: judged by shape
