@@ -13,6 +13,8 @@ final class SnapshotValidator {
 
     private final Snapshot snapshot;
     private final List<String> problems = new ArrayList<>();
+    /** Certificates that say "keep what you serve here": a host or the default certificate may name one, nothing else. */
+    private final Set<String> keepServing = new HashSet<>();
 
     private SnapshotValidator(Snapshot snapshot) {
         this.snapshot = snapshot;
@@ -53,6 +55,13 @@ final class SnapshotValidator {
             where += " \"" + certificate.name() + "\"";
             if (!names.add(certificate.name())) {
                 problems.add(where + ": duplicate certificate name");
+            }
+            if (certificate.keepServing()) {
+                keepServing.add(certificate.name());
+                if (certificate.certificateChainPem() != null || certificate.privateKeyPem() != null) {
+                    problems.add(where + ": a keepServing certificate carries no certificateChainPem or privateKeyPem");
+                }
+                continue;
             }
             if (isBlank(certificate.certificateChainPem())) {
                 problems.add(where + ": certificateChainPem is missing");
@@ -118,6 +127,9 @@ final class SnapshotValidator {
         }
         if (tls.clientCertificate() != null && !certificates.contains(tls.clientCertificate())) {
             problems.add(where + ": upstreamTls names client certificate \"" + tls.clientCertificate() + "\", which does not exist");
+        } else if (keepServing.contains(tls.clientCertificate())) {
+            problems.add(where + ": upstreamTls names client certificate \"" + tls.clientCertificate()
+                    + "\", which is keepServing (only a host or the default certificate can keep what it serves)");
         }
     }
 
@@ -138,6 +150,12 @@ final class SnapshotValidator {
             }
             if (host.certificate() != null && !certificates.contains(host.certificate())) {
                 problems.add(where + ": names certificate \"" + host.certificate() + "\", which does not exist");
+            }
+            if (keepServing.contains(host.certificate())
+                    && (host.tlsMode() == TlsMode.PASSTHROUGH || host.hostname().equals(VirtualHost.ANY_HOST))) {
+                problems.add(where + ": names keepServing certificate \"" + host.certificate() + "\", but "
+                        + (host.tlsMode() == TlsMode.PASSTHROUGH ? "a passthrough host" : "the catch-all host")
+                        + " serves no certificate of its own");
             }
             checkRoutes(where, host.routes(), clusters);
             if (host.tlsMode() == TlsMode.PASSTHROUGH) {

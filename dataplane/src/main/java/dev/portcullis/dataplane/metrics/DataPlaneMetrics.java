@@ -50,7 +50,11 @@ public final class DataPlaneMetrics {
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
     private final MultiGauge certificateExpiry;
+    private final AtomicInteger certificatesKept = new AtomicInteger();
+    private final AtomicInteger nothingToKeep = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
+    private final AtomicInteger upgradedOpen = new AtomicInteger();
+    private final Map<String, Counter> upgrades = new ConcurrentHashMap<>();
 
     public DataPlaneMetrics() {
         Gauge.builder("portcullis.snapshot.version", snapshotVersion, AtomicLong::get)
@@ -66,6 +70,14 @@ public final class DataPlaneMetrics {
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
                 .register(registry);
+        Gauge.builder("portcullis.certificates.kept", certificatesKept, AtomicInteger::get)
+                .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
+                        + "outcome: kept (the certificate served before) or default (none to keep: the default certificate)")
+                .tag("outcome", "kept").register(registry);
+        Gauge.builder("portcullis.certificates.kept", nothingToKeep, AtomicInteger::get)
+                .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
+                        + "outcome: kept (the certificate served before) or default (none to keep: the default certificate)")
+                .tag("outcome", "default").register(registry);
         Map<String, Counter> byKind = new java.util.HashMap<>();
         for (String kind : CLIENT_ERROR_KINDS) {
             byKind.put(kind, Counter.builder("portcullis.client.errors")
@@ -78,6 +90,14 @@ public final class DataPlaneMetrics {
         for (String protocol : TLS_PROTOCOLS) {
             handshakeCounter(protocol);
         }
+        Gauge.builder("portcullis.upgraded.connections.open", upgradedOpen, AtomicInteger::get)
+                .description("Connections switched by a 101 to another protocol (WebSocket) and relayed as bytes now")
+                .register(registry);
+        for (String protocol : UPGRADE_PROTOCOLS) {
+            upgrades.put(protocol, Counter.builder("portcullis.upgrades")
+                    .description("Exchanges an endpoint switched to another protocol with a 101, by protocol")
+                    .tag("protocol", protocol).register(registry));
+        }
         for (String reason : CUT_REASONS) {
             connectionsCut.put(reason, Counter.builder("portcullis.connections.cut")
                     .description("Client connections the data plane cut or refused to protect itself, by reason")
@@ -87,7 +107,21 @@ public final class DataPlaneMetrics {
 
     /** Why the data plane cuts a connection; each a counter from the start (at 0). */
     public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
-            "write_stall", "listener_connection_limit", "client_connection_limit", "body_too_large");
+            "write_stall", "listener_connection_limit", "client_connection_limit", "upgraded_idle_timeout",
+            "body_too_large");
+
+    /** What an upgrade is counted as: the protocol a client names is not a label of its choosing. */
+    public static final List<String> UPGRADE_PROTOCOLS = List.of("websocket", "other");
+
+    /** A 101 switched a connection to a byte relay; {@link #upgradedClosed()} when it ends. */
+    public void upgraded(String protocol) {
+        upgrades.get("websocket".equalsIgnoreCase(protocol) ? "websocket" : "other").increment();
+        upgradedOpen.incrementAndGet();
+    }
+
+    public void upgradedClosed() {
+        upgradedOpen.decrementAndGet();
+    }
 
     /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
     public void connectionCut(String reason) {
@@ -148,6 +182,15 @@ public final class DataPlaneMetrics {
                 .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "certificate", row.certificate()),
                         row.notAfter().getEpochSecond()))
                 .toList(), true);
+    }
+
+    /**
+     * How many places (hosts, the default certificate) the snapshot served now told to keep their
+     * certificate: {@code kept} serve the one they had, {@code onDefault} had none and serve the default.
+     */
+    public void certificatesKept(int kept, int onDefault) {
+        certificatesKept.set(kept);
+        nothingToKeep.set(onDefault);
     }
 
     /** A snapshot was refused: the counter an alert watches. */

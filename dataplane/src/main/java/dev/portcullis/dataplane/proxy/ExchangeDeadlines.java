@@ -78,6 +78,12 @@ final class ExchangeDeadlines {
         bodyIdleCheck = cancel(bodyIdleCheck);
     }
 
+    /** The connection leaves HTTP (or closes): every timer stops. */
+    void closed() {
+        exchangeEnded();
+        writeStall = cancel(writeStall);
+    }
+
     /** A client that stops reading holds our buffers and an endpoint's connection: not for ever. */
     void clientWritabilityChanged(boolean writable, long stallMillis) {
         if (writable) {

@@ -61,6 +61,27 @@ public final class ForwardedHeaders {
     }
 
     /**
+     * The protocol an HTTP/1.1 request asks to switch to ({@code Upgrade} named in {@code Connection}),
+     * or null. {@code h2c} is not relayed: endpoints get HTTP/1.1 from this proxy, so the request is
+     * served as the HTTP/1.1 it also is.
+     */
+    public static String upgradeRequested(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || upgrade.isBlank() || !request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || upgrade.regionMatches(true, 0, "h2c", 0, 3)) {
+            return null;
+        }
+        return upgrade;
+    }
+
+    /** After {@link #rewriteRequest}: the upgrade the client asked for goes on to the endpoint. */
+    public static void askUpgrade(HttpRequest request, String protocol) {
+        request.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
+
+    /**
      * Prepares an endpoint's response for the client, in place, and says whether the client
      * connection can stay open after it. A body of unknown length goes chunked to an HTTP/1.1
      * client, and ends the connection of an HTTP/1.0 one.

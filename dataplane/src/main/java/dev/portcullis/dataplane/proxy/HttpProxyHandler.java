@@ -17,7 +17,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,6 +33,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         implements UpstreamHandler.Owner, ExchangeDeadlines.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
+    /** A WebSocket may sit silent for long; an hour without a byte either way ends it. */
+    static final long UPGRADED_IDLE_TIMEOUT_MILLIS = 3_600_000;
 
     private enum State {
         /** Waiting for the next request head. */
@@ -60,6 +68,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         FORWARDING,
         /** The proxy answered itself; the rest of the request body is read and dropped. */
         DISCARDING,
+        /** An endpoint's 101 switched the connection to a byte relay; this handler has left. */
+        UPGRADED,
         CLOSED
     }
 
@@ -81,6 +91,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean awaitingClientMessage;
     private HttpRequest request;
     private boolean requestHasBody;
+    /** The exchange's id (sent to the pod) and the client's Accept, for the proxy's own answers. */
+    private String requestId;
+    private String accept;
+    /** The client's HTTP version (the request itself goes on as HTTP/1.1). */
+    private HttpVersion clientVersion;
     private boolean requestComplete;
     private boolean clientKeepAlive;
     private long startNanos;
@@ -97,6 +112,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private Limits limits = Limits.DEFAULTS;
     private boolean responseStarted;
     private boolean skippingInterimResponse;
+    /** The protocol the client asked to switch to (HTTP/1.1 {@code Upgrade}), or null. */
+    private String upgradeProtocol;
     private int responseStatus;
     private boolean keepAliveAfterResponse;
     private final RequestBodyLimit bodyLimit = new RequestBodyLimit();
@@ -193,12 +210,15 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         requestComplete = false;
         responseStarted = false;
         skippingInterimResponse = false;
+        upgradeProtocol = null;
         connectAttempts = 0;
         staleRetried = false;
         discardBudget = -1;
         bodyLimit.reset(0);
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
+        accept = head.headers().get(HttpHeaderNames.ACCEPT);
+        requestId = decoded.isFailure() ? RequestIds.newId() : RequestIds.assign(head.headers());
         if (decoded.isFailure()) {
             hostMetrics = current == null ? null : current.unmatchedHostMetrics();
             clientKeepAlive = false;
@@ -206,6 +226,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         clientKeepAlive = HttpUtil.isKeepAlive(head);
+        clientVersion = head.protocolVersion();
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
         if (current == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no configuration applied yet");
@@ -221,7 +242,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                     refuseBody();
                     return;
                 }
+                upgradeProtocol = http2 || requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (upgradeProtocol != null) {
+                    ForwardedHeaders.askUpgrade(head, upgradeProtocol);
+                }
                 state = State.CONNECTING;
                 connect(true);
             }
@@ -411,8 +436,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                // 1xx interim responses (and the empty end the codec gives them) are not relayed.
-                skippingInterimResponse = true;
+                if (response.status().code() == 101) {
+                    ReferenceCountUtil.release(message);
+                    switchProtocols(response);
+                    return;
+                }
+                relayInterim(response);
+                skippingInterimResponse = true; // the empty end the codec gives an interim response
                 ReferenceCountUtil.release(message);
                 upstream.read();
                 return;
@@ -423,7 +453,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
-                    request.protocolVersion(), HttpMethod.HEAD.equals(request.method()));
+                    clientVersion, HttpMethod.HEAD.equals(request.method()));
         }
         boolean last = message instanceof LastHttpContent;
         deadlines.bodyProgress();
@@ -447,6 +477,47 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         } else if (ctx.channel().isWritable()) {
             upstream.read();
         }
+    }
+
+    /**
+     * An interim response (100 Continue, 103 Early Hints) goes on to the client as it came, but
+     * never to an HTTP/1.0 client, which does not know them (RFC 9110 15.2).
+     */
+    private void relayInterim(HttpResponse interim) {
+        if (!http2 && clientVersion.minorVersion() == 0) {
+            return;
+        }
+        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(), Unpooled.EMPTY_BUFFER);
+        toClient.headers().set(interim.headers());
+        ForwardedHeaders.removeHopByHop(toClient.headers());
+        ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /**
+     * The endpoint agreed to the protocol the client asked for: the 101 goes to the client and both
+     * connections become a byte relay (this handler leaves the pipeline). A 101 nobody asked for
+     * leaves the endpoint's connection in an unknown protocol: a bad gateway.
+     */
+    private void switchProtocols(HttpResponse switching) {
+        String protocol = switching.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgradeProtocol == null || protocol == null || !requestComplete) {
+            upstreamFailed("endpoint switched protocols unasked");
+            return;
+        }
+        responseStarted = true;
+        deadlines.responseStarted();
+        recordMetrics(101);
+        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER);
+        toClient.headers().set(switching.headers());
+        ForwardedHeaders.removeHopByHop(toClient.headers());
+        toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        Channel tunnelled = upstream;
+        detachUpstream();
+        deadlines.closed();
+        state = State.UPGRADED;
+        String firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
+        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
     }
 
     private void responseComplete() {
@@ -532,7 +603,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         clientKeepAlive = false;
         recordMetrics(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
         ctx.writeAndFlush(LocalResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "the request body is larger than " + bodyLimit.max() + " bytes", false))
+                        "the request body is larger than " + bodyLimit.max() + " bytes", false, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = false;
         if (requestComplete) {
@@ -615,8 +686,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
         recordMetrics(status.code());
         ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
-                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
-                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
+                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive, accept, requestId)
+                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
         if (requestComplete || !keepAlive) {
@@ -679,6 +750,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 clientKeepAlive = false;
                 startNanos = System.nanoTime();
                 hostMetrics = null;
+                accept = null;
+                requestId = RequestIds.newId();
                 respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
             return;

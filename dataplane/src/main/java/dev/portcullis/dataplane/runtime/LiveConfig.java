@@ -61,8 +61,9 @@ public final class LiveConfig {
     public synchronized RuntimeConfig apply(Snapshot snapshot) {
         long started = System.nanoTime();
         RuntimeConfig next;
+        RuntimeConfig previous = current.get();
         try {
-            next = compiler.compile(limitOverrides.onto(snapshot), current.get());
+            next = compiler.compile(limitOverrides.onto(snapshot), previous);
         } catch (RuntimeException e) {
             metrics.snapshotRejected();
             throw e;
@@ -72,6 +73,7 @@ public final class LiveConfig {
         upstreamSslContexts.retainOnly(next.upstreamSslContexts());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
+        KeptCertificates.report(previous, next, metrics);
         LOG.info("serving snapshot version {}: {} virtual hosts, {} clusters, {} certificates (applied in {} ms)",
                 snapshot.version(), snapshot.virtualHosts().size(), snapshot.clusters().size(),
                 snapshot.certificates().size(), took.toMillis());

@@ -20,6 +20,7 @@ import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
+import dev.portcullis.dataplane.runtime.ServedCertificateOf.Origin;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
@@ -39,7 +40,10 @@ import java.util.Set;
 
 /**
  * Turns a validated snapshot into a {@link RuntimeConfig}. Runs off the event loops. Unchanged
- * certificates reuse their SslContexts and unchanged clusters keep their balancers.
+ * certificates reuse their SslContexts and unchanged clusters keep their balancers. A
+ * {@code keepServing} certificate (one the operator could not read) resolves against the
+ * configuration served now: each host that names it keeps the certificate of its own it is served
+ * (by host name), and one with none gets the default certificate.
  */
 public final class RuntimeCompiler {
 
@@ -65,11 +69,17 @@ public final class RuntimeCompiler {
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
+        String minTls = snapshot.listener().minTlsVersion();
         Map<String, ServedCertificate> certificates = new HashMap<>();
+        Set<String> keepServing = new HashSet<>();
         for (TlsCertificate certificate : snapshot.certificates()) {
+            if (certificate.keepServing()) {
+                keepServing.add(certificate.name());
+                continue;
+            }
             try {
                 certificates.put(certificate.name(), sslContexts.fromPem(certificate.certificateChainPem(),
-                        certificate.privateKeyPem(), snapshot.listener().minTlsVersion()));
+                        certificate.privateKeyPem(), minTls));
             } catch (InvalidCertificateException e) {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
@@ -90,21 +100,22 @@ public final class RuntimeCompiler {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
 
-        ServedCertificate defaultCertificate = snapshot.defaultCertificate() == null
-                ? sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(), snapshot.listener().minTlsVersion())
-                : certificates.get(snapshot.defaultCertificate());
-        String defaultName = snapshot.defaultCertificate() == null ? DEFAULT_CERTIFICATE : snapshot.defaultCertificate();
+        ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, certificates, keepServing);
         Set<String> contentKeys = new HashSet<>();
-        contentKeys.add(defaultCertificate.contentKey());
+        contentKeys.add(defaultCertificate.served().contentKey());
         List<CertificateExpiry> expiries = new ArrayList<>();
-        expiries.add(new CertificateExpiry("_default", defaultName, defaultCertificate.keyMaterial().notAfter()));
+        expiries.add(new CertificateExpiry("_default", defaultCertificate.name(), defaultCertificate.served().keyMaterial().notAfter()));
 
         Map<String, RoutedHost> hosts = new LinkedHashMap<>();
+        Map<String, ServedCertificateOf> hostCertificates = new HashMap<>();
         for (VirtualHost host : snapshot.virtualHosts()) {
-            ServedCertificate served = host.certificate() == null ? defaultCertificate : certificates.get(host.certificate());
+            ServedCertificateOf servedOf = hostCertificate(host, previous, certificates, keepServing, defaultCertificate, minTls);
+            ServedCertificate served = servedOf.served();
+            if (host.tlsMode() != TlsMode.PASSTHROUGH) {
+                hostCertificates.put(host.hostname(), servedOf);
+            }
             contentKeys.add(served.contentKey());
-            expiries.add(new CertificateExpiry(host.hostname(),
-                    host.certificate() == null ? defaultName : host.certificate(), served.keyMaterial().notAfter()));
+            expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), served.keyMaterial().notAfter()));
             List<Map.Entry<PathMatch, UpstreamCluster>> rules = new ArrayList<>();
             for (Route route : host.routes()) {
                 rules.add(Map.entry(route.match(), clusters.get(route.cluster())));
@@ -122,9 +133,50 @@ public final class RuntimeCompiler {
         }
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
-        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.context(),
+        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.served().context(),
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries), snapshot.listener().limits());
+                List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates));
+    }
+
+    /**
+     * The default certificate: the snapshot's, the generated one when it names none, or, when it
+     * names a {@code keepServing} certificate, the default certificate served now (the generated one
+     * when this data plane serves none yet).
+     */
+    private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous,
+                                                   Map<String, ServedCertificate> certificates, Set<String> keepServing) {
+        String name = snapshot.defaultCertificate();
+        String minTls = snapshot.listener().minTlsVersion();
+        if (name != null && !keepServing.contains(name)) {
+            return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
+        }
+        if (name != null && previous != null && previous.defaultCertificate().origin() != Origin.NOTHING_TO_KEEP) {
+            ServedCertificateOf kept = previous.defaultCertificate();
+            return new ServedCertificateOf(kept.name(), sslContexts.forMinTlsVersion(kept.served(), minTls), Origin.KEPT);
+        }
+        ServedCertificate generated = sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(), minTls);
+        return new ServedCertificateOf(DEFAULT_CERTIFICATE, generated, name == null ? Origin.DEFAULT : Origin.NOTHING_TO_KEEP);
+    }
+
+    /**
+     * A host's certificate: its own, the default one when it names none, or, when it names a
+     * {@code keepServing} certificate, the one of its own it is served now (by host name); a host
+     * with none of its own gets the default certificate.
+     */
+    private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
+                                                Set<String> keepServing, ServedCertificateOf defaultCertificate, String minTls) {
+        String name = host.certificate();
+        if (name == null) {
+            return new ServedCertificateOf(defaultCertificate.name(), defaultCertificate.served(), Origin.DEFAULT);
+        }
+        if (!keepServing.contains(name)) {
+            return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
+        }
+        ServedCertificateOf now = previous == null ? null : previous.certificateOf(host.hostname());
+        if (now != null && now.own()) {
+            return new ServedCertificateOf(now.name(), sslContexts.forMinTlsVersion(now.served(), minTls), Origin.KEPT);
+        }
+        return new ServedCertificateOf(defaultCertificate.name(), defaultCertificate.served(), Origin.NOTHING_TO_KEEP);
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,

@@ -12,6 +12,8 @@ import java.util.Set;
 /**
  * A snapshot compiled for serving. Immutable: a new snapshot gives a new RuntimeConfig, swapped in
  * atomically; a connection reads the current one once, a request looks its route up in the current one.
+ * {@code defaultCertificate} and {@code hostCertificates} say what each place serves, for the next
+ * snapshot's {@code keepServing} certificates.
  */
 public record RuntimeConfig(
         long version,
@@ -22,5 +24,15 @@ public record RuntimeConfig(
         Set<String> certificateContentKeys,
         Set<SslContext> upstreamSslContexts,
         List<CertificateExpiry> certificateExpiries,
-        dev.portcullis.dataplane.config.Limits limits) {
+        dev.portcullis.dataplane.config.Limits limits,
+        ServedCertificateOf defaultCertificate,
+        Map<String, ServedCertificateOf> hostCertificates) {
+
+    /**
+     * What this configuration serves for a host (by its name in the snapshot, wildcards as written),
+     * or null when it serves no such host or serves it in passthrough.
+     */
+    public ServedCertificateOf certificateOf(String hostname) {
+        return hostCertificates.get(hostname);
+    }
 }

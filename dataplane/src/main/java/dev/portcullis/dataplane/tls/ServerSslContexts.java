@@ -105,6 +105,20 @@ public final class ServerSslContexts {
                 key -> new ServedCertificate(key, build(material, minTlsVersion), material));
     }
 
+    /**
+     * The same certificate for another minimum TLS version: itself when it was built for that
+     * version, else a context built from its key material (cached like the others).
+     */
+    public ServedCertificate forMinTlsVersion(ServedCertificate served, String minTlsVersion) {
+        String suffix = "/" + minTlsVersion;
+        if (served.contentKey().endsWith(suffix)) {
+            return served;
+        }
+        int slash = served.contentKey().lastIndexOf('/');
+        String content = slash < 0 ? served.contentKey() : served.contentKey().substring(0, slash);
+        return fromKeyMaterial(content, served.keyMaterial(), minTlsVersion);
+    }
+
     /** Forgets contexts that the current configuration no longer uses. */
     public void retainOnly(Set<String> contentKeys) {
         byContent.keySet().retainAll(contentKeys);

@@ -32,6 +32,17 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void keepServingIsWrittenOnlyWhereItIsTrueAndRoundTrips() {
+        assertThat(SnapshotCodec.toJson(sample())).doesNotContain("keepServing");
+        Snapshot marked = new Snapshot(2, List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, "app (unreadable)", List.of())),
+                List.of(), List.of(TlsCertificate.keepServing("app (unreadable)")), null);
+        String json = SnapshotCodec.toJson(marked);
+        assertThat(json).contains("\"keepServing\" : true").doesNotContain("Pem");
+        assertThat(SnapshotCodec.fromJson(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(marked);
+        assertThat(TlsCertificate.keepServing("app (unreadable)").toString()).contains("keepServing");
+    }
+
+    @Test
     void writesTheDocumentedNames() {
         String json = SnapshotCodec.toJson(sample());
         assertThat(json).contains("\"tlsMode\" : \"terminate\"", "\"type\" : \"Prefix\"", "\"type\" : \"Exact\"",

@@ -47,6 +47,32 @@ class SnapshotValidatorTest {
     }
 
     @Test
+    void aKeepServingCertificateIsNamedByHostsOrTheDefaultCertificateAndCarriesNoPem() {
+        Snapshot sound = new Snapshot(1,
+                List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, "app (unreadable)", List.of()),
+                        new VirtualHost("api.example.test", TlsMode.REENCRYPT, "app (unreadable)", List.of())),
+                List.of(), List.of(TlsCertificate.keepServing("app (unreadable)"), TlsCertificate.keepServing("edge (unreadable)")),
+                "edge (unreadable)");
+        assertThat(sound.validate()).isEmpty();
+
+        Snapshot nonsense = new Snapshot(1,
+                List.of(new VirtualHost("pass.example.test", TlsMode.PASSTHROUGH, "kept",
+                                List.of(new Route(PathMatch.prefix("/"), "pods"))),
+                        new VirtualHost(VirtualHost.ANY_HOST, TlsMode.TERMINATE, "kept", List.of())),
+                List.of(new Cluster("pods", BalancePolicy.ROUND_ROBIN, List.of(), 0, 0,
+                        new UpstreamTls("pods.svc", null, true, "kept"), ProxyProtocol.OFF)),
+                List.of(TlsCertificate.keepServing("kept"), new TlsCertificate("half", "chain", null, true)),
+                null);
+        assertThat(nonsense.validate()).containsExactlyInAnyOrder(
+                "certificates[1] \"half\": a keepServing certificate carries no certificateChainPem or privateKeyPem",
+                "clusters[0] \"pods\": upstreamTls names client certificate \"kept\", which is keepServing"
+                        + " (only a host or the default certificate can keep what it serves)",
+                "virtualHosts[0] \"pass.example.test\": names keepServing certificate \"kept\", but a passthrough host"
+                        + " serves no certificate of its own",
+                "virtualHosts[1] \"*\": names keepServing certificate \"kept\", but the catch-all host serves no certificate of its own");
+    }
+
+    @Test
     void endpointAddressesAreIpLiteralsNeverNames() {
         Snapshot snapshot = new Snapshot(1, List.of(),
                 List.of(new Cluster("web", List.of(Endpoint.ready("10.0.0.1", 80), Endpoint.ready("fd00::1", 80),

@@ -24,6 +24,46 @@ public final class RawTlsClient {
     public record Response(String text, int localPort, X509Certificate peer) {
     }
 
+    /**
+     * The leaf certificate 127.0.0.1:{@code port} presents in a TLS handshake for this SNI name,
+     * trusting anything: for tests that look at which certificate is served, not whether it verifies.
+     * A new client context each time, so no session is resumed (a resumed session shows the
+     * certificate of the handshake that made it, whatever is served now).
+     */
+    public static X509Certificate servedCertificate(int port, String serverName) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustAnything().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(20_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static SSLContext trustAnything() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Response get(SSLContext context, int port, String serverName, String path) throws IOException {
         return get(context, new Socket(InetAddress.getLoopbackAddress(), port), serverName, path);
     }

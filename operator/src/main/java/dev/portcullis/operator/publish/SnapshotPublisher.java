@@ -134,9 +134,11 @@ public final class SnapshotPublisher implements AutoCloseable {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
             Translation translation = translationTime.recordCallable(() ->
                     IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(),
-                            parsedSecrets.computeIfAbsent(ingressClass, unused ->
+                            parsedSecrets.computeIfAbsent(ingressClass, unused -> ingressClass.equals(SnapshotSource.ALL_CLASSES)
+                                    // Data planes may have run before this operator: what they serve is unknown at first.
+                                    ? ParsedSecrets.forRunningDataPlanes()
                                     // A class's stream starts with the last good certificates the all-classes one remembers.
-                                    ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES)))));
+                                    : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES)))));
             Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +24,12 @@ import java.util.function.Supplier;
  * translation that depends on history; it lives here, in the operator, so that every data plane
  * (and one that restarts) gets the same kept certificate in its snapshot. What a translation no
  * longer asks about (a Secret deleted or no longer referenced) is forgotten.
+ *
+ * <p>An operator that starts while data planes run on (in a cluster) cannot know the last good
+ * certificate of a Secret that broke before it started: its memo ({@link #forRunningDataPlanes()})
+ * marks each Secret and purpose found broken in its first translation as "keep serving", and the
+ * snapshot tells data planes to keep what they serve for it. The mark lasts, like a last good
+ * certificate, while the Secret stays broken; one that breaks later, or is new, is known.
  */
 public final class ParsedSecrets {
 
@@ -29,21 +37,52 @@ public final class ParsedSecrets {
     private Map<String, Object> usedNow = new HashMap<>();
     private Map<String, Object> lastGood = new HashMap<>();
     private Map<String, Object> lastGoodNow = new HashMap<>();
+    private Set<String> keepServing = new HashSet<>();
+    private Set<String> keepServingNow = new HashSet<>();
+    /** Until the first translation is done: whether data planes may serve certificates this memo never saw. */
+    private boolean historyUnknown;
     private int parses;
 
+    /** A memo whose data planes start with it (standalone, {@code check}, tests): it knows all they serve. */
     public ParsedSecrets() {
     }
 
     /**
-     * A memo that starts with another's last good certificates (a new IngressClass stream starts
-     * with what the all-classes stream already remembers), and parses afresh.
+     * A memo for an operator whose data planes may have run before it (in a cluster, after a restart
+     * or a failover): in its first translation, a broken Secret without a last good certificate is
+     * marked "keep serving" instead of leaving its host on the default certificate.
+     */
+    public static ParsedSecrets forRunningDataPlanes() {
+        ParsedSecrets memo = new ParsedSecrets();
+        memo.historyUnknown = true;
+        return memo;
+    }
+
+    /**
+     * A memo for a new IngressClass stream: it starts with what the all-classes stream remembers
+     * (last good certificates and "keep serving" marks) and parses afresh; the data planes of the
+     * class may have run before it, as in {@link #forRunningDataPlanes()}.
      */
     public static ParsedSecrets rememberingFrom(ParsedSecrets other) {
-        ParsedSecrets memo = new ParsedSecrets();
+        ParsedSecrets memo = forRunningDataPlanes();
         if (other != null) {
             memo.lastGood = new HashMap<>(other.lastGood);
+            memo.keepServing = new HashSet<>(other.keepServing);
         }
         return memo;
+    }
+
+    /**
+     * Whether data planes are to keep what they serve for this broken Secret and purpose, which has
+     * no last good certificate: marked so in the first translation of a {@link #forRunningDataPlanes()}
+     * memo, and kept so while it is asked about.
+     */
+    boolean keepsServing(String secretAndPurpose) {
+        if (historyUnknown || keepServing.contains(secretAndPurpose) || keepServingNow.contains(secretAndPurpose)) {
+            keepServingNow.add(secretAndPurpose);
+            return true;
+        }
+        return false;
     }
 
     /** The last parse that was good for this Secret and purpose (a host, or the default certificate), if any. */
@@ -81,6 +120,9 @@ public final class ParsedSecrets {
         usedNow = new HashMap<>();
         lastGood = lastGoodNow;
         lastGoodNow = new HashMap<>();
+        keepServing = keepServingNow;
+        keepServingNow = new HashSet<>();
+        historyUnknown = false;
     }
 
     /** How many Secrets were parsed rather than found (for tests and metrics). */

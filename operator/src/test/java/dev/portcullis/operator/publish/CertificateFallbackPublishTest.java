@@ -2,11 +2,14 @@ package dev.portcullis.operator.publish;
 
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.testsupport.RawTlsClient;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
 import dev.portcullis.operator.manifest.StandaloneIngressClass;
 import dev.portcullis.operator.translate.ClusterState;
+import dev.portcullis.operator.translate.Problem;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -27,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the operator publishes when a Secret breaks (issue #16): the snapshot data planes download
  * (so every replica, and one that restarts, gets it) keeps the last good certificate for the host,
  * the translation carries the Warning that becomes an Event, and
- * {@code portcullis_operator_certificate_fallbacks} counts the host until the Secret is fixed.
+ * {@code portcullis_operator_certificate_fallbacks} counts the host until the Secret is fixed; and
+ * what a restarted operator, which no longer knows the good certificate, publishes instead.
  */
 class CertificateFallbackPublishTest {
 
@@ -67,6 +71,62 @@ class CertificateFallbackPublishTest {
             assertThat(gauge(metrics)).isZero();
             assertThat(publisher.latest().translation().problems()).isEmpty();
         }
+    }
+
+    /**
+     * Across an operator restart: the operator that knew the good certificate is gone, the Secret is
+     * broken, and a new publisher (an empty memo) must not move the host to the default certificate on
+     * a data plane that still serves the good one. A real data plane, real handshakes on 127.0.0.1.
+     */
+    @Test
+    void restartedOperatorWithABrokenSecretLetsTheDataPlaneKeepTheGoodCertificate() throws Exception {
+        IssuedCertificate good = CA.issueServer(List.of(HOST), KeyType.EC_P256);
+        Snapshot beforeRestart;
+        try (SnapshotPublisher first = publisher(secret(good.chainPem(), good.privateKeyPem()), new SimpleMeterRegistry())) {
+            first.rebuild();
+            beforeRestart = download(first.latest());
+        }
+
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        Snapshot afterRestart;
+        try (SnapshotPublisher restarted = publisher(secret(good.chainPem(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+                metrics)) {
+            restarted.rebuild();
+            PublishedSnapshot published = restarted.latest();
+            afterRestart = download(published);
+            assertThat(published.translation().problems()).singleElement().satisfies(problem -> {
+                assertThat(problem.reason()).isEqualTo("LastGoodCertificateKeptByDataPlanes");
+                assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
+            });
+            assertThat(gauge(metrics)).isEqualTo(1);
+        }
+        assertThat(SnapshotCodec.toJson(afterRestart)).as("the marker carries no key").doesNotContain("PRIVATE KEY");
+
+        try (DataPlaneServer running = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {
+            running.config().apply(beforeRestart);
+            assertThat(servedSerial(running)).isEqualTo(good.leaf().getSerialNumber());
+            running.config().apply(afterRestart.withVersion(beforeRestart.version() + 1));
+            assertThat(running.config().current().version()).isEqualTo(beforeRestart.version() + 1);
+            assertThat(servedSerial(running)).as("the running data plane keeps the good certificate")
+                    .isEqualTo(good.leaf().getSerialNumber());
+        }
+        try (DataPlaneServer fresh = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {
+            fresh.config().apply(afterRestart);
+            assertThat(RawTlsClient.servedCertificate(fresh.httpsAddress().getPort(), HOST).getSubjectX500Principal().getName())
+                    .as("a data plane that starts now has nothing to keep").isEqualTo("CN=portcullis default certificate");
+        }
+    }
+
+    private static java.math.BigInteger servedSerial(DataPlaneServer server) throws Exception {
+        return RawTlsClient.servedCertificate(server.httpsAddress().getPort(), HOST).getSerialNumber();
+    }
+
+    private static SnapshotPublisher publisher(Secret secret, SimpleMeterRegistry metrics) {
+        return new SnapshotPublisher(() -> state(secret), Duration.ZERO, Duration.ZERO, Clock.systemUTC(), metrics);
+    }
+
+    private static Snapshot download(PublishedSnapshot published) throws Exception {
+        return SnapshotCodec.fromJson(gunzip(published.gzippedJson()));
     }
 
     private static double gauge(SimpleMeterRegistry metrics) {

@@ -180,6 +180,88 @@ class LastGoodCertificateTest {
     }
 
     @Test
+    void brokenSecretAfterAnOperatorRestartTellsDataPlanesToKeepWhatTheyServe() {
+        ParsedSecrets restarted = ParsedSecrets.forRunningDataPlanes();
+        Translation first = IngressTranslator.translate(state(secret(GOOD.chainPem(), "garbage"), List.of()), 1, NOW, restarted);
+        assertMarker(first);
+        assertThat(first.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.isError()).isFalse();
+            assertThat(problem.reason()).isEqualTo("LastGoodCertificateKeptByDataPlanes");
+            assertThat(problem.object()).isEqualTo(new ObjectRef("Ingress", "default", "shop"));
+            assertThat(problem.message()).contains("SecretInvalid")
+                    .contains("the data planes keep the certificate they serve for " + HOST)
+                    .contains("a data plane that starts now, or never served one, serves the default certificate");
+        });
+        assertThat(first.hasErrors()).isFalse();
+
+        // Still broken in later translations: still the marker, not the default certificate.
+        assertMarker(IngressTranslator.translate(state(secret(GOOD.chainPem(), "garbage 2"), List.of()), 2, NOW, restarted));
+
+        // Repaired, then broken again: now the operator knows the last good certificate.
+        Translation repaired = IngressTranslator.translate(state(secret(GOOD.chainPem(), GOOD.privateKeyPem()), List.of()), 3, NOW, restarted);
+        assertThat(host(repaired.snapshot()).certificate()).isEqualTo("default/shop-tls");
+        assertThat(repaired.snapshot().certificates()).noneMatch(TlsCertificate::keepServing);
+        assertThat(repaired.lastGoodCertificatesKept()).isZero();
+        Translation brokenAgain = IngressTranslator.translate(state(secret(GOOD.chainPem(), "garbage"), List.of()), 4, NOW, restarted);
+        assertThat(host(brokenAgain.snapshot()).certificate()).startsWith("default/shop-tls (last good, serial ");
+    }
+
+    @Test
+    void aSecretThatBreaksOnlyAfterTheFirstTranslationIsKnownNotKeptBlind() {
+        ParsedSecrets restarted = ParsedSecrets.forRunningDataPlanes();
+        IngressTranslator.translate(state(null, List.of()), 1, NOW, restarted);
+        Translation created = IngressTranslator.translate(state(secret(GOOD.chainPem(), "garbage"), List.of()), 2, NOW, restarted);
+        assertThat(host(created.snapshot()).certificate()).as("never good since the operator started: the default").isNull();
+        assertThat(created.problems()).extracting(Problem::reason).containsExactly("SecretInvalid");
+    }
+
+    @Test
+    void deletedSecretIsNotKeptAfterARestart() {
+        Translation missing = IngressTranslator.translate(state(null, List.of()), 1, NOW, ParsedSecrets.forRunningDataPlanes());
+        assertThat(host(missing.snapshot()).certificate()).isNull();
+        assertThat(missing.problems()).extracting(Problem::reason).containsExactly("SecretNotFound");
+    }
+
+    @Test
+    void brokenDefaultCertificateAfterARestartTellsDataPlanesToKeepTheirs() {
+        IssuedCertificate fallback = CA.issueServer(List.of("fallback.example.test"), KeyType.EC_P256);
+        Secret broken = new SecretBuilder(tlsSecret("fallback-tls", fallback.chainPem(), "garbage"))
+                .editMetadata().withNamespace("edge").endMetadata().build();
+        Translation translation = IngressTranslator.translate(state(secret(GOOD.chainPem(), GOOD.privateKeyPem()), List.of(broken)),
+                1, NOW, ParsedSecrets.forRunningDataPlanes());
+        String name = translation.snapshot().defaultCertificate();
+        assertThat(name).isEqualTo("edge/fallback-tls (keep serving)");
+        assertThat(certificate(translation.snapshot(), name).keepServing()).isTrue();
+        assertThat(translation.snapshot().validate()).isEmpty();
+        assertThat(translation.problemsOf(new ObjectRef("DataPlane", "edge", "edge"))).singleElement().satisfies(problem -> {
+            assertThat(problem.reason()).isEqualTo("LastGoodCertificateKeptByDataPlanes");
+            assertThat(problem.isError()).isFalse();
+            assertThat(problem.message()).contains("serves the generated default certificate until the secret is fixed");
+        });
+        assertThat(translation.lastGoodCertificatesKept()).isEqualTo(1);
+    }
+
+    @Test
+    void standaloneKnowsItsDataPlaneAndLeavesANeverGoodHostOnTheDefault() {
+        // new ParsedSecrets(): the embedded data plane starts with the translator, so it serves nothing to keep.
+        Translation translation = IngressTranslator.translate(state(secret(GOOD.chainPem(), "garbage"), List.of()), 1, NOW,
+                new ParsedSecrets());
+        assertThat(host(translation.snapshot()).certificate()).isNull();
+        assertThat(translation.snapshot().certificates()).isEmpty();
+    }
+
+    private static void assertMarker(Translation translation) {
+        String name = host(translation.snapshot()).certificate();
+        assertThat(name).isEqualTo("default/shop-tls (keep serving)");
+        TlsCertificate marker = certificate(translation.snapshot(), name);
+        assertThat(marker.keepServing()).isTrue();
+        assertThat(marker.certificateChainPem()).isNull();
+        assertThat(marker.privateKeyPem()).isNull();
+        assertThat(translation.snapshot().validate()).isEmpty();
+        assertThat(translation.lastGoodCertificatesKept()).isEqualTo(1);
+    }
+
+    @Test
     void rsaKeysUnder2048BitsEarnAWarning() {
         IssuedCertificate weak = CA.issueServer(List.of(HOST), KeyType.RSA_1024);
         Translation translation = translate(secret(weak.chainPem(), weak.privateKeyPem()));

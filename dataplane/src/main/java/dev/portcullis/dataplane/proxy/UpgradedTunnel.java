@@ -1,0 +1,194 @@
+package dev.portcullis.dataplane.proxy;
+
+import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * After an endpoint's {@code 101 Switching Protocols} (a WebSocket, say), the client and endpoint
+ * connections stop speaking HTTP through the proxy: their HTTP handlers leave both pipelines and
+ * bytes are relayed each way. Each side reads its next chunk only once the previous one was
+ * written to the other (backpressure); an end of input on one side is passed on as a half-close;
+ * silence in both directions for the idle timeout closes both.
+ */
+final class UpgradedTunnel {
+
+    private UpgradedTunnel() {
+    }
+
+    /**
+     * Switches both connections to relaying. Bytes the HTTP decoders had read past the 101 (or the
+     * upgrade request) are relayed first, as their decoders leave the pipelines.
+     *
+     * @param client             the proxy handler's context on the client connection; it leaves with the rest
+     * @param firstHttpHandler   the name of the first HTTP handler of the client pipeline: it and
+     *                           all after it are HTTP's
+     */
+    static void open(ChannelHandlerContext client, String firstHttpHandler, Channel upstream, String protocol,
+                     long idleMillis, DataPlaneMetrics metrics) {
+        Channel clientChannel = client.channel();
+        Ends ends = new Ends(clientChannel, upstream, metrics);
+        metrics.upgraded(protocol);
+        clientChannel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+
+        ChannelPipeline clientPipeline = clientChannel.pipeline();
+        List<String> http = namesFrom(clientPipeline, firstHttpHandler);
+        clientPipeline.addLast("upgraded-idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+        clientPipeline.addLast("upgraded-relay", new Relay(upstream, ends, true));
+        ChannelPipeline upstreamPipeline = upstream.pipeline();
+        List<String> upstreamHttp = namesAfterTls(upstreamPipeline);
+        upstreamPipeline.addLast("upgraded-relay", new Relay(clientChannel, ends, false));
+        // Removing a decoder hands on at once what it had read and not yet decoded: the relays are
+        // in place first, handlers leave last to first (so leftovers meet the relay, not an HTTP
+        // handler), and each side's encoder is out of the way, or passes bytes through, before the
+        // other side's leftovers are written to it.
+        HttpClientCodec upstreamCodec = upstreamPipeline.get(HttpClientCodec.class);
+        upstreamCodec.prepareUpgradeFrom(upstreamPipeline.context(upstreamCodec));
+        for (String name : http.reversed()) {
+            clientPipeline.remove(name);
+        }
+        for (String name : upstreamHttp.reversed()) {
+            upstreamPipeline.remove(name);
+        }
+        clientChannel.read();
+        upstream.read();
+    }
+
+    private static List<String> namesFrom(ChannelPipeline pipeline, String first) {
+        List<String> names = new ArrayList<>();
+        boolean found = false;
+        for (Map.Entry<String, ChannelHandler> handler : pipeline) {
+            found |= handler.getKey().equals(first);
+            if (found) {
+                names.add(handler.getKey());
+            }
+        }
+        return names;
+    }
+
+    private static List<String> namesAfterTls(ChannelPipeline pipeline) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ChannelHandler> handler : pipeline) {
+            if (!(handler.getValue() instanceof SslHandler)) {
+                names.add(handler.getKey());
+            }
+        }
+        return names;
+    }
+
+    /** The two connections' common end, counted once. */
+    private static final class Ends {
+        private final Channel client;
+        private final Channel upstream;
+        private final DataPlaneMetrics metrics;
+        private final AtomicBoolean counted = new AtomicBoolean();
+
+        Ends(Channel client, Channel upstream, DataPlaneMetrics metrics) {
+            this.client = client;
+            this.upstream = upstream;
+            this.metrics = metrics;
+        }
+
+        /** One side closed: the other closes once what it was sent is flushed. */
+        void closed(Channel peer) {
+            closeAfterFlush(peer);
+            count();
+        }
+
+        void cut(String reason) {
+            metrics.connectionCut(reason);
+            closeBoth();
+        }
+
+        void closeBoth() {
+            client.close();
+            upstream.close();
+            count();
+        }
+
+        private void count() {
+            if (counted.compareAndSet(false, true)) {
+                metrics.upgradedClosed();
+            }
+        }
+    }
+
+    /** Relays one side's bytes to the other. */
+    private static final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel peer;
+        private final Ends ends;
+        private final boolean clientSide;
+
+        Relay(Channel peer, Ends ends, boolean clientSide) {
+            this.peer = peer;
+            this.ends = ends;
+            this.clientSide = clientSide;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf bytes)) {
+                ReferenceCountUtil.release(msg); // an HTTP decoder's empty end, as it leaves
+                return;
+            }
+            peer.writeAndFlush(bytes).addListener((ChannelFutureListener) written -> {
+                if (written.isSuccess()) {
+                    ctx.read();
+                } else {
+                    ends.closeBoth();
+                }
+            });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                if (peer instanceof DuplexChannel duplex && peer.isActive() && peer.pipeline().get(SslHandler.class) == null) {
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> duplex.shutdownOutput());
+                } else {
+                    closeAfterFlush(peer); // TLS has no half-close of its own: close_notify ends both ways
+                }
+            } else if (event instanceof IdleStateEvent && clientSide) {
+                ends.cut("upgraded_idle_timeout");
+            }
+            ReferenceCountUtil.release(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ends.closed(peer);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ends.closeBoth();
+        }
+    }
+
+    private static void closeAfterFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.portcullis.operator.translate;
+
+import dev.portcullis.dataplane.config.TlsCertificate;
+import dev.portcullis.dataplane.tls.InvalidCertificateException;
+import dev.portcullis.dataplane.tls.KeyMaterial;
+import dev.portcullis.dataplane.tls.PemParser;
+import io.fabric8.kubernetes.api.model.Secret;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads the TLS Secrets of one translation: type, {@code tls.crt} and {@code tls.key} that parse, a
+ * key that matches the leaf, a chain in order; and which host names a leaf covers. Each Secret once
+ * per translation, and once per content across translations ({@link ParsedSecrets}). It says what
+ * is wrong, never what to do about it.
+ */
+final class TlsSecretParser {
+
+    static final String TLS_TYPE = "kubernetes.io/tls";
+
+    /** A Secret read: its certificate and key material, or a failure with its problem reason. */
+    record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type) {
+    }
+
+    private final ClusterState state;
+    private final ParsedSecrets cache;
+    private final Map<String, Parsed> bySecret = new TreeMap<>();
+
+    TlsSecretParser(ClusterState state, ParsedSecrets cache) {
+        this.state = state;
+        this.cache = cache;
+    }
+
+    /** The Secret read; when {@code requireTlsType}, one of another type is a failure. */
+    Parsed read(String namespace, String secretName, boolean requireTlsType) {
+        String key = namespace + "/" + secretName;
+        Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
+        if (parsed.failure() == null && requireTlsType && !TLS_TYPE.equals(parsed.type())) {
+            return wrongType(key, parsed.type());
+        }
+        return parsed;
+    }
+
+    boolean exists(String namespace, String secretName) {
+        return state.secret(namespace, secretName).isPresent();
+    }
+
+    /** The Secret itself, or null when it does not exist. */
+    Secret secret(String namespace, String secretName) {
+        return state.secret(namespace, secretName).orElse(null);
+    }
+
+    /** Every Secret read in this translation that holds a certificate. */
+    List<TlsCertificate> certificates() {
+        return bySecret.values().stream().map(Parsed::certificate).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private Parsed parse(String namespace, String secretName) {
+        String key = namespace + "/" + secretName;
+        Optional<Secret> found = state.secret(namespace, secretName);
+        if (found.isEmpty()) {
+            return failed("SecretNotFound", "secret " + key + " does not exist");
+        }
+        Secret secret = found.get();
+        return cache.get(namespace, secretName, secret, () -> parse(key, secret));
+    }
+
+    private static Parsed parse(String key, Secret secret) {
+        String chain;
+        String privateKey;
+        try {
+            chain = value(secret, "tls.crt");
+            privateKey = value(secret, "tls.key");
+        } catch (IllegalArgumentException e) {
+            return failed("SecretInvalid", "secret " + key + ": " + e.getMessage());
+        }
+        if (chain == null || privateKey == null) {
+            return failed("SecretMissingKey", "secret " + key + " needs both tls.crt and tls.key");
+        }
+        KeyMaterial material;
+        try {
+            material = PemParser.parse(chain, privateKey);
+        } catch (InvalidCertificateException e) {
+            return failed("SecretInvalid", "secret " + key + ": " + e.getMessage());
+        }
+        String order = chainOrderProblem(material.chain());
+        if (order != null) {
+            return failed("CertificateChainOrder", "secret " + key + ": " + order);
+        }
+        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null, secret.getType());
+    }
+
+    private static Parsed failed(String reason, String message) {
+        return new Parsed(null, null, message, reason, null);
+    }
+
+    private static Parsed wrongType(String key, String type) {
+        return failed("SecretWrongType", "secret " + key + (type == null ? " has no type" : " is of type " + type)
+                + ", not " + TLS_TYPE);
+    }
+
+    /** {@code data} is base64 as the API stores it; {@code stringData} is plain text, as manifests may write it. */
+    static String value(Secret secret, String key) {
+        if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
+            return secret.getStringData().get(key);
+        }
+        if (secret.getData() != null && secret.getData().get(key) != null) {
+            try {
+                return new String(Base64.getMimeDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " is not valid base64");
+            }
+        }
+        return null;
+    }
+
+    /** Each certificate must be issued (and signed) by the one after it: leaf first, then intermediates. */
+    private static String chainOrderProblem(List<X509Certificate> chain) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate certificate = chain.get(i);
+            X509Certificate issuer = chain.get(i + 1);
+            boolean issuedByNext = certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
+            if (issuedByNext) {
+                try {
+                    certificate.verify(issuer.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    issuedByNext = false;
+                }
+            }
+            if (!issuedByNext) {
+                return "tls.crt is out of order: certificate " + (i + 1) + " (" + certificate.getSubjectX500Principal()
+                        + ") is not signed by certificate " + (i + 2) + " (" + issuer.getSubjectX500Principal()
+                        + "); list the leaf first, then each issuer";
+            }
+        }
+        return null;
+    }
+
+    static boolean covers(X509Certificate leaf, String host) {
+        for (String name : dnsNames(leaf)) {
+            String san = name.toLowerCase(Locale.ROOT);
+            if (san.equals(host)) {
+                return true;
+            }
+            if (san.startsWith("*.") && !host.startsWith("*.")) {
+                int dot = host.indexOf('.');
+                if (dot > 0 && host.substring(dot + 1).equals(san.substring(2))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static List<String> dnsNames(X509Certificate leaf) {
+        try {
+            if (leaf.getSubjectAlternativeNames() == null) {
+                return List.of();
+            }
+            return leaf.getSubjectAlternativeNames().stream()
+                    .filter(entry -> Integer.valueOf(2).equals(entry.get(0)))
+                    .map(entry -> entry.get(1).toString())
+                    .toList();
+        } catch (CertificateParsingException e) {
+            return List.of();
+        }
+    }
+}
