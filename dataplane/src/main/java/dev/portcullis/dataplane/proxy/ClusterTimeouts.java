@@ -20,6 +20,15 @@ final class ClusterTimeouts {
     }
 
     /**
+     * An upgraded connection's (a WebSocket's) longest silence either way: the cluster's idle
+     * timeout where it sets one (as ingress-nginx's {@code proxy-read-timeout} bounds a WebSocket),
+     * else the long default.
+     */
+    static long upgradedIdle(UpstreamCluster cluster, long fallback) {
+        return cluster != null && cluster.idleTimeoutMillis() > 0 ? cluster.idleTimeoutMillis() : fallback;
+    }
+
+    /**
      * The longest silence allowed in the exchange's bodies: while the request body goes to the
      * endpoint, its send timeout; once the response runs, its idle timeout; while both run (an
      * endpoint that answers before the upload ends), the longer of the two.

@@ -517,7 +517,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         deadlines.closed();
         state = State.UPGRADED;
         String firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
-        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
+        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol,
+                ClusterTimeouts.upgradedIdle(cluster, UPGRADED_IDLE_TIMEOUT_MILLIS), metrics);
     }
 
     private void responseComplete() {

@@ -76,6 +76,16 @@ class ClusterLimitsTest {
     }
 
     @Test
+    void anUpgradedConnectionThatFallsSilentIsClosedAtItsClustersIdleTimeout() throws Exception {
+        serve(Behaviour.UPGRADE_THEN_SILENT, cluster -> cluster.withBodyTimeouts(0, 300));
+
+        String answer = exchange("GET /chat HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: chat\r\nConnection: Upgrade\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 101 ").endsWith("\r\n\r\n"); // then closed, not the 1 h default
+        assertThat(scrape()).contains("portcullis_connections_cut_total{reason=\"upgraded_idle_timeout\"} 1.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pod.closed() == 1);
+    }
+
+    @Test
     void aRequestBodyThatStopsArrivingGets408AtItsClustersSendTimeout() throws Exception {
         serve(Behaviour.ANSWER, cluster -> cluster.withBodyTimeouts(300, 0));
 

@@ -27,7 +27,9 @@ public final class RecordingPod implements AutoCloseable {
         /** Once the whole request is in, sends a response head and 10 of its 100 body bytes, then nothing. */
         STALL_MID_RESPONSE,
         /** Reads the head and then nothing: its receive window fills and it takes no more of a body. */
-        STOP_READING
+        STOP_READING,
+        /** Answers a bodiless request with {@code 101} to protocol {@code chat}, then says nothing. */
+        UPGRADE_THEN_SILENT
     }
 
     private final ServerSocket server;
@@ -110,6 +112,13 @@ public final class RecordingPod implements AutoCloseable {
                 switch (behaviour) {
                     case SILENT -> {
                         stop.await();
+                        return;
+                    }
+                    case UPGRADE_THEN_SILENT -> {
+                        out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: chat\r\nConnection: Upgrade\r\n\r\n"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        in.read(); // until the proxy closes the relay
                         return;
                     }
                     case STALL_MID_RESPONSE -> {
