@@ -18,6 +18,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,6 +34,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -242,7 +245,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                     refuseBody();
                     return;
                 }
-                upgradeProtocol = http2 || requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
+                // On HTTP/2 only an extended CONNECT has these headers: Http2Requests made it an upgrade.
+                upgradeProtocol = requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
                 if (upgradeProtocol != null) {
                     ForwardedHeaders.askUpgrade(head, upgradeProtocol);
@@ -507,17 +511,28 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         responseStarted = true;
         deadlines.responseStarted();
         recordMetrics(101);
-        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER);
-        toClient.headers().set(switching.headers());
-        ForwardedHeaders.removeHopByHop(toClient.headers());
-        toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        HttpResponse toClient;
+        String firstHttpHandler;
+        if (http2) {
+            // RFC 8441: a 2xx to the extended CONNECT opens the tunnel; the stream stays open for it.
+            toClient = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, switching.headers().copy());
+            ForwardedHeaders.removeHopByHop(toClient.headers());
+            toClient.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+            java.util.List<String> names = ctx.pipeline().names(); // the frame codec stays: it carries the tunnel
+            firstHttpHandler = names.get(names.indexOf(ctx.pipeline().context(Http2StreamFrameToHttpObjectCodec.class).name()) + 1);
+        } else {
+            toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER,
+                    switching.headers().copy(), EmptyHttpHeaders.INSTANCE);
+            ForwardedHeaders.removeHopByHop(toClient.headers());
+            toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
+        }
         ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         Channel tunnelled = upstream;
         detachUpstream();
         deadlines.closed();
         state = State.UPGRADED;
-        String firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
-        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol,
+        UpgradedTunnel.open(ctx, firstHttpHandler, http2, tunnelled, protocol,
                 ClusterTimeouts.upgradedIdle(cluster, UPGRADED_IDLE_TIMEOUT_MILLIS), metrics);
     }
 
