@@ -7,12 +7,21 @@ import java.util.List;
 /**
  * A set of endpoints that share a balancing policy and the way the proxy connects to them.
  *
- * @param connectTimeoutMillis  how long a TCP connect to one endpoint may take (0: the default, 5 s)
- * @param responseTimeoutMillis how long the endpoint may take to start its response once it has
- *                              the whole request (0: the listener's {@link Limits#responseStartTimeoutMillis()});
- *                              past it the client gets 504
- * @param upstreamTls           TLS to the endpoints (re-encryption), or {@code null} for plain HTTP
- * @param proxyProtocol         the PROXY header sent first on passthrough connections
+ * @param connectTimeoutMillis     how long a TCP connect to one endpoint may take (0: the default, 5 s)
+ * @param responseTimeoutMillis    how long the endpoint may take to start its response once it has
+ *                                 the whole request (0: the listener's {@link Limits#responseStartTimeoutMillis()});
+ *                                 past it the client gets 504
+ * @param upstreamTls              TLS to the endpoints (re-encryption), or {@code null} for plain HTTP
+ * @param proxyProtocol            the PROXY header sent first on passthrough connections
+ * @param sendTimeoutMillis        longest silence while the request body goes to the endpoint: the client
+ *                                 sends nothing, or the endpoint takes nothing (0: the listener's
+ *                                 {@link Limits#bodyIdleTimeoutMillis()}); then 408 (client silent) or
+ *                                 504 (endpoint not reading), or the connection is cut once a response began
+ * @param idleTimeoutMillis        longest silence from the endpoint once its response has started (0: the
+ *                                 listener's {@link Limits#bodyIdleTimeoutMillis()}); then the connection is cut
+ * @param maxRequestBodyBytes      largest request body the endpoints take (0: no limit); a larger declared
+ *                                 {@code Content-Length} gets 413 before any endpoint is connected, a streamed
+ *                                 body that grows past it is cut and its upstream exchange aborted
  */
 public record Cluster(
         String name,
@@ -22,7 +31,10 @@ public record Cluster(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long responseTimeoutMillis,
         UpstreamTls upstreamTls,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ProxyProtocol.OffFilter.class)
-        ProxyProtocol proxyProtocol) {
+        ProxyProtocol proxyProtocol,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long sendTimeoutMillis,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long idleTimeoutMillis,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long maxRequestBodyBytes) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -31,6 +43,12 @@ public record Cluster(
         endpoints = Lists.copyOrEmpty(endpoints);
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
+    }
+
+    /** A cluster with the listener's body timeouts and no body limit. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol, 0, 0, 0);
     }
 
     public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
@@ -43,6 +61,19 @@ public record Cluster(
     }
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
-        return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol);
+        return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes);
+    }
+
+    /** The same cluster with its own body timeouts (0: the listener's). */
+    public Cluster withBodyTimeouts(long sendMillis, long idleMillis) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes);
+    }
+
+    /** The same cluster with a request body limit (0: none). */
+    public Cluster withMaxRequestBodyBytes(long bytes) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes);
     }
 }

@@ -93,6 +93,15 @@ final class SnapshotValidator {
             if (cluster.responseTimeoutMillis() < 0) {
                 problems.add(where + ": responseTimeoutMillis " + cluster.responseTimeoutMillis() + " is negative");
             }
+            if (cluster.sendTimeoutMillis() < 0) {
+                problems.add(where + ": sendTimeoutMillis " + cluster.sendTimeoutMillis() + " is negative");
+            }
+            if (cluster.idleTimeoutMillis() < 0) {
+                problems.add(where + ": idleTimeoutMillis " + cluster.idleTimeoutMillis() + " is negative");
+            }
+            if (cluster.maxRequestBodyBytes() < 0) {
+                problems.add(where + ": maxRequestBodyBytes " + cluster.maxRequestBodyBytes() + " is negative");
+            }
             for (int e = 0; e < cluster.endpoints().size(); e++) {
                 Endpoint endpoint = cluster.endpoints().get(e);
                 String endpointWhere = where + " endpoints[" + e + "]";

@@ -18,6 +18,12 @@ final class ExchangeDeadlines {
         /** Whether a body is moving now (not while the endpoint thinks about its answer). */
         boolean bodyStreaming();
 
+        /**
+         * The longest silence allowed now: it may differ while the request body goes to the
+         * endpoint (its send timeout) and once the endpoint's response runs (its idle timeout).
+         */
+        long bodyIdleLimitMillis();
+
         void bodyIdle(long idleMillis);
 
         void writeStalled();
@@ -28,7 +34,6 @@ final class ExchangeDeadlines {
     private ScheduledFuture<?> responseStart;
     private ScheduledFuture<?> bodyIdleCheck;
     private ScheduledFuture<?> writeStall;
-    private long bodyIdleMillis;
     private long lastBodyProgressNanos;
 
     ExchangeDeadlines(EventExecutor executor, Owner owner) {
@@ -43,19 +48,24 @@ final class ExchangeDeadlines {
         }
     }
 
+    /** Call once the owner counts the response as started: the body silence allowed may change then. */
     void responseStarted() {
         responseStart = cancel(responseStart);
+        if (bodyIdleCheck != null) {
+            bodyIdleCheck.cancel(false);
+            bodyIdleCheck = executor.schedule(this::checkBodyIdle, owner.bodyIdleLimitMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
-     * Watches the exchange's bodies for silence longer than {@code idleMillis}. Checked at the
-     * limit's pace, not rescheduled per chunk: a 1 GB upload that keeps moving lives.
+     * Watches the exchange's bodies for silence longer than the owner's
+     * {@link Owner#bodyIdleLimitMillis() limit}. Checked at the limit's pace, not rescheduled per
+     * chunk: a 1 GB upload that keeps moving lives.
      */
-    void watchBodies(long idleMillis) {
-        bodyIdleMillis = idleMillis;
+    void watchBodies() {
         bodyProgress();
         bodyIdleCheck = cancel(bodyIdleCheck);
-        bodyIdleCheck = executor.schedule(this::checkBodyIdle, idleMillis, TimeUnit.MILLISECONDS);
+        bodyIdleCheck = executor.schedule(this::checkBodyIdle, owner.bodyIdleLimitMillis(), TimeUnit.MILLISECONDS);
     }
 
     void bodyProgress() {
@@ -89,6 +99,7 @@ final class ExchangeDeadlines {
     private void checkBodyIdle() {
         bodyIdleCheck = null;
         boolean streaming = owner.bodyStreaming();
+        long bodyIdleMillis = owner.bodyIdleLimitMillis();
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
         if (!streaming || idleMillis < bodyIdleMillis) {
             bodyIdleCheck = executor.schedule(this::checkBodyIdle,

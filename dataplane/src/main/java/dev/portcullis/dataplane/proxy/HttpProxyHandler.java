@@ -119,6 +119,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private String upgradeProtocol;
     private int responseStatus;
     private boolean keepAliveAfterResponse;
+    private final RequestBodyLimit bodyLimit = new RequestBodyLimit();
+    /** Bytes of a refused body still to read and drop before closing; negative: no bound. */
+    private long discardBudget = -1;
 
     /**
      * @param scheme            {@code https} on the TLS listener, {@code http} on the plain one
@@ -213,6 +216,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         upgradeProtocol = null;
         connectAttempts = 0;
         staleRetried = false;
+        discardBudget = -1;
+        bodyLimit.reset(0);
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
         accept = head.headers().get(HttpHeaderNames.ACCEPT);
@@ -235,6 +240,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
                 cluster = forward.cluster();
+                bodyLimit.reset(cluster.maxRequestBodyBytes());
+                if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
+                    refuseBody();
+                    return;
+                }
                 // On HTTP/2 only an extended CONNECT has these headers: Http2Requests made it an upgrade.
                 upgradeProtocol = requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
@@ -289,7 +299,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         channel.flush();
-        deadlines.watchBodies(limits.bodyIdleTimeoutMillis());
+        deadlines.watchBodies();
         if (requestComplete) {
             startResponseTimer();
         }
@@ -328,6 +338,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         switch (state) {
             case FORWARDING -> {
+                if (bodyLimit.exceededBy(content)) {
+                    content.release();
+                    bodyTooLarge();
+                    return;
+                }
                 deadlines.bodyProgress();
                 upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 if (last) {
@@ -338,9 +353,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 }
             }
             case DISCARDING -> {
+                int size = content.content().readableBytes();
                 content.release();
                 if (last) {
                     finishClientExchange(keepAliveAfterResponse);
+                } else if (discardBudget >= 0 && (discardBudget -= size) < 0) {
+                    finishClientExchange(false); // enough read for the answer to have been seen
                 } else {
                     readClient();
                 }
@@ -434,8 +452,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             skippingInterimResponse = false;
-            deadlines.responseStarted();
             responseStarted = true;
+            deadlines.responseStarted();
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
@@ -490,8 +508,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             upstreamFailed("endpoint switched protocols unasked");
             return;
         }
-        deadlines.responseStarted();
         responseStarted = true;
+        deadlines.responseStarted();
         recordMetrics(101);
         HttpResponse toClient;
         String firstHttpHandler;
@@ -514,7 +532,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         detachUpstream();
         deadlines.closed();
         state = State.UPGRADED;
-        UpgradedTunnel.open(ctx, firstHttpHandler, http2, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
+        UpgradedTunnel.open(ctx, firstHttpHandler, http2, tunnelled, protocol,
+                ClusterTimeouts.upgradedIdle(cluster, UPGRADED_IDLE_TIMEOUT_MILLIS), metrics);
     }
 
     private void responseComplete() {
@@ -563,12 +582,63 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private long responseStartTimeoutMillis() {
-        return cluster.responseTimeoutMillis() > 0 ? cluster.responseTimeoutMillis() : limits.responseStartTimeoutMillis();
+        return ClusterTimeouts.responseStart(cluster, limits);
+    }
+
+    /**
+     * The body grew past the cluster's limit mid-stream: the endpoint's connection is closed, so
+     * it never takes what it got for a complete request; the client gets 413, or, once the
+     * response has begun, loses the connection.
+     */
+    private void bodyTooLarge() {
+        metrics.connectionCut("body_too_large");
+        LOG.debug("client {}: request body over {} bytes for cluster {}, refused", clientAddress, bodyLimit.max(),
+                cluster.name());
+        if (upstream != null) {
+            Channel aborted = upstream;
+            detachUpstream();
+            aborted.close();
+        }
+        if (responseStarted) {
+            state = State.CLOSED;
+            ctx.close();
+            return;
+        }
+        refuseBody();
+    }
+
+    /**
+     * 413 and the connection closes; up to {@link RequestBodyLimit#DRAIN_ALLOWANCE_BYTES} of the
+     * rest of the body are read and dropped first, so that a client still sending reads the
+     * answer instead of a reset.
+     */
+    private void refuseBody() {
+        if (state != State.FORWARDING) { // refused on Content-Length, before any endpoint
+            metrics.connectionCut("body_too_large");
+        }
+        clientKeepAlive = false;
+        recordMetrics(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
+        ctx.writeAndFlush(LocalResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "the request body is larger than " + bodyLimit.max() + " bytes", false, accept, requestId))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        keepAliveAfterResponse = false;
+        if (requestComplete) {
+            finishClientExchange(false);
+            return;
+        }
+        discardBudget = RequestBodyLimit.DRAIN_ALLOWANCE_BYTES;
+        state = State.DISCARDING;
+        readClient();
     }
 
     @Override
     public boolean bodyStreaming() {
         return state == State.FORWARDING && (!requestComplete || responseStarted);
+    }
+
+    @Override
+    public long bodyIdleLimitMillis() {
+        return ClusterTimeouts.bodyIdle(cluster, limits, requestComplete, responseStarted);
     }
 
     @Override
@@ -579,6 +649,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         metrics.connectionCut("body_idle_timeout");
         LOG.debug("client {}: body idle for {} ms, cut", clientAddress, idleMillis);
         Channel stalled = upstream;
+        // The request body waits on an endpoint that takes nothing (its connection is full), not on the client.
+        boolean endpointStalled = !requestComplete && stalled != null && !stalled.isWritable();
         detachUpstream();
         if (stalled != null) {
             stalled.close();
@@ -589,7 +661,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         } else {
             clientKeepAlive = false;
             requestComplete = true;
-            respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped arriving");
+            respondLocally(endpointStalled ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.REQUEST_TIMEOUT,
+                    endpointStalled ? "endpoint stopped taking the request body" : "the request body stopped arriving");
         }
     }
 
@@ -699,7 +772,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        if (event instanceof IdleStateEvent && state == State.IDLE) {
+        if (event instanceof IdleStateEvent && (state == State.IDLE || state == State.DISCARDING)) {
             state = State.CLOSED;
             ctx.close(); // an idle keep-alive connection
             return;

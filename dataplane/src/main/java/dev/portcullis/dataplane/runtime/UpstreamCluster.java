@@ -23,6 +23,21 @@ public record UpstreamCluster(Cluster source, Balancer balancer, SslContext upst
         return source.responseTimeoutMillis();
     }
 
+    /** Longest silence while the request body goes to the endpoint; 0: the listener's body idle timeout. */
+    public long sendTimeoutMillis() {
+        return source.sendTimeoutMillis();
+    }
+
+    /** Longest silence from the endpoint once its response started; 0: the listener's body idle timeout. */
+    public long idleTimeoutMillis() {
+        return source.idleTimeoutMillis();
+    }
+
+    /** Largest request body the endpoints take; 0: no limit. */
+    public long maxRequestBodyBytes() {
+        return source.maxRequestBodyBytes();
+    }
+
     /** The name to send as SNI and verify, when re-encrypting. */
     public String upstreamServerName() {
         return source.upstreamTls() == null ? null : source.upstreamTls().serverName();

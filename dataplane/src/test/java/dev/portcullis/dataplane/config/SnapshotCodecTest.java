@@ -50,6 +50,22 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void aClustersBodyTimeoutsAndLimitAppearOnlyWhenSet() {
+        Cluster plain = new Cluster("web", List.of(Endpoint.ready("10.0.0.1", 8080)));
+        Snapshot unset = new Snapshot(1, List.of(), List.of(plain), List.of(), null);
+        assertThat(SnapshotCodec.toJson(unset)).doesNotContain("sendTimeoutMillis", "idleTimeoutMillis", "maxRequestBodyBytes");
+
+        Snapshot set = new Snapshot(1, List.of(),
+                List.of(plain.withBodyTimeouts(2_000, 3_000).withMaxRequestBodyBytes(1_048_576)), List.of(), null);
+        String json = SnapshotCodec.toJson(set);
+        assertThat(json).contains("\"sendTimeoutMillis\" : 2000", "\"idleTimeoutMillis\" : 3000",
+                "\"maxRequestBodyBytes\" : 1048576");
+        assertThat(SnapshotCodec.fromJson(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(set);
+        assertThat(new Snapshot(1, List.of(), List.of(plain.withBodyTimeouts(-1, -2).withMaxRequestBodyBytes(-3)),
+                List.of(), null).validate()).hasSize(3);
+    }
+
+    @Test
     void endpointsWithoutReadyAreReadyAsInEndpointSlices() {
         String json = """
                 {"version": 1, "clusters": [{"name": "web", "endpoints": [{"address": "10.0.0.1", "port": 80}]}]}

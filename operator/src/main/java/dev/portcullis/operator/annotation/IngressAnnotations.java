@@ -48,6 +48,11 @@ public final class IngressAnnotations {
     public static final AnnotationParser<Integer> PERMANENT_REDIRECT_CODE = PathAnnotations.permanentCode(AnnotationParser.PREFIX + "permanent-redirect-code");
     public static final AnnotationParser<String> TEMPORAL_REDIRECT = PathAnnotations.redirectUrl(AnnotationParser.PREFIX + "temporal-redirect");
     public static final AnnotationParser<Integer> TEMPORAL_REDIRECT_CODE = PathAnnotations.temporalCode(AnnotationParser.PREFIX + "temporal-redirect-code");
+    public static final AnnotationParser<Long> CONNECT_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "connect-timeout");
+    public static final AnnotationParser<Long> RESPONSE_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "response-timeout");
+    public static final AnnotationParser<Long> SEND_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "send-timeout");
+    public static final AnnotationParser<Long> IDLE_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "idle-timeout");
+    public static final AnnotationParser<Long> MAX_BODY_SIZE = new BodySizeParser(AnnotationParser.PREFIX + "max-body-size");
 
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
@@ -56,7 +61,8 @@ public final class IngressAnnotations {
     private static final SortedMap<String, AnnotationParser<?>> REGISTRY = registry(TLS_MODE, SSL_REDIRECT,
             BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY,
             USE_REGEX, REWRITE_TARGET, X_FORWARDED_PREFIX, APP_ROOT, PERMANENT_REDIRECT, PERMANENT_REDIRECT_CODE,
-            TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE);
+            TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE,
+            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -81,7 +87,13 @@ public final class IngressAnnotations {
             new Alias<>(PathAnnotations.redirectUrl(NGINX + "permanent-redirect"), PERMANENT_REDIRECT),
             new Alias<>(PathAnnotations.permanentCode(NGINX + "permanent-redirect-code"), PERMANENT_REDIRECT_CODE),
             new Alias<>(PathAnnotations.redirectUrl(NGINX + "temporal-redirect"), TEMPORAL_REDIRECT),
-            new Alias<>(PathAnnotations.temporalCode(NGINX + "temporal-redirect-code"), TEMPORAL_REDIRECT_CODE));
+            new Alias<>(PathAnnotations.temporalCode(NGINX + "temporal-redirect-code"), TEMPORAL_REDIRECT_CODE),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-connect-timeout"), CONNECT_TIMEOUT),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-send-timeout"), SEND_TIMEOUT),
+            // nginx's proxy_read_timeout is the longest wait between two reads from the pod, the first included.
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), RESPONSE_TIMEOUT),
+            new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), IDLE_TIMEOUT),
+            new Alias<>(new BodySizeParser(NGINX + "proxy-body-size"), MAX_BODY_SIZE));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

@@ -33,7 +33,8 @@ public final class NginxAnnotationPolicy {
     static final Set<String> IMPLEMENTED = Set.of("ssl-passthrough", "backend-protocol", "proxy-ssl-secret",
             "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name", "ssl-redirect", "force-ssl-redirect", "affinity",
             "use-regex", "rewrite-target", "x-forwarded-prefix", "app-root", "permanent-redirect", "permanent-redirect-code",
-            "temporal-redirect", "temporal-redirect-code");
+            "temporal-redirect", "temporal-redirect-code",
+            "proxy-connect-timeout", "proxy-send-timeout", "proxy-read-timeout", "proxy-body-size");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -60,11 +61,11 @@ public final class NginxAnnotationPolicy {
             "http2-push-preload", "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",
             "load-balance", "mirror-host", "mirror-request-body", "mirror-target", "mirror-uri",
             "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
-            "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-body-size", "proxy-buffer-size",
-            "proxy-buffering", "proxy-buffers-number", "proxy-connect-timeout", "proxy-cookie-domain",
+            "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-buffer-size",
+            "proxy-buffering", "proxy-buffers-number", "proxy-cookie-domain",
             "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
-            "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
-            "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers",
+            "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
+            "proxy-redirect-to", "proxy-request-buffering", "proxy-ssl-ciphers",
             "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
             "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",
             "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",

@@ -59,8 +59,10 @@ final class BackendResolver {
                 ? String.valueOf(service.getPort().getNumber()) : service.getPort().getName();
         String name = namespace + "/" + service.getName() + ":" + port + settings.describe(namespace, service.getName());
         if (!clusters.containsKey(name)) {
-            clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor), 0, 0,
-                    settings.upstreamTls(namespace, service.getName()), settings.proxyProtocol()));
+            ExchangeLimits limits = settings.limits();
+            clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor),
+                    limits.connectMillis(), limits.responseMillis(), settings.upstreamTls(namespace, service.getName()),
+                    settings.proxyProtocol(), limits.sendMillis(), limits.idleMillis(), limits.maxBodyBytes()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

@@ -9,10 +9,18 @@ import java.util.List;
 
 /**
  * How an Ingress's annotations say to reach its backends: balancing, the PROXY header for
- * passthrough, and TLS to the pods. Part of a cluster's identity, so one Service reached two ways
- * becomes two clusters.
+ * passthrough, TLS to the pods, and its timeouts and body limit. Part of a cluster's identity, so
+ * one Service reached two ways becomes two clusters.
  */
-record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
+record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, ExchangeLimits limits) {
+
+    ClusterSettings {
+        limits = limits == null ? ExchangeLimits.NONE : limits;
+    }
+
+    ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
+        this(balance, proxyProtocol, tls, ExchangeLimits.NONE);
+    }
 
     /**
      * Re-encryption settings before the Service is known.
@@ -49,6 +57,7 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
                 parts.add("client cert " + upstream.clientCertificate());
             }
         }
+        parts.addAll(limits.describe());
         return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 }

@@ -77,7 +77,9 @@ final class IngressSettingsPhase {
             }
         }
         BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
-        return Optional.of(new ServedIngress(ingress, ref, annotations, mode, new ClusterSettings(balance, proxyProtocol, tls)));
+        ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
+        return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
+                new ClusterSettings(balance, proxyProtocol, tls, limits)));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */

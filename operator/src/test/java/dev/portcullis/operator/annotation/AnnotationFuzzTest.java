@@ -28,7 +28,9 @@ class AnnotationFuzzTest {
             IngressAnnotations.PROXY_PROTOCOL, IngressAnnotations.AFFINITY,
             IngressAnnotations.USE_REGEX, IngressAnnotations.REWRITE_TARGET, IngressAnnotations.X_FORWARDED_PREFIX,
             IngressAnnotations.APP_ROOT, IngressAnnotations.PERMANENT_REDIRECT, IngressAnnotations.PERMANENT_REDIRECT_CODE,
-            IngressAnnotations.TEMPORAL_REDIRECT, IngressAnnotations.TEMPORAL_REDIRECT_CODE);
+            IngressAnnotations.TEMPORAL_REDIRECT, IngressAnnotations.TEMPORAL_REDIRECT_CODE,
+            IngressAnnotations.CONNECT_TIMEOUT, IngressAnnotations.RESPONSE_TIMEOUT, IngressAnnotations.SEND_TIMEOUT,
+            IngressAnnotations.IDLE_TIMEOUT, IngressAnnotations.MAX_BODY_SIZE);
 
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";
@@ -107,6 +109,10 @@ class AnnotationFuzzTest {
                 }
             }
             case String serverName -> assertThat(DnsNames.isName(serverName)).isTrue();
+            case Long amount -> { // a timeout in ms (at least 1) or a body size in bytes (0: no limit)
+                assertThat(amount).isNotNegative();
+                assertThat(value).matches("[0-9]+(ms|s|m|h|[kKmMgG])?");
+            }
             default -> assertThat(parser.accepted()).contains("\"" + value + "\"");
         }
     }

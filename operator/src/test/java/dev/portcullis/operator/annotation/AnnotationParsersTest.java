@@ -117,8 +117,89 @@ class AnnotationParsersTest {
             case "backend-server-name" -> IngressAnnotations.BACKEND_SERVER_NAME;
             case "backend-ca-secret" -> IngressAnnotations.BACKEND_CA_SECRET;
             case "backend-client-cert-secret" -> IngressAnnotations.BACKEND_CLIENT_CERT_SECRET;
+            case "connect-timeout" -> IngressAnnotations.CONNECT_TIMEOUT;
+            case "response-timeout" -> IngressAnnotations.RESPONSE_TIMEOUT;
+            case "send-timeout" -> IngressAnnotations.SEND_TIMEOUT;
+            case "idle-timeout" -> IngressAnnotations.IDLE_TIMEOUT;
             default -> throw new IllegalArgumentException(name);
         };
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2} ms")
+    @CsvSource({
+            "connect-timeout, 5, 5000", "connect-timeout, 500ms, 500", "connect-timeout, 30s, 30000",
+            "response-timeout, 2m, 120000", "response-timeout, 1h, 3600000", "send-timeout, 1ms, 1",
+            "idle-timeout, 168h, 604800000", "idle-timeout, 604800, 604800000",
+    })
+    void timeoutsTakeADurationWithOrWithoutAUnit(String name, String value, long millis) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("portcullis.dev/" + name, value));
+        assertThat(annotations.get(parser(name)).map(Object.class::cast)).hasValue(millis);
+        assertThat(annotations.invalid()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\" is invalid")
+    @CsvSource({
+            "connect-timeout, 0", "connect-timeout, 0s", "connect-timeout, -1", "connect-timeout, 1.5s",
+            "response-timeout, 5 s", "response-timeout, 5S", "response-timeout, 1d", "response-timeout, ''",
+            "send-timeout, 169h", "send-timeout, 604801", "idle-timeout, fast", "idle-timeout, 99999999999999",
+    })
+    void timeoutsRejectEverythingElse(String name, String value) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("portcullis.dev/" + name, value));
+        assertThat(annotations.get(parser(name))).isEmpty();
+        assertThat(annotations.invalid()).singleElement().asString()
+                .startsWith("portcullis.dev/" + name + ": \"" + value + "\" is not valid; use a duration");
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\" -> {2} s")
+    @CsvSource({"proxy-connect-timeout, 3, 3", "proxy-send-timeout, 60, 60", "proxy-read-timeout, 3600, 3600"})
+    void nginxTimeoutsAreWholeSeconds(String alias, String value, long seconds) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/" + alias, value));
+        AnnotationParser<?> target = switch (alias) {
+            case "proxy-connect-timeout" -> IngressAnnotations.CONNECT_TIMEOUT;
+            case "proxy-send-timeout" -> IngressAnnotations.SEND_TIMEOUT;
+            default -> IngressAnnotations.RESPONSE_TIMEOUT;
+        };
+        assertThat(annotations.get(target).map(Object.class::cast)).hasValue(seconds * 1000);
+        assertThat(annotations.sourceOf(target)).isEqualTo("nginx.ingress.kubernetes.io/" + alias);
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\" is invalid")
+    @CsvSource({"proxy-read-timeout, 60s", "proxy-read-timeout, 0", "proxy-send-timeout, 500ms", "proxy-connect-timeout, ''",
+            "proxy-connect-timeout, 1m", "proxy-read-timeout, -5"})
+    void nginxTimeoutsWithAUnitOrZeroAreInvalidAsInIngressNginx(String alias, String value) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/" + alias, value));
+        assertThat(annotations.invalid()).singleElement().asString()
+                .startsWith("nginx.ingress.kubernetes.io/" + alias + ": \"" + value + "\" is not valid; use a whole number of seconds");
+    }
+
+    @Test
+    void nginxReadTimeoutIsTheResponseStartAndTheSilenceWithinTheResponse() {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of(
+                "nginx.ingress.kubernetes.io/proxy-read-timeout", "30", "portcullis.dev/response-timeout", "2s"));
+        assertThat(annotations.get(IngressAnnotations.RESPONSE_TIMEOUT)).as("the Portcullis annotation wins").hasValue(2000L);
+        assertThat(annotations.get(IngressAnnotations.IDLE_TIMEOUT)).hasValue(30_000L);
+        assertThat(annotations.sourceOf(IngressAnnotations.IDLE_TIMEOUT)).isEqualTo("nginx.ingress.kubernetes.io/proxy-read-timeout");
+    }
+
+    @ParameterizedTest(name = "max-body-size {0} -> {1} bytes")
+    @CsvSource({"0, 0", "1, 1", "1024, 1024", "1k, 1024", "1K, 1024", "8m, 8388608", "8M, 8388608", "1g, 1073741824",
+            "2G, 2147483648", "100000000000000, 100000000000000"})
+    void bodySizeTakesNginxUnits(String value, long bytes) {
+        for (String name : java.util.List.of("portcullis.dev/max-body-size", "nginx.ingress.kubernetes.io/proxy-body-size")) {
+            IngressAnnotations annotations = IngressAnnotations.read(Map.of(name, value));
+            assertThat(annotations.get(IngressAnnotations.MAX_BODY_SIZE)).as(name).hasValue(bytes);
+        }
+    }
+
+    @ParameterizedTest(name = "max-body-size \"{0}\" is invalid")
+    @ValueSource(strings = {"", "-1", "1.5m", "10mb", "1kb", "1 k", "1t", "m", "999999999999999g", "k1"})
+    void bodySizeRejectsEverythingElse(String value) {
+        for (String name : java.util.List.of("portcullis.dev/max-body-size", "nginx.ingress.kubernetes.io/proxy-body-size")) {
+            IngressAnnotations annotations = IngressAnnotations.read(Map.of(name, value));
+            assertThat(annotations.get(IngressAnnotations.MAX_BODY_SIZE)).as(name).isEmpty();
+            assertThat(annotations.invalid()).singleElement().asString()
+                    .startsWith(name + ": \"" + value + "\" is not valid; use a size in bytes");
+        }
     }
 
     @Test

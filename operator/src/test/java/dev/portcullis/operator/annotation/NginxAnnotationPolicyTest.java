@@ -36,8 +36,11 @@ class NginxAnnotationPolicyTest {
             "use-regex, IMPLEMENTED",
             "app-root, IMPLEMENTED",
             "x-forwarded-prefix, IMPLEMENTED",
-            "proxy-body-size, WARNED",
-            "proxy-read-timeout, WARNED",
+            "proxy-body-size, IMPLEMENTED",
+            "proxy-read-timeout, IMPLEMENTED",
+            "proxy-send-timeout, IMPLEMENTED",
+            "proxy-connect-timeout, IMPLEMENTED",
+            "proxy-buffer-size, WARNED",
             "session-cookie-name, WARNED",
             "enable-cors, WARNED",
             // not on any list: judged by shape

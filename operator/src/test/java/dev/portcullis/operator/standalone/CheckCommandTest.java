@@ -1,5 +1,6 @@
 package dev.portcullis.operator.standalone;
 
+import dev.portcullis.operator.annotation.IngressAnnotations;
 import dev.portcullis.operator.manifest.ManifestReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
