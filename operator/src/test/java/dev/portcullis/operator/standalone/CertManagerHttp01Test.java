@@ -142,7 +142,7 @@ class CertManagerHttp01Test {
                     + "    portcullis.dev/backend-server-name: shop.internal\n";
             Files.writeString(directory.resolve("shop.yaml"), appService(pod) + "---\n"
                     + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pods-ca\n  namespace: shop\ndata:\n  ca.crt: "
-                    + base64(podCa.certificatePem()) + "\n---\n"
+                    + StandaloneManifests.base64(podCa.certificatePem()) + "\n---\n"
                     + userIngress("").replace("    cert-manager.io/cluster-issuer: letsencrypt\n",
                             "    cert-manager.io/cluster-issuer: letsencrypt\n" + reencrypt)
                     + "---\n" + tlsSecret(CA.issueServer(List.of(HOST), KeyType.EC_P256)));
@@ -351,10 +351,7 @@ class CertManagerHttp01Test {
                 data:
                   tls.crt: %s
                   tls.key: %s
-                """.formatted(base64(certificate.chainPem()), base64(certificate.privateKeyPem()));
+                """.formatted(StandaloneManifests.base64(certificate.chainPem()), StandaloneManifests.base64(certificate.privateKeyPem()));
     }
 
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
-    }
 }

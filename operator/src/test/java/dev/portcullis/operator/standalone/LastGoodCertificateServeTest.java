@@ -63,7 +63,7 @@ class LastGoodCertificateServeTest {
     @BeforeEach
     void start() throws Exception {
         shop = EchoBackend.start("shop", "127.0.0.1", 0);
-        write(base64(first.chainPem()), base64(first.privateKeyPem()));
+        write(StandaloneManifests.base64(first.chainPem()), StandaloneManifests.base64(first.privateKeyPem()));
         serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
     }
 
@@ -98,13 +98,13 @@ class LastGoodCertificateServeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() > 30);
 
         // A key that belongs to another certificate.
-        write(base64(first.chainPem()), base64(stranger.privateKeyPem()));
+        write(StandaloneManifests.base64(first.chainPem()), StandaloneManifests.base64(stranger.privateKeyPem()));
         await().atMost(Duration.ofSeconds(20)).until(() -> kept("SecretInvalid"));
         int before = answered.get();
         await().atMost(Duration.ofSeconds(20)).until(() -> answered.get() > before + 50);
 
         // PEM that is not PEM.
-        write(base64("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"), base64(first.privateKeyPem()));
+        write(StandaloneManifests.base64("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"), StandaloneManifests.base64(first.privateKeyPem()));
         await().atMost(Duration.ofSeconds(20)).until(() -> serving.problems().stream().anyMatch(problem ->
                 problem.reason().equals("LastGoodCertificateKept") && problem.message().contains("certificate PEM")));
         int later = answered.get();
@@ -112,7 +112,7 @@ class LastGoodCertificateServeTest {
         assertThat(serials).as("only the first certificate was served so far").containsExactly(first.leaf().getSerialNumber());
 
         // The repair is served.
-        write(base64(renewed.chainPem()), base64(renewed.privateKeyPem()));
+        write(StandaloneManifests.base64(renewed.chainPem()), StandaloneManifests.base64(renewed.privateKeyPem()));
         await().atMost(Duration.ofSeconds(20)).until(() -> serials.contains(renewed.leaf().getSerialNumber()));
         assertThat(serving.problems()).noneMatch(problem -> problem.reason().equals("LastGoodCertificateKept"));
 
@@ -213,7 +213,4 @@ class LastGoodCertificateServeTest {
         Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
-    }
 }

@@ -44,7 +44,7 @@ class PathAnnotationsServeTest {
         other = EchoBackend.start("other", "127.0.0.1", 0);
         IssuedCertificate secure = CA.issueServer(List.of("secure.example.test"), KeyType.EC_P256);
         Files.writeString(directory.resolve("paths.yaml"), String.join("---\n",
-                service("app", app), service("other", other),
+                StandaloneManifests.service("app", app.address().getPort()), StandaloneManifests.service("other", other.address().getPort()),
                 ingress("rewrite", List.of(NGINX + "use-regex: \"true\"", NGINX + "rewrite-target: /$2",
                         NGINX + "x-forwarded-prefix: /something"), "rewrite.example.test",
                         "/something(/|$)(.*)", "ImplementationSpecific", "app", null),
@@ -57,7 +57,7 @@ class PathAnnotationsServeTest {
                 ingress("broken", List.of(NGINX + "use-regex: \"true\""), "shop.example.test", "/broken/(",
                         "ImplementationSpecific", "app", null),
                 ingress("shop", List.of(), "shop.example.test", "/", "Prefix", "other", null),
-                secret("secure-tls", secure),
+                StandaloneManifests.tlsSecret("secure-tls", secure),
                 ingress("secure", List.of(NGINX + "ssl-redirect: \"false\""), "secure.example.test", "/", "Prefix", "app",
                         "secure-tls")));
         serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1));
@@ -113,45 +113,7 @@ class PathAnnotationsServeTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String service(String name, EchoBackend backend) {
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %s
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: web
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: %s-1
-                  labels:
-                    kubernetes.io/service-name: %s
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                endpoints:
-                - addresses: ["127.0.0.1"]
-                """.formatted(name, name, name, backend.address().getPort());
-    }
 
-    private static String secret(String name, IssuedCertificate certificate) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                type: kubernetes.io/tls
-                data:
-                  tls.crt: %s
-                  tls.key: %s
-                """.formatted(name, base64(certificate.chainPem()), base64(certificate.privateKeyPem()));
-    }
 
     private static String ingress(String name, List<String> annotations, String host, String path, String pathType,
                                   String service, String secret) {
@@ -178,7 +140,4 @@ class PathAnnotationsServeTest {
                 """.formatted(name, annotationLines, tls, host, path, pathType, service);
     }
 
-    private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    }
 }

@@ -50,9 +50,9 @@ class ServeCommandTest {
         blog = EchoBackend.start("blog", "127.0.0.1", 0);
         blogNext = EchoBackend.start("blog-next", "127.0.0.1", 0);
         IssuedCertificate shopCert = CA.issueServer(List.of("shop.example.test"), KeyType.EC_P256);
-        Files.writeString(directory.resolve("shop.yaml"), service("shop", shop) + "---\n"
-                + secret("shop-tls", shopCert) + "---\n" + ingress("shop", "shop.example.test", "shop", "shop-tls"));
-        Files.writeString(directory.resolve("blog.yaml"), service("blog", blog) + "---\n"
+        Files.writeString(directory.resolve("shop.yaml"), StandaloneManifests.service("shop", shop.address().getPort()) + "---\n"
+                + StandaloneManifests.tlsSecret("shop-tls", shopCert) + "---\n" + ingress("shop", "shop.example.test", "shop", "shop-tls"));
+        Files.writeString(directory.resolve("blog.yaml"), StandaloneManifests.service("blog", blog.address().getPort()) + "---\n"
                 + ingress("blog", "blog.example.test", "blog", null));
         serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
         client = TestClients.trusting(CA);
@@ -104,7 +104,7 @@ class ServeCommandTest {
             }));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 20);
-        Files.writeString(directory.resolve("blog.yaml"), service("blog", blogNext) + "---\n"
+        Files.writeString(directory.resolve("blog.yaml"), StandaloneManifests.service("blog", blogNext.address().getPort()) + "---\n"
                 + ingress("blog", "blog.example.test", "blog", null));
         await().atMost(Duration.ofSeconds(10)).until(() -> blogBackends.contains("blog-next"));
 
@@ -135,7 +135,7 @@ class ServeCommandTest {
             assertThat(manual.server().config().current().version()).as("a file seen once is still settling")
                     .isEqualTo(version);
 
-            Files.writeString(directory.resolve("blog.yaml"), service("blog", blogNext) + "---\n"
+            Files.writeString(directory.resolve("blog.yaml"), StandaloneManifests.service("blog", blogNext.address().getPort()) + "---\n"
                     + ingress("blog", "blog.example.test", "blog", null));
             manual.watcher().check();
             assertThat(manual.server().config().current().version()).isEqualTo(version);
@@ -150,7 +150,7 @@ class ServeCommandTest {
         try (ServeCommand manual = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(),
                 Duration.ofHours(1))) {
             long version = manual.server().config().current().version();
-            Files.write(directory.resolve("blog.yaml"), (service("blog", blogNext) + "---\n"
+            Files.write(directory.resolve("blog.yaml"), (StandaloneManifests.service("blog", blogNext.address().getPort()) + "---\n"
                     + ingress("blog", "blog.example.test", "blog", null) + "# caf\u00e9\n")
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             manual.watcher().check();
@@ -178,8 +178,8 @@ class ServeCommandTest {
                         portcullis.dev/backend-ca-secret: pods-ca
                         portcullis.dev/backend-server-name: blog.internal
                     """;
-            Files.writeString(directory.resolve("blog.yaml"), service("blog", good) + "---\n" + service("bad", bad) + "---\n"
-                    + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pods-ca\ndata:\n  ca.crt: " + base64(podCa.certificatePem()) + "\n---\n"
+            Files.writeString(directory.resolve("blog.yaml"), StandaloneManifests.service("blog", good.address().getPort()) + "---\n" + StandaloneManifests.service("bad", bad.address().getPort()) + "---\n"
+                    + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pods-ca\ndata:\n  ca.crt: " + StandaloneManifests.base64(podCa.certificatePem()) + "\n---\n"
                     + ingress("blog", "blog.example.test", "blog", null).replace("metadata:\n  name: blog\n", "metadata:\n  name: blog\n" + reencrypt)
                     + "---\n" + ingress("bad", "app.example.test", "bad", null).replace("metadata:\n  name: bad\n", "metadata:\n  name: bad\n" + reencrypt));
             await().atMost(Duration.ofSeconds(10)).until(() -> get("http", "blog.example.test", "/").body().contains("good-pod"));
@@ -193,45 +193,7 @@ class ServeCommandTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String service(String name, EchoBackend backend) {
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %s
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: web
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: %s-1
-                  labels:
-                    kubernetes.io/service-name: %s
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                endpoints:
-                - addresses: ["127.0.0.1"]
-                """.formatted(name, name, name, backend.address().getPort());
-    }
 
-    private static String secret(String name, IssuedCertificate certificate) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                type: kubernetes.io/tls
-                data:
-                  tls.crt: %s
-                  tls.key: %s
-                """.formatted(name, base64(certificate.chainPem()), base64(certificate.privateKeyPem()));
-    }
 
     private static String ingress(String name, String host, String service, String secret) {
         String tls = secret == null ? "" : "  tls:\n  - hosts: [" + host + "]\n    secretName: " + secret + "\n";
@@ -255,7 +217,4 @@ class ServeCommandTest {
                 """.formatted(name, tls, host, service);
     }
 
-    private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    }
 }

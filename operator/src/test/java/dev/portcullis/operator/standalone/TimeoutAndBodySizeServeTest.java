@@ -37,9 +37,9 @@ class TimeoutAndBodySizeServeTest {
     void start() throws Exception {
         silent = RecordingPod.start(Behaviour.SILENT);
         uploads = RecordingPod.start(Behaviour.ANSWER);
-        Files.writeString(directory.resolve("slow.yaml"), service("slow", silent.port()) + "---\n"
+        Files.writeString(directory.resolve("slow.yaml"), StandaloneManifests.service("slow", silent.port()) + "---\n"
                 + ingress("slow", "api.example.test", "slow", "nginx.ingress.kubernetes.io/proxy-read-timeout: \"1\""));
-        Files.writeString(directory.resolve("uploads.yaml"), service("uploads", uploads.port()) + "---\n"
+        Files.writeString(directory.resolve("uploads.yaml"), StandaloneManifests.service("uploads", uploads.port()) + "---\n"
                 + ingress("uploads", "plain.example.test", "uploads", "nginx.ingress.kubernetes.io/proxy-body-size: 1k"));
         serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofMillis(100));
     }
@@ -80,31 +80,6 @@ class TimeoutAndBodySizeServeTest {
         return URI.create("http://" + host + ":" + serving.server().httpAddress().getPort() + path);
     }
 
-    private static String service(String name, int port) {
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %s
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: %s-1
-                  labels:
-                    kubernetes.io/service-name: %s
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                endpoints:
-                - addresses: ["127.0.0.1"]
-                """.formatted(name, name, name, port);
-    }
 
     private static String ingress(String name, String host, String service, String annotation) {
         return """

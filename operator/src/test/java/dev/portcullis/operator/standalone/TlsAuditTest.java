@@ -47,9 +47,9 @@ class TlsAuditTest {
     static void start() throws Exception {
         backend = EchoBackend.start("audit", "127.0.0.1", 0);
         Path manifests = Files.createDirectories(directory.resolve("manifests"));
-        Files.writeString(manifests.resolve("audit.yaml"), service(backend) + "---\n"
-                + secret("rsa-tls", CA.issueServer(List.of(RSA_HOST), KeyType.RSA_2048, CRL)) + "---\n"
-                + secret("ecdsa-tls", CA.issueServer(List.of(ECDSA_HOST), KeyType.EC_P256, CRL)) + "---\n"
+        Files.writeString(manifests.resolve("audit.yaml"), StandaloneManifests.service("audit", backend.address().getPort()) + "---\n"
+                + StandaloneManifests.tlsSecret("rsa-tls", CA.issueServer(List.of(RSA_HOST), KeyType.RSA_2048, CRL)) + "---\n"
+                + StandaloneManifests.tlsSecret("ecdsa-tls", CA.issueServer(List.of(ECDSA_HOST), KeyType.EC_P256, CRL)) + "---\n"
                 + ingress("rsa", RSA_HOST, "rsa-tls") + "---\n" + ingress("ecdsa", ECDSA_HOST, "ecdsa-tls"));
         caFile = directory.resolve("ca.crt");
         Files.writeString(caFile, CA.certificatePem());
@@ -153,45 +153,7 @@ class TlsAuditTest {
         return new String(output[0], StandardCharsets.UTF_8);
     }
 
-    private static String service(EchoBackend backend) {
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: audit
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: web
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: audit-1
-                  labels:
-                    kubernetes.io/service-name: audit
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                endpoints:
-                - addresses: ["127.0.0.1"]
-                """.formatted(backend.address().getPort());
-    }
 
-    private static String secret(String name, IssuedCertificate certificate) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                type: kubernetes.io/tls
-                data:
-                  tls.crt: %s
-                  tls.key: %s
-                """.formatted(name, base64(certificate.chainPem()), base64(certificate.privateKeyPem()));
-    }
 
     private static String ingress(String name, String host, String secret) {
         return """
@@ -217,7 +179,4 @@ class TlsAuditTest {
                 """.formatted(name, host, secret, host);
     }
 
-    private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
-    }
 }
