@@ -108,7 +108,7 @@ public final class DataPlaneMetrics {
     /** Why the data plane cuts a connection; each a counter from the start (at 0). */
     public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
             "write_stall", "listener_connection_limit", "client_connection_limit", "upgraded_idle_timeout",
-            "body_too_large");
+            "body_too_large", "tls_handshake_timeout");
 
     /** What an upgrade is counted as: the protocol a client names is not a label of its choosing. */
     public static final List<String> UPGRADE_PROTOCOLS = List.of("websocket", "other");

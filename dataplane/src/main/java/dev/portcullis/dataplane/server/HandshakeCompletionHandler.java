@@ -6,7 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,10 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SniCompletionEvent peek && !peek.isSuccess() && !counted) {
+            failed(ctx, peek.cause()); // no ClientHello in time (the peek then closes the connection)
+            counted = true;
+        }
         if (event instanceof SslHandshakeCompletionEvent completion) {
             if (completion.isSuccess()) {
                 SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -66,6 +72,9 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         String reason = root instanceof NotSslRecordException ? "not_tls" : root.getClass().getSimpleName();
         metrics.tlsHandshakeFailure(reason);
+        if (root instanceof SslHandshakeTimeoutException) {
+            metrics.connectionCut("tls_handshake_timeout"); // the ClientHello, or the rest, took longer than the limit
+        }
         if (!ClientErrors.isReset(root)) {
             metrics.clientError("tls"); // a reset mid-handshake is counted as one where it starts
         }

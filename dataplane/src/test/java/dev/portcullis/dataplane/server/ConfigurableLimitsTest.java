@@ -86,6 +86,8 @@ class ConfigurableLimitsTest {
         try (Socket client = connect(dataPlane.httpsPort())) {
             assertThat(client.getInputStream().read()).as("closed (the socket timeout is 10 s)").isEqualTo(-1);
         }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> dataPlane.server().metrics()
+                .scrape().contains("portcullis_connections_cut_total{reason=\"tls_handshake_timeout\"} 1.0"));
     }
 
     @Test
