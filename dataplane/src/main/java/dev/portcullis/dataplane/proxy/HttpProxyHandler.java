@@ -97,6 +97,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     /** The exchange's id (sent to the pod) and the client's Accept, for the proxy's own answers. */
     private String requestId;
     private String accept;
+    /** The client asked for 100 Continue and has not had it: it has sent no body yet. */
+    private boolean continueWithheld;
     /** The client's HTTP version (the request itself goes on as HTTP/1.1). */
     private HttpVersion clientVersion;
     private boolean requestComplete;
@@ -217,6 +219,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         connectAttempts = 0;
         staleRetried = false;
         discardBudget = -1;
+        continueWithheld = false;
         bodyLimit.reset(0);
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
@@ -236,6 +239,20 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         limits = current.limits();
+        if (unsupportedExpectation(head)) {
+            clientKeepAlive = false; // the body, if any, was never going to be sent
+            respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "only Expect: 100-continue is understood");
+            return;
+        }
+        boolean expectsContinue = HttpUtil.is100ContinueExpected(head);
+        continueWithheld = expectsContinue;
+        if (expectsContinue) {
+            // The 100 comes once the request is routed and within its limits: a request answered
+            // here (404, 413, 421...) never makes the client send its body. Such a client may then
+            // send it anyway or not, so its connection closes after the answer.
+            head.headers().remove(HttpHeaderNames.EXPECT);
+            clientKeepAlive = false;
+        }
         switch (RequestRouting.route(head, current, scheme, sniHost, http2, httpsRedirectPort.getAsInt())) {
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
@@ -244,6 +261,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
                     refuseBody();
                     return;
+                }
+                if (expectsContinue) {
+                    continueWithheld = false;
+                    clientKeepAlive = HttpUtil.isKeepAlive(head);
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                            Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 }
                 // On HTTP/2 only an extended CONNECT has these headers: Http2Requests made it an upgrade.
                 upgradeProtocol = requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
@@ -622,7 +645,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                         "the request body is larger than " + bodyLimit.max() + " bytes", false, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = false;
-        if (requestComplete) {
+        if (requestComplete || continueWithheld) { // a client still waiting for 100 sends no body to drain
             finishClientExchange(false);
             return;
         }
@@ -743,6 +766,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             root = root.getCause();
         }
         return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** An {@code Expect} other than 100-continue (RFC 9110 10.1.1), from an HTTP/1.1 (or HTTP/2) client. */
+    private static boolean unsupportedExpectation(HttpRequest head) {
+        String expect = head.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && head.protocolVersion().minorVersion() >= 1
+                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
     }
 
     private static HttpResponseStatus statusForDecodeFailure(Throwable cause) {

@@ -8,7 +8,6 @@ import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -40,7 +39,6 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                 new RequestHeadDeadline(limits.requestHeadTimeoutMillis()),
                 new StrictHttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 64 * 1024),
                 errors.malformedRequests(),
-                new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
                 proxy(scheme)};
     }
@@ -68,8 +66,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                         stream.pipeline().addLast(
                                 new Http2StreamFrameToHttpObjectCodec(true),
                                 Http2Requests.INSTANCE,
-                                new HttpServerExpectContinueHandler(),
-                                new FlowControlHandler(),
+                                                new FlowControlHandler(),
                                 new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
                     }
                 }),
