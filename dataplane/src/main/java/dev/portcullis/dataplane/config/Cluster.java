@@ -13,6 +13,7 @@ import java.util.List;
  *                              past it the client gets 504
  * @param upstreamTls           TLS to the endpoints (re-encryption), or {@code null} for plain HTTP
  * @param proxyProtocol         the PROXY header sent first on passthrough connections
+ * @param protocol              HTTP/1.1 (the default, left out of JSON) or HTTP/2 to the endpoints
  */
 public record Cluster(
         String name,
@@ -22,7 +23,9 @@ public record Cluster(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long responseTimeoutMillis,
         UpstreamTls upstreamTls,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ProxyProtocol.OffFilter.class)
-        ProxyProtocol proxyProtocol) {
+        ProxyProtocol proxyProtocol,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UpstreamProtocol.Http11Filter.class)
+        UpstreamProtocol protocol) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -31,6 +34,14 @@ public record Cluster(
         endpoints = Lists.copyOrEmpty(endpoints);
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
+        protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
+    }
+
+    /** An HTTP/1.1 cluster. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                UpstreamProtocol.HTTP_1_1);
     }
 
     public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
@@ -43,6 +54,13 @@ public record Cluster(
     }
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
-        return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol);
+        return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                protocol);
+    }
+
+    /** This cluster spoken to in {@code replacement}. */
+    public Cluster withProtocol(UpstreamProtocol replacement) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                replacement);
     }
 }

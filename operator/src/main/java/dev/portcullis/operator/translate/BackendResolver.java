@@ -60,7 +60,7 @@ final class BackendResolver {
         String name = namespace + "/" + service.getName() + ":" + port + settings.describe(namespace, service.getName());
         if (!clusters.containsKey(name)) {
             clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor), 0, 0,
-                    settings.upstreamTls(namespace, service.getName()), settings.proxyProtocol()));
+                    settings.upstreamTls(namespace, service.getName()), settings.proxyProtocol(), settings.protocol()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

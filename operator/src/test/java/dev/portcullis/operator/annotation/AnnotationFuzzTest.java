@@ -25,7 +25,7 @@ class AnnotationFuzzTest {
     private static final List<AnnotationParser<?>> PARSERS = List.of(IngressAnnotations.TLS_MODE,
             IngressAnnotations.SSL_REDIRECT, IngressAnnotations.BACKEND_CA_SECRET, IngressAnnotations.BACKEND_SERVER_NAME,
             IngressAnnotations.BACKEND_CLIENT_CERT_SECRET, IngressAnnotations.BACKEND_VERIFY,
-            IngressAnnotations.PROXY_PROTOCOL, IngressAnnotations.AFFINITY);
+            IngressAnnotations.PROXY_PROTOCOL, IngressAnnotations.AFFINITY, IngressAnnotations.BACKEND_PROTOCOL);
 
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";
