@@ -228,7 +228,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 hostMetrics = forward.metrics();
                 cluster = forward.cluster();
                 upgradeProtocol = http2 || requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
+                boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (trailersAccepted && cluster.http2()) {
+                    ForwardedHeaders.passTrailersAccepted(head);
+                }
                 if (upgradeProtocol != null) {
                     ForwardedHeaders.askUpgrade(head, upgradeProtocol);
                 }
@@ -610,6 +614,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         recordMetrics(status.code());
         ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
                         ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
+                        : request != null && LocalResponses.isGrpc(request)
+                        ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive)
                         : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
