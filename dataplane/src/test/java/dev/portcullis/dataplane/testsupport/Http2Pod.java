@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -37,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/2-only pod (h2c with prior knowledge, or h2 over TLS when given a context with ALPN):
  * {@code /echo} answers with what it received (headers, body size, request trailers) and sends a
  * trailer of its own; {@code /hold} answers only once {@link #release()} is called, and counts how
- * many held streams each connection carried at once.
+ * many held streams each connection carried at once; {@code /goaway} and {@code /close} answer,
+ * then end their connection with a GOAWAY or by closing it.
  */
 public final class Http2Pod implements AutoCloseable {
 
@@ -136,6 +139,19 @@ public final class Http2Pod implements AutoCloseable {
                 });
                 return;
             }
+            if (request.uri().startsWith("/goaway") || request.uri().startsWith("/close")) {
+                // Answers, then ends the connection: gracefully (GOAWAY, as a pod shutting down) or abruptly.
+                boolean graceful = request.uri().startsWith("/goaway");
+                Channel connection = ctx.channel().parent();
+                answer(ctx, "last on this connection\n").addListener(done -> {
+                    if (graceful) {
+                        connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                    } else {
+                        connection.close();
+                    }
+                });
+                return;
+            }
             StringBuilder text = new StringBuilder("protocol: h2\nrequest: " + request.method() + " " + request.uri() + "\n");
             // Netty's conversion adds x-http2-* fields of its own (this pod's stream id...): not what was sent.
             request.headers().forEach(header -> {
@@ -149,7 +165,7 @@ public final class Http2Pod implements AutoCloseable {
             answer(ctx, text.toString());
         }
 
-        private void answer(ChannelHandlerContext ctx, String text) {
+        private io.netty.channel.ChannelFuture answer(ChannelHandlerContext ctx, String text) {
             DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set("x-pod", "h2");
             ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
@@ -157,7 +173,7 @@ public final class Http2Pod implements AutoCloseable {
             end.trailingHeaders().set("x-pod-trailer", "done");
             ctx.write(head);
             ctx.write(new DefaultHttpContent(body));
-            ctx.writeAndFlush(end);
+            return ctx.writeAndFlush(end);
         }
     }
 }

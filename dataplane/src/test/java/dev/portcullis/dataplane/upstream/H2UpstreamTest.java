@@ -22,6 +22,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,6 +55,7 @@ class H2UpstreamTest {
     private static Http2Pod h2cPod;
     private static Http2Pod tlsPod;
     private static Http2Pod limitedPod;
+    private static Http2Pod endingPod;
     private static EchoBackend http11TlsPod;
     private static TestDataPlane dataPlane;
     private static HttpClient h2Client;
@@ -68,6 +71,7 @@ class H2UpstreamTest {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
                 .build(), 100);
         limitedPod = Http2Pod.start(null, 2);
+        endingPod = Http2Pod.start(null, 100);
         SslContext http11Only = SslContextBuilder.forServer(podCertificate.privateKey(), podCertificate.chain()).build();
         http11TlsPod = EchoBackend.start("http11-pod", "127.0.0.1", 0, http11Only, false);
         UpstreamTls verified = new UpstreamTls("h2.internal", POD_CA.certificatePem(), true, null);
@@ -75,11 +79,13 @@ class H2UpstreamTest {
                 List.of(host("h2c.example.test", "edge", prefix("/", "h2c")),
                         host("h2.example.test", "edge", prefix("/", "h2")),
                         host("limited.example.test", "edge", prefix("/", "limited")),
-                        host("no-alpn.example.test", "edge", prefix("/", "no-alpn"))),
+                        host("no-alpn.example.test", "edge", prefix("/", "no-alpn")),
+                        host("ending.example.test", "edge", prefix("/", "ending"))),
                 List.of(cluster("h2c", h2cPod.address(), null),
                         cluster("h2", tlsPod.address(), verified),
                         cluster("limited", limitedPod.address(), null),
-                        cluster("no-alpn", http11TlsPod.address(), verified)),
+                        cluster("no-alpn", http11TlsPod.address(), verified),
+                        cluster("ending", endingPod.address(), null)),
                 List.of(certificate("edge", EDGE_CA.issueServer(List.of("*.example.test"), KeyType.EC_P256))),
                 null));
         h2Client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
@@ -93,6 +99,7 @@ class H2UpstreamTest {
         h2cPod.close();
         tlsPod.close();
         limitedPod.close();
+        endingPod.close();
         http11TlsPod.close();
     }
 
@@ -152,6 +159,22 @@ class H2UpstreamTest {
                     .contains("te: trailers\n", "body-bytes: 5\n", "request-trailer x-client-trailer: yes\n")
                     .endsWith("0\r\nx-pod-trailer: done\r\n\r\n");
         }
+    }
+
+    @ParameterizedTest(name = "after {0}, the next requests go on a new connection")
+    @ValueSource(strings = {"/goaway", "/close"})
+    void aConnectionThePodEndsIsReplaced(String ending) throws Exception {
+        HttpResponse<String> last = h1Client.send(HttpRequest.newBuilder(dataPlane.https("ending.example.test", ending))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(last.statusCode()).isEqualTo(200);
+        int connectionsBefore = endingPod.connections();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> next = h1Client.send(HttpRequest.newBuilder(dataPlane.https("ending.example.test", "/echo"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(next.body()).contains("protocol: h2");
+        }
+        assertThat(endingPod.connections()).as("a new connection replaced the ended one").isGreaterThan(connectionsBefore);
     }
 
     @Test
