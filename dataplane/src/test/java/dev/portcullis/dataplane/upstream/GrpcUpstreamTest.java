@@ -276,6 +276,25 @@ class GrpcUpstreamTest {
         assertThat(seenHeads).contains(pod + ": x-forwarded-for=127.0.0.1, x-client-tag=" + tag);
     }
 
+    @ParameterizedTest(name = "a plain-text client (h2c prior knowledge on the plain listener) to the {0} pod")
+    @ValueSource(strings = {"grpc", "grpcs"})
+    void aPlainTextClientOnThePlainListener(String protocol) throws InterruptedException {
+        ManagedChannel plain = Grpc.newChannelBuilderForAddress("127.0.0.1", dataPlane.httpPort(),
+                io.grpc.InsecureChannelCredentials.create()).overrideAuthority(protocol + ".example.test").build();
+        try {
+            SimpleResponse response = SimpleServiceGrpc.newBlockingStub(plain).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .unaryRpc(request("in plain text"));
+            assertThat(response.getResponseMessage()).endsWith(" says hello in plain text");
+            Iterator<SimpleResponse> items = SimpleServiceGrpc.newBlockingStub(plain).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .serverStreamingRpc(request("3"));
+            List<String> received = new ArrayList<>();
+            items.forEachRemaining(item -> received.add(item.getResponseMessage()));
+            assertThat(received).containsExactly("item 0", "item 1", "item 2");
+        } finally {
+            plain.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
     @ParameterizedTest(name = "a status and trailers from the {0} pod reach the client")
     @ValueSource(strings = {"grpc", "grpcs"})
     void statusAndTrailersOfThePodReachTheClient(String protocol) {
