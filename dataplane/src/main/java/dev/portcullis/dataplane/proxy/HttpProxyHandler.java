@@ -521,6 +521,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         if (state != State.FORWARDING) {
             return;
         }
+        Channel closed = upstream;
         upstream = null;
         deadlines.exchangeEnded();
         if (responseStarted) {
@@ -530,8 +531,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
-        if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
-            // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
+        boolean neverProcessed = closed != null && UpstreamConnections.handlerOf(closed) != null
+                && UpstreamConnections.handlerOf(closed).neverProcessed();
+        if (neverProcessed ? ConnectRetryPolicy.resendUnprocessed(requestHasBody, staleRetried)
+                : upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
+            // A pooled connection the endpoint had just closed (a bodiless idempotent request), or a
+            // stream it refused unprocessed (any bodiless request): it goes again, once.
             staleRetried = true;
             state = State.CONNECTING;
             connect(false);

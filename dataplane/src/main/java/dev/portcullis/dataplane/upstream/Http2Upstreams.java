@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -321,6 +322,20 @@ final class Http2Upstreams {
             if (msg instanceof Http2ResetFrame) {
                 ctx.close();
             }
+        }
+
+        /** Resets and GOAWAYs reach a stream as events; the ones that prove the pod never acted are noted. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            boolean refused = event instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code();
+            // The multiplexer passes a GOAWAY only to the streams above its last stream id.
+            if (refused || event instanceof Http2GoAwayFrame) {
+                UpstreamHandler handler = ctx.pipeline().get(UpstreamHandler.class);
+                if (handler != null) {
+                    handler.markNeverProcessed();
+                }
+            }
+            ctx.fireUserEventTriggered(event);
         }
     }
 

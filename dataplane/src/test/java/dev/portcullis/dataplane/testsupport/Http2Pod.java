@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /echo} answers with what it received (headers, body size, request trailers) and sends a
  * trailer of its own; {@code /hold} answers only once {@link #release()} is called, and counts how
  * many held streams each connection carried at once; {@code /goaway} and {@code /close} answer,
- * then end their connection with a GOAWAY or by closing it.
+ * then end their connection with a GOAWAY or by closing it; {@code /refuse-once...} is refused
+ * (REFUSED_STREAM) the first time each path is asked for.
  */
 public final class Http2Pod implements AutoCloseable {
 
@@ -51,6 +53,8 @@ public final class Http2Pod implements AutoCloseable {
     private final AtomicInteger mostHeldOnOneConnection = new AtomicInteger();
     private final AtomicInteger held = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger requests = new AtomicInteger();
 
     private Http2Pod(EventLoopGroup group, Channel server) {
         this.group = group;
@@ -103,6 +107,11 @@ public final class Http2Pod implements AutoCloseable {
         return held.get();
     }
 
+    /** Requests that reached the pod's handler, refused ones included. */
+    public int requests() {
+        return requests.get();
+    }
+
     public int mostHeldOnOneConnection() {
         return mostHeldOnOneConnection.get();
     }
@@ -120,6 +129,7 @@ public final class Http2Pod implements AutoCloseable {
     private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            requests.incrementAndGet();
             if (request.uri().startsWith("/hold")) {
                 Channel connection = ctx.channel().parent();
                 int now = heldByConnection.computeIfAbsent(connection, c -> new AtomicInteger()).incrementAndGet();
@@ -137,6 +147,11 @@ public final class Http2Pod implements AutoCloseable {
                         answer(ctx, "held " + request.uri() + "\n");
                     });
                 });
+                return;
+            }
+            if (request.uri().startsWith("/refuse-once") && refused.add(request.uri())) {
+                // RST_STREAM REFUSED_STREAM: "not processed, safe to retry" (RFC 9113 8.7).
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
                 return;
             }
             if (request.uri().startsWith("/goaway") || request.uri().startsWith("/close")) {

@@ -56,6 +56,7 @@ class H2UpstreamTest {
     private static Http2Pod tlsPod;
     private static Http2Pod limitedPod;
     private static Http2Pod endingPod;
+    private static Http2Pod refusingPod;
     private static EchoBackend http11TlsPod;
     private static TestDataPlane dataPlane;
     private static HttpClient h2Client;
@@ -72,6 +73,7 @@ class H2UpstreamTest {
                 .build(), 100);
         limitedPod = Http2Pod.start(null, 2);
         endingPod = Http2Pod.start(null, 100);
+        refusingPod = Http2Pod.start(null, 100);
         SslContext http11Only = SslContextBuilder.forServer(podCertificate.privateKey(), podCertificate.chain()).build();
         http11TlsPod = EchoBackend.start("http11-pod", "127.0.0.1", 0, http11Only, false);
         UpstreamTls verified = new UpstreamTls("h2.internal", POD_CA.certificatePem(), true, null);
@@ -80,12 +82,14 @@ class H2UpstreamTest {
                         host("h2.example.test", "edge", prefix("/", "h2")),
                         host("limited.example.test", "edge", prefix("/", "limited")),
                         host("no-alpn.example.test", "edge", prefix("/", "no-alpn")),
-                        host("ending.example.test", "edge", prefix("/", "ending"))),
+                        host("ending.example.test", "edge", prefix("/", "ending")),
+                        host("refusing.example.test", "edge", prefix("/", "refusing"))),
                 List.of(cluster("h2c", h2cPod.address(), null),
                         cluster("h2", tlsPod.address(), verified),
                         cluster("limited", limitedPod.address(), null),
                         cluster("no-alpn", http11TlsPod.address(), verified),
-                        cluster("ending", endingPod.address(), null)),
+                        cluster("ending", endingPod.address(), null),
+                        cluster("refusing", refusingPod.address(), null)),
                 List.of(certificate("edge", EDGE_CA.issueServer(List.of("*.example.test"), KeyType.EC_P256))),
                 null));
         h2Client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
@@ -100,6 +104,7 @@ class H2UpstreamTest {
         tlsPod.close();
         limitedPod.close();
         endingPod.close();
+        refusingPod.close();
         http11TlsPod.close();
     }
 
@@ -175,6 +180,26 @@ class H2UpstreamTest {
             assertThat(next.body()).contains("protocol: h2");
         }
         assertThat(endingPod.connections()).as("a new connection replaced the ended one").isGreaterThan(connectionsBefore);
+    }
+
+    @Test
+    void aStreamThePodRefusedUnprocessedIsSentAgainEvenAPost() throws Exception {
+        int before = refusingPod.requests();
+        HttpResponse<String> response = h1Client.send(HttpRequest.newBuilder(dataPlane.https("refusing.example.test",
+                "/refuse-once/post")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("request: POST /refuse-once/post");
+        assertThat(refusingPod.requests() - before).as("refused once, then served").isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedPostWithABodyIsNotSentAgain() throws Exception {
+        int before = refusingPod.requests();
+        HttpResponse<String> response = h1Client.send(HttpRequest.newBuilder(dataPlane.https("refusing.example.test",
+                "/refuse-once/with-body")).POST(HttpRequest.BodyPublishers.ofString("payload")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("the body was streamed on and is gone").isEqualTo(502);
+        assertThat(refusingPod.requests() - before).isEqualTo(1);
     }
 
     @Test
