@@ -236,6 +236,9 @@ final class Http2Upstreams {
             }
             draining = true;
             pool.remove(this);
+            if (pool.isEmpty()) {
+                byLoop.get().remove(key, pool); // endpoints come and go; their keys should too
+            }
             if (openStreams == 0) {
                 channel.close();
             }
