@@ -57,7 +57,7 @@ class CheckCommandTest {
                 "store/shop: ServiceNotFound: service store/shop (host shop.example.test path /) does not exist; its requests are answered 503",
                 "store/shop: UnknownAnnotation: portcullis.dev/colour is not a Portcullis annotation and is ignored;"
                         + " known: portcullis.dev/affinity, portcullis.dev/backend-ca-secret, portcullis.dev/backend-client-cert-secret,"
-                        + " portcullis.dev/backend-server-name, portcullis.dev/backend-verify, portcullis.dev/proxy-protocol,"
+                        + " portcullis.dev/backend-protocol, portcullis.dev/backend-server-name, portcullis.dev/backend-verify, portcullis.dev/proxy-protocol,"
                         + " portcullis.dev/ssl-redirect, portcullis.dev/tls-mode (warning)");
         assertThat(output.err).contains("3 errors, 1 warning");
     }
