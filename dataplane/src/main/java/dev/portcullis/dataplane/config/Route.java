@@ -1,5 +1,42 @@
 package dev.portcullis.dataplane.config;
 
-/** Requests whose path matches go to the named cluster. */
-public record Route(PathMatch match, String cluster) {
+import java.util.regex.Pattern;
+
+/**
+ * Requests whose path matches go to the named cluster, or are answered with a redirect.
+ *
+ * @param rewrite         the path (and optional query) the pod receives instead of the request's:
+ *                        {@code $0}..{@code $9} stand for the groups a Regex match captured ({@code $0}
+ *                        the whole match); a query in it comes before the request's own. {@code null}:
+ *                        the request's path
+ * @param forwardedPrefix the value of an {@code X-Forwarded-Prefix} header sent to the pod, or {@code null}
+ * @param redirect        answer every request of this route with this redirect instead of forwarding it
+ * @param appRoot         a request for exactly {@code /} is answered with a 302 to this path on the same
+ *                        scheme and host, or {@code null}
+ */
+public record Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
+                    String appRoot) {
+
+    /** The groups a rewrite may name: {@code $0} to {@code $9}. */
+    public static final Pattern REWRITE_GROUP = Pattern.compile("\\$([0-9])");
+    /** What a redirect location may contain to send the request's own target along. */
+    public static final String REQUEST_URI = "$request_uri";
+
+    /**
+     * A redirect the proxy answers with.
+     *
+     * @param code     a 3xx status code
+     * @param location an absolute http(s) URL; {@value #REQUEST_URI} in it stands for the request's target
+     */
+    public record Redirect(int code, String location) {
+    }
+
+    public Route(PathMatch match, String cluster) {
+        this(match, cluster, null, null, null, null);
+    }
+
+    /** Whether anything but "forward the request as it came" is asked of this route. */
+    public boolean hasActions() {
+        return rewrite != null || forwardedPrefix != null || redirect != null || appRoot != null;
+    }
 }

@@ -154,6 +154,8 @@ final class SnapshotValidator {
                         && host.routes().getFirst().match().equals(PathMatch.prefix("/"));
                 if (!single) {
                     problems.add(where + ": a passthrough host has exactly one route, Prefix \"/\"");
+                } else if (host.routes().getFirst().hasActions()) {
+                    problems.add(where + ": a passthrough route relays bytes: no rewrite, header or redirect applies");
                 }
                 if (host.hostname().equals(VirtualHost.ANY_HOST)) {
                     problems.add(where + ": passthrough needs a host name (it routes on SNI)");
@@ -187,18 +189,66 @@ final class SnapshotValidator {
             String where = hostWhere + " routes[" + r + "]";
             PathMatch match = route.match();
             if (match == null || match.type() == null) {
-                problems.add(where + ": match with a type (Exact or Prefix) is missing");
+                problems.add(where + ": match with a type (Exact, Prefix or Regex) is missing");
+            } else if (match.type() == PathMatch.Type.REGEX) {
+                String why = PathPatterns.problem(match.path());
+                if (why != null) {
+                    problems.add(where + ": Regex \"" + match.path() + "\": " + why);
+                } else if (!seen.add(match)) {
+                    problems.add(where + ": duplicate " + match.type() + " match for \"" + match.path() + "\"");
+                }
             } else if (match.path() == null || !match.path().startsWith("/")) {
                 problems.add(where + ": path \"" + match.path() + "\" must start with \"/\"");
             } else if (!seen.add(match)) {
                 problems.add(where + ": duplicate " + match.type() + " match for \"" + match.path() + "\"");
             }
+            checkActions(where, route);
             if (isBlank(route.cluster())) {
                 problems.add(where + ": cluster is missing");
             } else if (!clusters.contains(route.cluster())) {
                 problems.add(where + ": names cluster \"" + route.cluster() + "\", which does not exist");
             }
         }
+    }
+
+    private void checkActions(String where, Route route) {
+        if (route.rewrite() != null) {
+            String withoutGroups = Route.REWRITE_GROUP.matcher(route.rewrite()).replaceAll("");
+            if (route.rewrite().isEmpty() || !printable(route.rewrite()) || withoutGroups.indexOf('$') >= 0
+                    || !(route.rewrite().startsWith("/") || route.rewrite().startsWith("$"))) {
+                problems.add(where + ": rewrite must start with \"/\" or a group ($0..$9), be printable ASCII without"
+                        + " spaces, and name no \"$\" other than groups");
+            }
+        }
+        if (route.forwardedPrefix() != null && (route.forwardedPrefix().isEmpty() || !printable(route.forwardedPrefix()))) {
+            problems.add(where + ": forwardedPrefix must be printable ASCII without spaces");
+        }
+        if (route.appRoot() != null && (!route.appRoot().startsWith("/") || !printable(route.appRoot()))) {
+            problems.add(where + ": appRoot must be a path starting with \"/\", printable ASCII without spaces");
+        }
+        Route.Redirect redirect = route.redirect();
+        if (redirect != null) {
+            if (redirect.code() < 300 || redirect.code() > 308) {
+                problems.add(where + ": redirect code " + redirect.code() + " is not between 300 and 308");
+            }
+            String location = redirect.location();
+            if (location == null || !printable(location)
+                    || !(location.startsWith("http://") || location.startsWith("https://"))
+                    || location.indexOf('/') + 2 >= location.length()) {
+                problems.add(where + ": redirect location must be an absolute http or https URL, printable ASCII without spaces");
+            }
+        }
+    }
+
+    /** Visible ASCII only: nothing that could end a header line or hide in one. */
+    private static boolean printable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isBlank(String value) {

@@ -18,6 +18,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,6 +34,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -91,6 +94,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean awaitingClientMessage;
     private HttpRequest request;
     private boolean requestHasBody;
+    /** The exchange's id (sent to the pod) and the client's Accept, for the proxy's own answers. */
+    private String requestId;
+    private String accept;
     /** The client's HTTP version (the request itself goes on as HTTP/1.1). */
     private HttpVersion clientVersion;
     private boolean requestComplete;
@@ -209,6 +215,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         staleRetried = false;
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
+        accept = head.headers().get(HttpHeaderNames.ACCEPT);
+        requestId = decoded.isFailure() ? RequestIds.newId() : RequestIds.assign(head.headers());
         if (decoded.isFailure()) {
             hostMetrics = current == null ? null : current.unmatchedHostMetrics();
             clientKeepAlive = false;
@@ -227,7 +235,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
                 cluster = forward.cluster();
-                upgradeProtocol = http2 || requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
+                // On HTTP/2 only an extended CONNECT has these headers: Http2Requests made it an upgrade.
+                // An HTTP/2 pod cannot be asked to switch protocols: it gets the request as it is.
+                upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
                 boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
                 if (trailersAccepted && cluster.http2()) {
@@ -241,7 +251,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             }
             case RequestRouting.Redirect redirect -> {
                 hostMetrics = redirect.metrics();
-                respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, redirect.location());
+                respondLocally(redirect.status(), redirect.location());
             }
             case RequestRouting.Answer answer -> {
                 hostMetrics = answer.metrics();
@@ -488,17 +498,28 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         deadlines.responseStarted();
         responseStarted = true;
         recordMetrics(101);
-        FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER);
-        toClient.headers().set(switching.headers());
-        ForwardedHeaders.removeHopByHop(toClient.headers());
-        toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        HttpResponse toClient;
+        String firstHttpHandler;
+        if (http2) {
+            // RFC 8441: a 2xx to the extended CONNECT opens the tunnel; the stream stays open for it.
+            toClient = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, switching.headers().copy());
+            ForwardedHeaders.removeHopByHop(toClient.headers());
+            toClient.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+            java.util.List<String> names = ctx.pipeline().names(); // the frame codec stays: it carries the tunnel
+            firstHttpHandler = names.get(names.indexOf(ctx.pipeline().context(Http2StreamFrameToHttpObjectCodec.class).name()) + 1);
+        } else {
+            toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, switching.status(), Unpooled.EMPTY_BUFFER,
+                    switching.headers().copy(), EmptyHttpHeaders.INSTANCE);
+            ForwardedHeaders.removeHopByHop(toClient.headers());
+            toClient.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
+        }
         ctx.writeAndFlush(toClient).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         Channel tunnelled = upstream;
         detachUpstream();
         deadlines.closed();
         state = State.UPGRADED;
-        String firstHttpHandler = ctx.pipeline().context(IdleStateHandler.class).name(); // HttpPipeline's first
-        UpgradedTunnel.open(ctx, firstHttpHandler, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
+        UpgradedTunnel.open(ctx, firstHttpHandler, http2, tunnelled, protocol, UPGRADED_IDLE_TIMEOUT_MILLIS, metrics);
     }
 
     private void responseComplete() {
@@ -617,11 +638,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private void respondLocally(HttpResponseStatus status, String detail) {
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
         recordMetrics(status.code());
-        ctx.writeAndFlush(status == HttpResponseStatus.PERMANENT_REDIRECT
-                        ? LocalResponses.redirect(ctx.alloc(), detail, keepAlive)
+        ctx.writeAndFlush(status.codeClass() == HttpStatusClass.REDIRECTION
+                        ? LocalResponses.redirect(ctx.alloc(), status, detail, keepAlive, accept, requestId)
                         : request != null && LocalResponses.isGrpc(request)
-                        ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive)
-                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive))
+                        ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive, requestId)
+                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
         if (requestComplete || !keepAlive) {
@@ -684,6 +705,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 clientKeepAlive = false;
                 startNanos = System.nanoTime();
                 hostMetrics = null;
+                accept = null;
+                requestId = RequestIds.newId();
                 respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
             return;

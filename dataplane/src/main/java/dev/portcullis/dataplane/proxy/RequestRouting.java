@@ -1,7 +1,10 @@
 package dev.portcullis.dataplane.proxy;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.route.HostTable;
+import dev.portcullis.dataplane.route.PathRouter;
+import dev.portcullis.dataplane.runtime.RouteTarget;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
@@ -9,11 +12,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 
 /**
  * Where one well-formed request head goes, decided from the head, the configuration applied and
  * the connection it came on: to a cluster, or answered by the proxy itself. The head's target is
- * rewritten to what was routed (the normalised path in origin form), which is what the pod gets.
+ * rewritten to what was routed (the normalised path in origin form), then to the route's rewrite
+ * target when it has one: what the pod gets.
  */
 final class RequestRouting {
 
@@ -30,9 +35,19 @@ final class RequestRouting {
     record Answer(HttpResponseStatus status, String detail, boolean close, HostMetrics metrics) implements Decision {
     }
 
-    /** A 308 to the https origin of the same name and target. */
-    record Redirect(String location, HostMetrics metrics) implements Decision {
+    /**
+     * A redirect: a 308 to the https origin of the same name and target, or what a route asks for
+     * (its permanent or temporal redirect, its app root).
+     */
+    record Redirect(HttpResponseStatus status, String location, HostMetrics metrics) implements Decision {
+
+        Redirect(String location, HostMetrics metrics) {
+            this(HttpResponseStatus.PERMANENT_REDIRECT, location, metrics);
+        }
     }
+
+    /** Sent to the pod when a route sets it (ingress-nginx's {@code x-forwarded-prefix}). */
+    static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("x-forwarded-prefix");
 
     private RequestRouting() {
     }
@@ -54,7 +69,8 @@ final class RequestRouting {
         String hostname = HostTable.hostWithoutPort(authority != null ? authority : head.headers().get(HttpHeaderNames.HOST));
         RoutedHost host = current.hosts().find(hostname);
         String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
-        head.setUri(path + RequestTarget.query(head.uri()));
+        String query = RequestTarget.query(head.uri());
+        head.setUri(path + query);
         if (host == null) {
             return new Answer(HttpResponseStatus.NOT_FOUND, "no such host", false, current.unmatchedHostMetrics());
         }
@@ -71,12 +87,29 @@ final class RequestRouting {
             // Its endpoints speak TLS; plain HTTP cannot be routed to them.
             return new Answer(HttpResponseStatus.NOT_FOUND, "this host is served over TLS passthrough only", false, metrics);
         }
-        UpstreamCluster cluster = host.routes().route(path);
-        if (cluster == null) {
+        PathRouter.Match<RouteTarget> matched = host.routes().match(path);
+        if (matched == null) {
             return new Answer(HttpResponseStatus.NOT_FOUND, "no route for this path", false, metrics);
         }
+        RouteTarget target = matched.target();
+        if (target.appRoot() != null && path.equals("/")) { // before a redirect, as nginx's location does it
+            String requestHost = authority != null ? authority : head.headers().get(HttpHeaderNames.HOST, hostname);
+            return new Redirect(HttpResponseStatus.FOUND, scheme + "://" + requestHost + target.appRoot(), metrics);
+        }
+        if (target.redirect() != null) {
+            String location = target.redirect().location();
+            return new Redirect(HttpResponseStatus.valueOf(target.redirect().code()),
+                    location.contains(Route.REQUEST_URI) ? location.replace(Route.REQUEST_URI, head.uri()) : location, metrics);
+        }
+        UpstreamCluster cluster = target.cluster();
         if (cluster.balancer().size() == 0) {
             return new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", false, metrics);
+        }
+        if (target.rewrite() != null) {
+            head.setUri(target.rewrite().apply(matched.groups(), query));
+        }
+        if (target.forwardedPrefix() != null) {
+            head.headers().set(X_FORWARDED_PREFIX, target.forwardedPrefix());
         }
         return new Forward(cluster, metrics);
     }

@@ -13,8 +13,8 @@ import io.netty.handler.ssl.SslContext;
  * @param acmeChallenges the routes that are ACME HTTP-01 solvers' ({@link AcmeChallenge}), which plain
  *                       HTTP reaches even when the host redirects to https
  */
-public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<UpstreamCluster> routes,
-                         PathRouter<UpstreamCluster> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
+public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
+                         PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
                          HostMetrics metrics) {
 
     /**

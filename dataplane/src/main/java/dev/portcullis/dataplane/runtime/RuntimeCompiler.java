@@ -117,11 +117,11 @@ public final class RuntimeCompiler {
             }
             contentKeys.add(served.contentKey());
             expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), served.keyMaterial().notAfter()));
-            List<Map.Entry<PathMatch, UpstreamCluster>> rules = new ArrayList<>();
+            List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
             for (Route route : host.routes()) {
-                rules.add(Map.entry(route.match(), clusters.get(route.cluster())));
+                rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters.get(route.cluster()))));
             }
-            List<Map.Entry<PathMatch, UpstreamCluster>> challenges = rules.stream()
+            List<Map.Entry<PathMatch, RouteTarget>> challenges = rules.stream()
                     .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
             UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
                     ? clusters.get(host.routes().getFirst().cluster()) : null;

@@ -8,7 +8,6 @@ import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -40,7 +39,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
         return new ChannelHandler[]{
                 new IdleStateHandler(limits.keepAliveTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS),
                 new RequestHeadDeadline(limits.requestHeadTimeoutMillis()),
-                new HttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 64 * 1024),
+                new StrictHttpServerCodec(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), 64 * 1024),
                 errors.malformedRequests(),
                 new HttpServerExpectContinueHandler(),
                 new FlowControlHandler(),
@@ -57,7 +56,8 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .maxHeaderListSize(limits.maxHeaderBytes()))
+                        .maxHeaderListSize(limits.maxHeaderBytes())
+                        .connectProtocolEnabled(true)) // RFC 8441: WebSockets over HTTP/2
                 .build();
         return new ChannelHandler[]{
                 new IdleStateHandler(0, 0, limits.keepAliveTimeoutMillis(), TimeUnit.MILLISECONDS),

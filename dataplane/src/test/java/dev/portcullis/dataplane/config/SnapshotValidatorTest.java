@@ -73,6 +73,30 @@ class SnapshotValidatorTest {
     }
 
     @Test
+    void regexRoutesMustCompileAndRouteActionsMustBeSafeToSend() {
+        Snapshot snapshot = new Snapshot(1, List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, null, List.of(
+                        new Route(PathMatch.regex("(?i)/ok/(.*)"), "web", "/$1", "/ok", null, null),
+                        new Route(PathMatch.regex("/broken/(.*"), "web"),
+                        new Route(PathMatch.regex("/backref/(a)\\1"), "web"),
+                        new Route(PathMatch.regex("/" + "a".repeat(PathPatterns.MAX_PATTERN_LENGTH)), "web"),
+                        new Route(PathMatch.prefix("/r"), "web", "/$host", "bad\r\nheader: x", null, "no-slash"),
+                        new Route(PathMatch.prefix("/m"), "web", null, null, new Route.Redirect(200, "ftp://x"), null)))),
+                List.of(new Cluster("web", List.of())), List.of(), null);
+        assertThat(snapshot.validate()).containsExactly(
+                "virtualHosts[0] \"app.example.test\" routes[1]: Regex \"/broken/(.*\": not a valid RE2 regular expression: missing closing )",
+                "virtualHosts[0] \"app.example.test\" routes[2]: Regex \"/backref/(a)\\1\": not a valid RE2 regular expression: invalid escape sequence",
+                "virtualHosts[0] \"app.example.test\" routes[3]: Regex \"/" + "a".repeat(PathPatterns.MAX_PATTERN_LENGTH)
+                        + "\": the regular expression is longer than 1024 characters",
+                "virtualHosts[0] \"app.example.test\" routes[4]: rewrite must start with \"/\" or a group ($0..$9), be printable ASCII"
+                        + " without spaces, and name no \"$\" other than groups",
+                "virtualHosts[0] \"app.example.test\" routes[4]: forwardedPrefix must be printable ASCII without spaces",
+                "virtualHosts[0] \"app.example.test\" routes[4]: appRoot must be a path starting with \"/\", printable ASCII without spaces",
+                "virtualHosts[0] \"app.example.test\" routes[5]: redirect code 200 is not between 300 and 308",
+                "virtualHosts[0] \"app.example.test\" routes[5]: redirect location must be an absolute http or https URL,"
+                        + " printable ASCII without spaces");
+    }
+
+    @Test
     void endpointAddressesAreIpLiteralsNeverNames() {
         Snapshot snapshot = new Snapshot(1, List.of(),
                 List.of(new Cluster("web", List.of(Endpoint.ready("10.0.0.1", 80), Endpoint.ready("fd00::1", 80),

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.portcullis.dataplane.testsupport.Snapshots.host;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
+import static dev.portcullis.dataplane.testsupport.RawHttp.readHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -133,17 +134,6 @@ class UpgradeAndInterimTest {
         return socket;
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
 
     private static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();

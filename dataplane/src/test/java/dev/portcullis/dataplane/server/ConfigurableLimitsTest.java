@@ -24,6 +24,7 @@ import java.util.List;
 import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
 import static dev.portcullis.dataplane.testsupport.Snapshots.host;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
+import static dev.portcullis.dataplane.testsupport.RawHttp.readHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -126,17 +127,6 @@ class ConfigurableLimitsTest {
         return socket;
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
 
     private static int contentLength(String head) {
         for (String line : head.split("\r\n")) {

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Request heads from the network, through the plain listener's own pipeline ({@link HttpPipeline}:
- * the HttpServerCodec with the project's limits, expect-continue, flow control, the proxy handler),
+ * the StrictHttpServerCodec with the project's limits, expect-continue, flow control, the proxy handler),
  * on an EmbeddedChannel. Whatever the bytes:
  * <ul>
  *   <li>what goes back is well-formed HTTP/1.1 responses, each a status the proxy may answer itself;</li>
@@ -113,8 +113,8 @@ class HttpHeadFuzzTest {
 
     /** The request heads the listener's own codec reads from these bytes. */
     private static List<HttpRequest> referenceHeads(byte[] input, int piece, boolean[] malformedContent) {
-        HttpServerCodec codec = Arrays.stream(fixture.http.handlers("http"))
-                .filter(HttpServerCodec.class::isInstance).map(HttpServerCodec.class::cast).findFirst().orElseThrow();
+        ChannelHandler codec = Arrays.stream(fixture.http.handlers("http"))
+                .filter(StrictHttpServerCodec.class::isInstance).findFirst().orElseThrow();
         EmbeddedChannel reference = new EmbeddedChannel(codec);
         List<HttpRequest> heads = new ArrayList<>();
         try {

@@ -43,12 +43,24 @@ public final class IngressAnnotations {
             ChoiceParser.choices("none", AffinityAnnotation.NONE, "cookie", AffinityAnnotation.COOKIE,
                     "client-ip", AffinityAnnotation.CLIENT_IP));
 
+    // Paths as ingress-nginx users write them (PathAnnotations): same names, same values.
+    public static final AnnotationParser<Boolean> USE_REGEX = PathAnnotations.useRegex(AnnotationParser.PREFIX + "use-regex");
+    public static final AnnotationParser<String> REWRITE_TARGET = PathAnnotations.rewriteTarget(AnnotationParser.PREFIX + "rewrite-target");
+    public static final AnnotationParser<String> X_FORWARDED_PREFIX = PathAnnotations.forwardedPrefix(AnnotationParser.PREFIX + "x-forwarded-prefix");
+    public static final AnnotationParser<String> APP_ROOT = PathAnnotations.appRoot(AnnotationParser.PREFIX + "app-root");
+    public static final AnnotationParser<String> PERMANENT_REDIRECT = PathAnnotations.redirectUrl(AnnotationParser.PREFIX + "permanent-redirect");
+    public static final AnnotationParser<Integer> PERMANENT_REDIRECT_CODE = PathAnnotations.permanentCode(AnnotationParser.PREFIX + "permanent-redirect-code");
+    public static final AnnotationParser<String> TEMPORAL_REDIRECT = PathAnnotations.redirectUrl(AnnotationParser.PREFIX + "temporal-redirect");
+    public static final AnnotationParser<Integer> TEMPORAL_REDIRECT_CODE = PathAnnotations.temporalCode(AnnotationParser.PREFIX + "temporal-redirect-code");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
 
     private static final SortedMap<String, AnnotationParser<?>> REGISTRY = registry(TLS_MODE, SSL_REDIRECT,
-            BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY, BACKEND_PROTOCOL);
+            BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY,
+            USE_REGEX, REWRITE_TARGET, X_FORWARDED_PREFIX, APP_ROOT, PERMANENT_REDIRECT, PERMANENT_REDIRECT_CODE,
+            TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE, BACKEND_PROTOCOL);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -67,7 +79,15 @@ public final class IngressAnnotations {
             new Alias<>(new ChoiceParser<>(NGINX + "force-ssl-redirect", ChoiceParser.choices("true", true, "false", null)),
                     SSL_REDIRECT),
             new Alias<>(new ChoiceParser<>(NGINX + "affinity", ChoiceParser.choices("cookie", AffinityAnnotation.COOKIE)),
-                    AFFINITY));
+                    AFFINITY),
+            new Alias<>(PathAnnotations.useRegex(NGINX + "use-regex"), USE_REGEX),
+            new Alias<>(PathAnnotations.rewriteTarget(NGINX + "rewrite-target"), REWRITE_TARGET),
+            new Alias<>(PathAnnotations.forwardedPrefix(NGINX + "x-forwarded-prefix"), X_FORWARDED_PREFIX),
+            new Alias<>(PathAnnotations.appRoot(NGINX + "app-root"), APP_ROOT),
+            new Alias<>(PathAnnotations.redirectUrl(NGINX + "permanent-redirect"), PERMANENT_REDIRECT),
+            new Alias<>(PathAnnotations.permanentCode(NGINX + "permanent-redirect-code"), PERMANENT_REDIRECT_CODE),
+            new Alias<>(PathAnnotations.redirectUrl(NGINX + "temporal-redirect"), TEMPORAL_REDIRECT),
+            new Alias<>(PathAnnotations.temporalCode(NGINX + "temporal-redirect-code"), TEMPORAL_REDIRECT_CODE));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

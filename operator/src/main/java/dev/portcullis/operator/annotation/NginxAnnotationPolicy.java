@@ -31,9 +31,11 @@ public final class NginxAnnotationPolicy {
     public enum Verdict { IMPLEMENTED, WARNED, REFUSED }
 
     static final Set<String> IMPLEMENTED = Set.of("ssl-passthrough", "backend-protocol", "proxy-ssl-secret",
-            "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name", "ssl-redirect", "force-ssl-redirect", "affinity");
+            "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name", "ssl-redirect", "force-ssl-redirect", "affinity",
+            "use-regex", "rewrite-target", "x-forwarded-prefix", "app-root", "permanent-redirect", "permanent-redirect-code",
+            "temporal-redirect", "temporal-redirect-code");
 
-    /** Access control, traffic limits, raw configuration, and redirects that replace the backend. */
+    /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
             "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-error-page",
             "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn", "auth-url", "auth-method", "auth-signin",
@@ -47,11 +49,10 @@ public final class NginxAnnotationPolicy {
             "configuration-snippet", "server-snippet", "stream-snippet", "modsecurity-snippet",
             "enable-modsecurity", "enable-owasp-core-rules",
             "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
-            "canary-weight", "canary-weight-total", "affinity-canary-behavior",
-            "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code");
+            "canary-weight", "canary-weight-total", "affinity-canary-behavior");
 
     /** Not implemented; ignoring them changes how a request is handled but lets no one in who was kept out. */
-    static final Set<String> WARNED = Set.of("app-root", "affinity-mode", "client-body-buffer-size",
+    static final Set<String> WARNED = Set.of("affinity-mode", "client-body-buffer-size",
             "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods",
             "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers", "custom-http-errors",
             "default-backend", "enable-access-log", "enable-cors", "enable-global-auth", "enable-influxdb",
@@ -64,12 +65,11 @@ public final class NginxAnnotationPolicy {
             "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
             "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-redirect-from",
             "proxy-redirect-to", "proxy-request-buffering", "proxy-send-timeout", "proxy-ssl-ciphers",
-            "proxy-ssl-protocols", "proxy-ssl-verify-depth", "rewrite-target", "server-alias", "service-upstream",
+            "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
             "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",
             "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",
             "session-cookie-samesite", "session-cookie-secure", "ssl-ciphers", "ssl-prefer-server-ciphers",
-            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
-            "use-regex", "x-forwarded-prefix");
+            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost");
 
     /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */
     static final Set<String> ALLOW_LISTS = Set.of("whitelist-source-range", "allowlist-source-range");

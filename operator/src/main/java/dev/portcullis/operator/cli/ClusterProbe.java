@@ -18,11 +18,16 @@ import java.util.Collection;
 
 /**
  * Finds the cluster {@code run} would use, the way fabric8 (and kubectl) look for it, and asks its
- * API server for {@code /version} once, without retries, before the operator starts: no cluster,
- * or one that does not answer, is a {@link Cli.Failure} of one line saying where it looked.
+ * API server for {@code /version} before the operator starts (once from a kubeconfig; in a pod with
+ * about 30 s of retries): no cluster, or one that does not answer, is a {@link Cli.Failure} of one
+ * line saying where it looked.
  * Any HTTP answer, even 401 or 403, counts as a cluster.
  */
 final class ClusterProbe {
+
+    private static final String IN_CLUSTER = "from the in-cluster service account";
+    /** Back-off doubles from fabric8's 1 s: 1 + 2 + 4 + 8 + 16 s between five more attempts. */
+    private static final int IN_POD_RETRIES = 5;
 
     private ClusterProbe() {
     }
@@ -41,7 +46,10 @@ final class ClusterProbe {
                     + "); set KUBECONFIG, or run in a pod");
         }
         int retries = config.getRequestRetryBackoffLimit();
-        config.setRequestRetryBackoffLimit(0);
+        // A user at a terminal wants the answer now; a pod on a node that is still programming the
+        // kubernetes Service (or an API server under load) is better served by a short wait than
+        // by a crash loop whose back-off grows: about 30 s of retries there.
+        config.setRequestRetryBackoffLimit(source.equals(IN_CLUSTER) ? IN_POD_RETRIES : 0);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             client.getKubernetesVersion();
         } catch (KubernetesClientException e) {
@@ -67,7 +75,7 @@ final class ClusterProbe {
             return "from " + (System.getenv("KUBECONFIG") != null ? "KUBECONFIG=" : "") + config.getFile();
         }
         if (serviceAccountToken().isFile()) {
-            return "from the in-cluster service account";
+            return IN_CLUSTER;
         }
         if (Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null) {
             return "from KUBERNETES_MASTER";

@@ -16,7 +16,11 @@ import java.util.function.BiConsumer;
 final class HostTable {
 
     /** Who claimed a host's path first. */
-    record Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend) {
+    record Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend, RouteActions actions) {
+
+        Claim(String cluster, ObjectRef ingress, boolean fromDefaultBackend) {
+            this(cluster, ingress, fromDefaultBackend, RouteActions.NONE);
+        }
     }
 
     /** One host under construction. */
@@ -29,6 +33,8 @@ final class HostTable {
         ObjectRef tlsFrom;
         String tlsSecret;
         Boolean sslRedirect;
+        /** An Ingress with regular-expression paths names this host: all its paths are matched as ingress-nginx does then. */
+        ObjectRef regexFrom;
     }
 
     private final Map<String, Host> hosts = new TreeMap<>();
@@ -72,16 +78,25 @@ final class HostTable {
 
     /** The first rule to claim a host's path wins it; later ones get a PathConflict warning. */
     void claim(ObjectRef ref, String name, Host host, PathMatch match, String cluster) {
+        claim(ref, name, host, match, cluster, RouteActions.NONE);
+    }
+
+    /** As {@link #claim(ObjectRef, String, Host, PathMatch, String)}, with what the Ingress's path annotations ask. */
+    void claim(ObjectRef ref, String name, Host host, PathMatch match, String cluster, RouteActions actions) {
         Claim existing = host.routes.get(match);
         if (existing != null) {
             problems.warning(ref, "PathConflict", "host " + (name.equals(VirtualHost.ANY_HOST) ? "(any)" : name)
-                    + " path " + match.path() + " (" + (match.type() == PathMatch.Type.EXACT ? "Exact" : "Prefix")
+                    + " path " + match.path() + " (" + switch (match.type()) {
+                        case EXACT -> "Exact";
+                        case PREFIX -> "Prefix";
+                        case REGEX -> "regular expression";
+                    }
                     + ") is already served by "
                     + (existing.ingress().equals(ref) ? "an earlier rule of this Ingress" : "the older Ingress " + existing.ingress())
                     + "; this rule is ignored");
             return;
         }
-        host.routes.put(match, new Claim(cluster, ref, false));
+        host.routes.put(match, new Claim(cluster, ref, false, actions));
     }
 
     private static String modeName(TlsModeAnnotation mode) {

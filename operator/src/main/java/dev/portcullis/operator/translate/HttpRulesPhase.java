@@ -1,6 +1,7 @@
 package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.config.PathPatterns;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.operator.annotation.TlsModeAnnotation;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
@@ -13,7 +14,9 @@ import java.util.Optional;
 /**
  * The HTTP rules phase (terminated and re-encrypted Ingresses): each rule's host and paths become
  * routes to clusters of pod endpoints; the older Ingress keeps a contested host mode or path.
- * pathType ImplementationSpecific is treated as Prefix; rules without a host serve the catch-all host.
+ * pathType ImplementationSpecific is treated as Prefix, except on an Ingress with use-regex or
+ * rewrite-target, where it is a regular expression ({@link RegexHostRoutes}); rules without a host
+ * serve the catch-all host.
  *
  * <p>ACME HTTP-01 challenge rules (a rule of a terminated Ingress whose every path lies under
  * {@code /.well-known/acme-challenge}, such as the one in each solver Ingress cert-manager creates)
@@ -67,6 +70,10 @@ final class HttpRulesPhase implements IngressPhase {
         if (claimsMode && !context.hosts.claimMode(served, host.get(), builder)) {
             return;
         }
+        RouteActions actions = RouteActions.of(served.annotations());
+        if (actions.regex() && builder.regexFrom == null) {
+            builder.regexFrom = ref;
+        }
         if (!claimsMode && builder.mode == TlsModeAnnotation.PASSTHROUGH) {
             context.problems.error(ref, "AcmeChallengeOnPassthroughHost", "host " + host.get() + " is passed through to"
                     + " its pods by the Ingress " + builder.modeFrom + ", and Portcullis serves no plain-HTTP paths for a"
@@ -78,17 +85,17 @@ final class HttpRulesPhase implements IngressPhase {
             return;
         }
         for (HTTPIngressPath path : rule.getHttp().getPaths()) {
-            Optional<PathMatch> match = matchOf(ref, host.get(), path);
+            Optional<PathMatch> match = matchOf(ref, host.get(), path, actions.regex());
             if (match.isEmpty()) {
                 continue;
             }
             String usedFor = "host " + host.get() + " path " + match.get().path();
             Optional<String> cluster = context.backends.resolve(ref, namespace, path.getBackend(), usedFor, served.settings());
-            cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name));
+            cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name, actions));
         }
     }
 
-    private Optional<PathMatch> matchOf(ObjectRef ref, String host, HTTPIngressPath path) {
+    private Optional<PathMatch> matchOf(ObjectRef ref, String host, HTTPIngressPath path, boolean regex) {
         String type = path.getPathType();
         String value = path.getPath();
         if (type == null) {
@@ -106,7 +113,26 @@ final class HttpRulesPhase implements IngressPhase {
         }
         return switch (type) {
             case "Exact" -> Optional.of(PathMatch.exact(value));
-            case "Prefix", "ImplementationSpecific" -> Optional.of(PathMatch.prefix(value));
+            case "ImplementationSpecific" -> {
+                if (!regex) {
+                    yield Optional.of(PathMatch.prefix(value));
+                }
+                String problem = PathPatterns.problem(RegexHostRoutes.pattern(value));
+                if (problem != null) {
+                    context.problems.error(ref, "InvalidPathRegex", "host " + host + " path " + value + " is a regular"
+                            + " expression (use-regex or rewrite-target) but " + problem + "; this path is ignored");
+                    yield Optional.empty();
+                }
+                yield Optional.of(PathMatch.regex(value));
+            }
+            case "Prefix" -> {
+                if (regex && value.chars().anyMatch(c -> "*+?()[]{}|^$\\".indexOf(c) >= 0)) {
+                    context.problems.warning(ref, "LiteralPrefixPath", "host " + host + " path " + value + " has pathType"
+                            + " Prefix, so it is matched literally, not as a regular expression (ingress-nginx refuses such a"
+                            + " path); write pathType: ImplementationSpecific for a regular expression");
+                }
+                yield Optional.of(PathMatch.prefix(value));
+            }
             default -> {
                 context.problems.error(ref, "InvalidPathType", "host " + host + " path " + value + " has pathType \"" + type
                         + "\"; use Exact, Prefix or ImplementationSpecific. This path is ignored");

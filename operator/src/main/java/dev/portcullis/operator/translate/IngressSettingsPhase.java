@@ -53,6 +53,7 @@ final class IngressSettingsPhase {
         // backend-protocol's TLS (HTTPS, H2, GRPCS) means re-encryption unless tls-mode says how.
         TlsModeAnnotation mode = explicitMode.orElse(protocol.filter(BackendProtocolAnnotation::tls).isPresent()
                 ? TlsModeAnnotation.REENCRYPT : TlsModeAnnotation.TERMINATE);
+        RouteActions.report(context.problems, ref, annotations, mode == TlsModeAnnotation.PASSTHROUGH);
         UpstreamProtocol upstreamProtocol = UpstreamProtocol.HTTP_1_1;
         if (protocol.isPresent()) {
             String source = annotations.sourceOf(IngressAnnotations.BACKEND_PROTOCOL);

@@ -18,8 +18,9 @@ final class SnapshotAssembly {
     static Snapshot assemble(TranslationContext context, long version, ListenerPhase.Listener listener) {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         context.hosts.forEach((name, builder) -> {
-            List<Route> routes = builder.routes.entrySet().stream()
-                    .map(entry -> new Route(entry.getKey(), entry.getValue().cluster()))
+            List<Route> routes = builder.regexFrom != null ? RegexHostRoutes.routes(context.problems, name, builder)
+                    : builder.routes.entrySet().stream()
+                    .map(entry -> entry.getValue().actions().route(entry.getKey(), entry.getValue().cluster()))
                     .toList();
             boolean passthrough = builder.mode == TlsModeAnnotation.PASSTHROUGH;
             boolean redirect = (builder.tls || passthrough) && (builder.sslRedirect == null || builder.sslRedirect);

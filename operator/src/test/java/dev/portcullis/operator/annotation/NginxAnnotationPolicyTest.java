@@ -30,8 +30,12 @@ class NginxAnnotationPolicyTest {
             "configuration-snippet, REFUSED",
             "server-snippet, REFUSED",
             "canary-weight, REFUSED",
-            "permanent-redirect, REFUSED",
-            "rewrite-target, WARNED",
+            "permanent-redirect, IMPLEMENTED",
+            "temporal-redirect-code, IMPLEMENTED",
+            "rewrite-target, IMPLEMENTED",
+            "use-regex, IMPLEMENTED",
+            "app-root, IMPLEMENTED",
+            "x-forwarded-prefix, IMPLEMENTED",
             "proxy-body-size, WARNED",
             "proxy-read-timeout, WARNED",
             "session-cookie-name, WARNED",
@@ -71,7 +75,7 @@ class NginxAnnotationPolicyTest {
             "whitelist-source-range | '' | REFUSED",
             "denylist-source-range | 0.0.0.0/0,::/0 | REFUSED",
             "limit-whitelist | 0.0.0.0/0,::/0 | REFUSED",
-            "rewrite-target | 0.0.0.0/0,::/0 | WARNED",
+            "mirror-target | 0.0.0.0/0,::/0 | WARNED",
     })
     void verdictsThatDependOnTheValue(String name, String value, Verdict verdict) {
         assertThat(NginxAnnotationPolicy.verdict(name, value)).isEqualTo(verdict);

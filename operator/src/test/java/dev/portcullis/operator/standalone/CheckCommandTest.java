@@ -56,9 +56,8 @@ class CheckCommandTest {
                 "store/shop: SecretNotFound: secret store/shop-tls does not exist; shop.example.test is served with the default certificate",
                 "store/shop: ServiceNotFound: service store/shop (host shop.example.test path /) does not exist; its requests are answered 503",
                 "store/shop: UnknownAnnotation: portcullis.dev/colour is not a Portcullis annotation and is ignored;"
-                        + " known: portcullis.dev/affinity, portcullis.dev/backend-ca-secret, portcullis.dev/backend-client-cert-secret,"
-                        + " portcullis.dev/backend-protocol, portcullis.dev/backend-server-name, portcullis.dev/backend-verify, portcullis.dev/proxy-protocol,"
-                        + " portcullis.dev/ssl-redirect, portcullis.dev/tls-mode (warning)");
+                        + " known: " + String.join(", ", dev.portcullis.operator.annotation.IngressAnnotations.knownNames())
+                        + " (warning)");
         assertThat(output.err).contains("3 errors, 1 warning");
     }
 
@@ -103,13 +102,13 @@ class CheckCommandTest {
                     service: {name: docs, port: {number: 80}}
                 ---
                 """;
-        Files.writeString(directory.resolve("ingress.yaml"), ingress.formatted("rewritten", "rewrite-target: /")
+        Files.writeString(directory.resolve("ingress.yaml"), ingress.formatted("mirrored", "mirror-uri: /mirror")
                 + ingress.formatted("private", "whitelist-source-range: 10.0.0.0/8")
                 + ingress.formatted("guarded", "auth-url: https://auth.example.test/")
                 + "apiVersion: v1\nkind: Service\nmetadata: {name: docs}\nspec:\n  ports: [{port: 80}]\n");
         Output output = check();
         assertThat(output.code).isEqualTo(1);
-        assertThat(output.out).contains("default/rewritten: NginxAnnotationIgnored: nginx.ingress.kubernetes.io/rewrite-target"
+        assertThat(output.out).contains("default/mirrored: NginxAnnotationIgnored: nginx.ingress.kubernetes.io/mirror-uri"
                 + " is not implemented by Portcullis and is ignored (warning)");
         assertThat(output.out.lines().filter(line -> line.contains("NginxAnnotationRefused")))
                 .anyMatch(line -> line.startsWith("default/private:") && line.contains("whitelist-source-range")

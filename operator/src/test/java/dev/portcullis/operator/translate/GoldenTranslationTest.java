@@ -99,17 +99,20 @@ class GoldenTranslationTest {
         return probes;
     }
 
-    /** Where each probe goes, with the data plane's own host and path matching. */
+    /**
+     * Where each probe goes, with the data plane's own host and path matching; for a route with
+     * actions, what it does: the redirect answered, or the target the pod receives.
+     */
     private static List<String> route(Snapshot snapshot, List<String> probes) {
-        Map<String, PathRouter<String>> routers = new LinkedHashMap<>();
+        Map<String, PathRouter<Route>> routers = new LinkedHashMap<>();
         for (VirtualHost host : snapshot.virtualHosts()) {
-            List<Map.Entry<dev.portcullis.dataplane.config.PathMatch, String>> rules = new ArrayList<>();
+            List<Map.Entry<dev.portcullis.dataplane.config.PathMatch, Route>> rules = new ArrayList<>();
             for (Route route : host.routes()) {
-                rules.add(Map.entry(route.match(), route.cluster()));
+                rules.add(Map.entry(route.match(), route));
             }
             routers.put(host.hostname(), PathRouter.of(rules));
         }
-        HostTable<PathRouter<String>> hosts = HostTable.of(routers);
+        HostTable<PathRouter<Route>> hosts = HostTable.of(routers);
         java.util.Set<String> servable = new java.util.HashSet<>();
         snapshot.clusters().stream()
                 .filter(cluster -> cluster.endpoints().stream().anyMatch(dev.portcullis.dataplane.config.Endpoint::ready))
@@ -117,10 +120,27 @@ class GoldenTranslationTest {
         List<String> routed = new ArrayList<>();
         for (String probe : probes) {
             int slash = probe.indexOf('/');
-            PathRouter<String> router = hosts.find(probe.substring(0, slash));
-            String cluster = router == null ? null : router.route(probe.substring(slash));
-            routed.add(probe + " -> " + (cluster == null ? "404"
-                    : servable.contains(cluster) ? cluster : cluster + " (503, no ready endpoint)"));
+            PathRouter<Route> router = hosts.find(probe.substring(0, slash));
+            String target = probe.substring(slash);
+            String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+            String query = target.substring(path.length());
+            PathRouter.Match<Route> match = router == null ? null : router.match(path);
+            Route route = match == null ? null : match.target();
+            String cluster = route == null ? null : route.cluster();
+            String outcome = cluster == null ? "404"
+                    : route.appRoot() != null && path.equals("/") ? "302 to " + route.appRoot()
+                    : route.redirect() != null ? route.redirect().code() + " to " + route.redirect().location()
+                    : servable.contains(cluster) ? cluster : cluster + " (503, no ready endpoint)";
+            if (route != null && route.redirect() == null && !(route.appRoot() != null && path.equals("/"))) {
+                if (route.rewrite() != null) {
+                    outcome += ", pod gets " + dev.portcullis.dataplane.route.PathRewrite.parse(route.rewrite())
+                            .apply(match.groups(), query);
+                }
+                if (route.forwardedPrefix() != null) {
+                    outcome += ", X-Forwarded-Prefix: " + route.forwardedPrefix();
+                }
+            }
+            routed.add(probe + " -> " + outcome);
         }
         return routed;
     }
