@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/2-only pod (h2c with prior knowledge, or h2 over TLS when given a context with ALPN):
  * {@code /echo} answers with what it received (headers, body size, request trailers) and sends a
  * trailer of its own; {@code /hold} answers only once {@link #release()} is called, and counts how
- * many held streams each connection carried at once; {@code /goaway} and {@code /close} answer,
+ * many held streams each connection carried at once; {@code /bytes/N} answers N patterned bytes; {@code /goaway} and {@code /close} answer,
  * then end their connection with a GOAWAY or by closing it; {@code /refuse-once...} is refused
  * (REFUSED_STREAM) the first time each path is asked for.
  */
@@ -147,6 +147,21 @@ public final class Http2Pod implements AutoCloseable {
                         answer(ctx, "held " + request.uri() + "\n");
                     });
                 });
+                return;
+            }
+            if (request.uri().startsWith("/bytes/")) {
+                int size = Integer.parseInt(request.uri().substring("/bytes/".length()));
+                DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+                ctx.write(head);
+                for (int offset = 0; offset < size; offset += 16384) {
+                    ByteBuf chunk = ctx.alloc().buffer(Math.min(16384, size - offset));
+                    for (int i = offset; i < offset + chunk.capacity(); i++) {
+                        chunk.writeByte(i % 251);
+                    }
+                    ctx.write(new DefaultHttpContent(chunk));
+                }
+                ctx.writeAndFlush(new DefaultLastHttpContent());
                 return;
             }
             if (request.uri().startsWith("/refuse-once") && refused.add(request.uri())) {

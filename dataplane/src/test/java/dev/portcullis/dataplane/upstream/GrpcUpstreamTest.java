@@ -196,6 +196,16 @@ class GrpcUpstreamTest {
 
         @Override
         public void serverStreamingRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            if (request.getRequestMessage().startsWith("big ")) {
+                // Large messages, many stream windows' worth: flow control must keep the stream moving.
+                int count = Integer.parseInt(request.getRequestMessage().substring(4));
+                String payload = "x".repeat(100_000);
+                for (int i = 0; i < count; i++) {
+                    responses.onNext(SimpleResponse.newBuilder().setResponseMessage(i + ":" + payload).build());
+                }
+                responses.onCompleted();
+                return;
+            }
             int count = Integer.parseInt(request.getRequestMessage());
             for (int i = 0; i < count; i++) {
                 responses.onNext(SimpleResponse.newBuilder().setResponseMessage("item " + i).build());
@@ -316,6 +326,19 @@ class GrpcUpstreamTest {
         List<String> received = new ArrayList<>();
         items.forEachRemaining(item -> received.add(item.getResponseMessage()));
         assertThat(received).hasSize(500).startsWith("item 0", "item 1").endsWith("item 499");
+    }
+
+    @ParameterizedTest(name = "large messages streamed from the {0} pod")
+    @ValueSource(strings = {"grpc", "grpcs"})
+    void largeServerStreamingMessagesFlowThroughTheWindows(String protocol) {
+        Iterator<SimpleResponse> items = blocking(protocol + ".example.test").serverStreamingRpc(request("big 50"));
+        int count = 0;
+        while (items.hasNext()) {
+            SimpleResponse item = items.next();
+            assertThat(item.getResponseMessage()).startsWith(count + ":").hasSize(100_000 + String.valueOf(count).length() + 1);
+            count++;
+        }
+        assertThat(count).isEqualTo(50);
     }
 
     @ParameterizedTest(name = "client streaming to the {0} pod")

@@ -136,6 +136,19 @@ class H2UpstreamTest {
     }
 
     @Test
+    void largeResponsesFlowThroughTheStreamWindowToBothKindsOfClient() throws Exception {
+        for (HttpClient client : List.of(h2Client, h1Client)) {
+            HttpResponse<byte[]> download = client.send(HttpRequest.newBuilder(
+                    dataPlane.https("h2c.example.test", "/bytes/1000000")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(download.body()).hasSize(1_000_000);
+            for (int i = 0; i < download.body().length; i += 4099) {
+                assertThat(download.body()[i]).isEqualTo((byte) (i % 251));
+            }
+        }
+    }
+
+    @Test
     void anH2PodIsReachedOverVerifiedTlsWithAlpn() throws Exception {
         HttpResponse<String> response = h2Client.send(HttpRequest.newBuilder(dataPlane.https("h2.example.test", "/echo"))
                 .build(), HttpResponse.BodyHandlers.ofString());
