@@ -22,6 +22,7 @@ import java.util.List;
  * @param maxRequestBodyBytes      largest request body the endpoints take (0: no limit); a larger declared
  *                                 {@code Content-Length} gets 413 before any endpoint is connected, a streamed
  *                                 body that grows past it is cut and its upstream exchange aborted
+ * @param protocol                 HTTP/1.1 (the default, left out of JSON) or HTTP/2 to the endpoints
  */
 public record Cluster(
         String name,
@@ -34,7 +35,9 @@ public record Cluster(
         ProxyProtocol proxyProtocol,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long sendTimeoutMillis,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long idleTimeoutMillis,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long maxRequestBodyBytes) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long maxRequestBodyBytes,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UpstreamProtocol.Http11Filter.class)
+        UpstreamProtocol protocol) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -43,12 +46,30 @@ public record Cluster(
         endpoints = Lists.copyOrEmpty(endpoints);
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
+        protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
+    }
+
+    /** An HTTP/1.1 cluster with its own body timeouts and body limit (0: the listener's, none). */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
+                   long sendTimeoutMillis, long idleTimeoutMillis, long maxRequestBodyBytes) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, UpstreamProtocol.HTTP_1_1);
     }
 
     /** A cluster with the listener's body timeouts and no body limit. */
     public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
+                   UpstreamProtocol protocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol, 0, 0, 0,
+                protocol);
+    }
+
+    /** An HTTP/1.1 cluster with the listener's body timeouts and no body limit. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
                    long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol) {
-        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol, 0, 0, 0);
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                UpstreamProtocol.HTTP_1_1);
     }
 
     public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
@@ -62,18 +83,24 @@ public record Cluster(
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
         return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol);
     }
 
     /** The same cluster with its own body timeouts (0: the listener's). */
     public Cluster withBodyTimeouts(long sendMillis, long idleMillis) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes);
+                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol);
     }
 
     /** The same cluster with a request body limit (0: none). */
     public Cluster withMaxRequestBodyBytes(long bytes) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol);
+    }
+
+    /** This cluster spoken to in {@code replacement}. */
+    public Cluster withProtocol(UpstreamProtocol replacement) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement);
     }
 }

@@ -60,6 +60,29 @@ public final class ForwardedHeaders {
         headers.set(X_REAL_IP, clientAddress);
     }
 
+    /** Whether the client's {@code TE} names {@code trailers} (gRPC clients always send {@code te: trailers}). */
+    public static boolean acceptsTrailers(HttpRequest request) {
+        for (String te : request.headers().getAll(HttpHeaderNames.TE)) {
+            for (String token : te.split(",")) {
+                int semicolon = token.indexOf(';');
+                String coding = (semicolon < 0 ? token : token.substring(0, semicolon)).trim();
+                if (coding.equalsIgnoreCase("trailers")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After {@link #rewriteRequest}, for an HTTP/2 endpoint: {@code te: trailers}, the one TE that
+     * HTTP/2 allows, goes on (a gRPC server refuses calls without it). The proxy carries trailers
+     * both ways, so it can say so for the client.
+     */
+    public static void passTrailersAccepted(HttpRequest request) {
+        request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
+
     /**
      * The protocol an HTTP/1.1 request asks to switch to ({@code Upgrade} named in {@code Connection}),
      * or null. {@code h2c} is not relayed: endpoints get HTTP/1.1 from this proxy, so the request is

@@ -269,8 +269,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                             Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 }
                 // On HTTP/2 only an extended CONNECT has these headers: Http2Requests made it an upgrade.
-                upgradeProtocol = requestHasBody ? null : ForwardedHeaders.upgradeRequested(head);
+                // An HTTP/2 pod cannot be asked to switch protocols: it gets the request as it is.
+                upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
+                boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (trailersAccepted && cluster.http2()) {
+                    ForwardedHeaders.passTrailersAccepted(head);
+                }
                 if (upgradeProtocol != null) {
                     ForwardedHeaders.askUpgrade(head, upgradeProtocol);
                 }
@@ -579,6 +584,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         if (state != State.FORWARDING) {
             return;
         }
+        Channel closed = upstream;
         upstream = null;
         deadlines.exchangeEnded();
         if (responseStarted) {
@@ -588,8 +594,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
-        if (upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
-            // A pooled connection the endpoint had just closed: a bodiless idempotent request goes again.
+        boolean neverProcessed = closed != null && UpstreamConnections.handlerOf(closed) != null
+                && UpstreamConnections.handlerOf(closed).neverProcessed();
+        if (neverProcessed ? ConnectRetryPolicy.resendUnprocessed(requestHasBody, staleRetried)
+                : upstreamReused && ConnectRetryPolicy.resendAfterSilentClose(request.method().name(), requestHasBody, staleRetried)) {
+            // A pooled connection the endpoint had just closed (a bodiless idempotent request), or a
+            // stream it refused unprocessed (any bodiless request): it goes again, once.
             staleRetried = true;
             state = State.CONNECTING;
             connect(false);
@@ -726,6 +736,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         recordMetrics(status.code());
         ctx.writeAndFlush(status.codeClass() == HttpStatusClass.REDIRECTION
                         ? LocalResponses.redirect(ctx.alloc(), status, detail, keepAlive, accept, requestId)
+                        : request != null && LocalResponses.isGrpc(request)
+                        ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive, requestId)
                         : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;

@@ -15,6 +15,7 @@ import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.config.TlsMode;
+import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.route.HostTable;
@@ -186,7 +187,7 @@ public final class RuntimeCompiler {
         if (tls != null) {
             TlsCertificate client = tls.clientCertificate() == null ? null : certificates.get(tls.clientCertificate());
             upstreamSsl = upstreamSslContexts.get(tls, client == null ? null : client.certificateChainPem(),
-                    client == null ? null : client.privateKeyPem());
+                    client == null ? null : client.privateKeyPem(), cluster.protocol() == UpstreamProtocol.HTTP_2);
         }
         if (previous != null) {
             UpstreamCluster existing = previous.clusters().get(cluster.name());

@@ -3,6 +3,7 @@ package dev.portcullis.dataplane.runtime;
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.config.UpstreamProtocol;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -41,6 +42,11 @@ public record UpstreamCluster(Cluster source, Balancer balancer, SslContext upst
     /** The name to send as SNI and verify, when re-encrypting. */
     public String upstreamServerName() {
         return source.upstreamTls() == null ? null : source.upstreamTls().serverName();
+    }
+
+    /** HTTP/2 to the endpoints (h2c, or h2 by ALPN when {@code upstreamSsl} is set), instead of HTTP/1.1. */
+    public boolean http2() {
+        return source.protocol() == UpstreamProtocol.HTTP_2;
     }
 
     public ProxyProtocol proxyProtocol() {

@@ -23,7 +23,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The handlers that proxy HTTP on a client connection, after TLS where there is TLS: HTTP/1.1,
- * or HTTP/2 where each stream is proxied like one HTTP/1.1 exchange (endpoints get HTTP/1.1).
+ * or HTTP/2 where each stream is proxied like one HTTP/1.1 exchange (to HTTP/1.1 or HTTP/2
+ * endpoints, as their cluster says).
  */
 record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneMetrics metrics,
                     IntSupplier httpsRedirectPort, ClientErrors errors) {
@@ -44,6 +45,11 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
     }
 
     ChannelHandler[] http2Handlers() {
+        return http2Handlers("https");
+    }
+
+    /** @param scheme {@code https} after ALPN on the TLS listener, {@code http} for h2c prior knowledge on the plain one */
+    ChannelHandler[] http2Handlers(String scheme) {
         Limits limits = limits();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
@@ -66,8 +72,8 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
                         stream.pipeline().addLast(
                                 new Http2StreamFrameToHttpObjectCodec(true),
                                 Http2Requests.INSTANCE,
-                                                new FlowControlHandler(),
-                                new HttpProxyHandler(config, upstreams, metrics, "https", httpsRedirectPort, true));
+                                new FlowControlHandler(),
+                                new HttpProxyHandler(config, upstreams, metrics, scheme, httpsRedirectPort, true));
                     }
                 }),
                 errors.http2Errors()};

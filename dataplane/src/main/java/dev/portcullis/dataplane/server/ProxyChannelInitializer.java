@@ -5,13 +5,14 @@ import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 
 /**
  * Builds a client connection's pipeline. On the TLS listener: a ClientHello peek that, with the
  * configuration current when the connection arrived, either relays a passthrough host or adds TLS
- * termination and HTTP proxying. On the plain listener: HTTP proxying.
+ * termination and HTTP proxying. On the plain listener: HTTP proxying (HTTP/1.1, or h2c with prior knowledge).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -40,7 +41,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(connectionCount);
         pipeline.addLast(http.errors().resets());
         if (!tls) {
-            pipeline.addLast(http.handlers("http"));
+            ChannelHandler[] http1 = http.handlers("http");
+            pipeline.addLast(new PriorKnowledgeDetection(http, http1));
+            pipeline.addLast(http1);
             return;
         }
         RuntimeConfig current = config.current();

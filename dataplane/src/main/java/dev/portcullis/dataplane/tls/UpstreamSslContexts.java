@@ -1,6 +1,8 @@
 package dev.portcullis.dataplane.tls;
 
 import dev.portcullis.dataplane.config.UpstreamTls;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -20,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UpstreamSslContexts {
 
-    private record Key(UpstreamTls tls, String clientChainPem, String clientKeyPem) {
+    private record Key(UpstreamTls tls, String clientChainPem, String clientKeyPem, boolean http2) {
         @Override
         public String toString() {
             return "Key[" + tls + "]";
@@ -36,7 +38,15 @@ public final class UpstreamSslContexts {
 
     /** The context for these settings; {@code clientChainPem}/{@code clientKeyPem} are null without a client certificate. */
     public SslContext get(UpstreamTls tls, String clientChainPem, String clientKeyPem) {
-        return byContent.computeIfAbsent(new Key(tls, clientChainPem, clientKeyPem), this::build);
+        return get(tls, clientChainPem, clientKeyPem, false);
+    }
+
+    /**
+     * As {@link #get(UpstreamTls, String, String)}; with {@code http2} the context offers only
+     * {@code h2} by ALPN (the connection is refused by the proxy unless the endpoint picks it).
+     */
+    public SslContext get(UpstreamTls tls, String clientChainPem, String clientKeyPem, boolean http2) {
+        return byContent.computeIfAbsent(new Key(tls, clientChainPem, clientKeyPem, http2), this::build);
     }
 
     /** Forgets contexts not in use (call after a snapshot is applied). */
@@ -56,6 +66,11 @@ public final class UpstreamSslContexts {
             if (tls.trustedCaPem() != null) {
                 builder.trustManager(PemParser.certificates(tls.trustedCaPem()));
             }
+        }
+        if (key.http2()) {
+            builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2));
         }
         if (key.clientChainPem() != null) {
             KeyMaterial client = PemParser.parse(key.clientChainPem(), Objects.requireNonNull(key.clientKeyPem()));

@@ -26,6 +26,15 @@ public final class ConnectRetryPolicy {
         return !alreadyResent && !hasBody && IDEMPOTENT.contains(method);
     }
 
+    /**
+     * A request the endpoint said it never acted on (an HTTP/2 stream refused or left out by a
+     * GOAWAY): send it again on a new connection? Any method, since nothing happened; once; and
+     * only without a body, whose bytes the proxy streamed on and no longer has.
+     */
+    public static boolean resendUnprocessed(boolean hasBody, boolean alreadyResent) {
+        return !alreadyResent && !hasBody;
+    }
+
     /** After {@code attemptsSoFar} failed connects to a cluster of {@code endpoints}: try another? */
     public static boolean tryAnother(int attemptsSoFar, int endpoints) {
         return attemptsSoFar < Math.min(MAX_ATTEMPTS, endpoints);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keep-alive HTTP/1.1 connections to endpoints, plain or TLS (re-encryption), pooled per event loop
  * so that a client connection and its upstream connection share a thread and need no locks. Pools
- * are keyed by endpoint address and TLS context, so they outlive snapshots that keep both.
+ * are keyed by endpoint address and TLS context, so they outlive snapshots that keep both. An
+ * HTTP/2 cluster's exchange gets a stream of a multiplexed connection instead ({@link Http2Upstreams}),
+ * which the caller uses as it would a connection.
  */
 public final class UpstreamConnections {
 
@@ -43,6 +46,7 @@ public final class UpstreamConnections {
     }
 
     private final Bootstrap template;
+    private final Http2Upstreams http2;
     private final FastThreadLocal<Map<PoolKey, ArrayDeque<Channel>>> idleByLoop = new FastThreadLocal<>() {
         @Override
         protected Map<PoolKey, ArrayDeque<Channel>> initialValue() {
@@ -55,6 +59,7 @@ public final class UpstreamConnections {
                 .channel(channelType)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true);
+        this.http2 = new Http2Upstreams(channelType);
     }
 
     /**
@@ -63,6 +68,11 @@ public final class UpstreamConnections {
      */
     public void acquire(EventLoop loop, InetSocketAddress endpoint, UpstreamCluster cluster, boolean allowReuse,
                         Callback callback) {
+        if (cluster.http2()) {
+            // A stream of a multiplexed connection, which to the caller looks like a connection of its own.
+            http2.acquire(loop, endpoint, cluster, allowReuse, callback);
+            return;
+        }
         PoolKey key = new PoolKey(endpoint, cluster.upstreamSsl());
         if (allowReuse) {
             ArrayDeque<Channel> idle = idleByLoop.get().get(key);
@@ -120,6 +130,10 @@ public final class UpstreamConnections {
     public void release(Channel channel) {
         UpstreamHandler handler = handlerOf(channel);
         handler.owner(null);
+        if (channel instanceof Http2StreamChannel) {
+            channel.close(); // an HTTP/2 stream serves one exchange; its connection stays for others
+            return;
+        }
         ArrayDeque<Channel> idle = idleByLoop.get().computeIfAbsent((PoolKey) handler.poolKey(), k -> new ArrayDeque<>());
         if (!channel.isActive() || idle.size() >= MAX_IDLE_PER_ENDPOINT) {
             channel.close();

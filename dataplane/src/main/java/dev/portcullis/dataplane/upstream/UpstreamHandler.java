@@ -29,6 +29,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final Object poolKey;
     private Owner owner;
+    private boolean neverProcessed;
 
     UpstreamHandler(Object poolKey) {
         this.poolKey = poolKey;
@@ -40,6 +41,19 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     public void owner(Owner owner) {
         this.owner = owner;
+    }
+
+    /**
+     * Whether the endpoint said it did not act on the request at all (an HTTP/2 stream refused, or
+     * beyond the last stream of a GOAWAY: RFC 9113 8.7), so that sending it again is safe whatever
+     * its method.
+     */
+    public boolean neverProcessed() {
+        return neverProcessed;
+    }
+
+    void markNeverProcessed() {
+        neverProcessed = true;
     }
 
     @Override

@@ -43,6 +43,19 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void upstreamProtocolIsWrittenOnlyForHttp2AndRoundTrips() {
+        assertThat(SnapshotCodec.toJson(sample())).doesNotContain("protocol");
+        Snapshot h2 = new Snapshot(3, List.of(), List.of(new Cluster("grpc", BalancePolicy.ROUND_ROBIN,
+                List.of(Endpoint.ready("10.0.0.4", 50051)), 0, 0, null, ProxyProtocol.OFF, UpstreamProtocol.HTTP_2)),
+                List.of(), null);
+        String json = SnapshotCodec.toJson(h2);
+        assertThat(json).contains("\"protocol\" : \"h2\"");
+        assertThat(SnapshotCodec.fromJson(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(h2);
+        assertThat(SnapshotCodec.fromJson(json.replace("\"h2\"", "\"http/1.1\"").getBytes(StandardCharsets.UTF_8))
+                .clusters().getFirst().protocol()).isEqualTo(UpstreamProtocol.HTTP_1_1);
+    }
+
+    @Test
     void writesTheDocumentedNames() {
         String json = SnapshotCodec.toJson(sample());
         assertThat(json).contains("\"tlsMode\" : \"terminate\"", "\"type\" : \"Prefix\"", "\"type\" : \"Exact\"",

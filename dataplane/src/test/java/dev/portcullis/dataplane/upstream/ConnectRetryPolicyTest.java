@@ -20,4 +20,10 @@ class ConnectRetryPolicyTest {
     void onlyBodilessIdempotentRequestsAreResentOnce(String method, boolean body, boolean resent, boolean resend) {
         assertThat(ConnectRetryPolicy.resendAfterSilentClose(method, body, resent)).isEqualTo(resend);
     }
+
+    @ParameterizedTest(name = "refused unprocessed, body {0}, resent before {1}: resend = {2}")
+    @CsvSource({"false, false, true", "true, false, false", "false, true, false"})
+    void aRequestNeverProcessedIsResentOnceWhateverItsMethodUnlessItsBodyIsGone(boolean body, boolean resent, boolean resend) {
+        assertThat(ConnectRetryPolicy.resendUnprocessed(body, resent)).isEqualTo(resend);
+    }
 }

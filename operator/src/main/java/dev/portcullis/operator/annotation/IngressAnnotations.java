@@ -35,6 +35,10 @@ public final class IngressAnnotations {
             ChoiceParser.choices("on", true, "off", false));
     public static final AnnotationParser<ProxyProtocol> PROXY_PROTOCOL = new ChoiceParser<>(AnnotationParser.PREFIX + "proxy-protocol",
             ChoiceParser.choices("off", ProxyProtocol.OFF, "v1", ProxyProtocol.V1, "v2", ProxyProtocol.V2));
+    public static final AnnotationParser<BackendProtocolAnnotation> BACKEND_PROTOCOL = new ChoiceParser<>(
+            AnnotationParser.PREFIX + "backend-protocol", ChoiceParser.choices("HTTP", BackendProtocolAnnotation.HTTP,
+            "HTTPS", BackendProtocolAnnotation.HTTPS, "H2C", BackendProtocolAnnotation.H2C, "H2", BackendProtocolAnnotation.H2,
+            "GRPC", BackendProtocolAnnotation.GRPC, "GRPCS", BackendProtocolAnnotation.GRPCS));
     public static final AnnotationParser<AffinityAnnotation> AFFINITY = new ChoiceParser<>(AnnotationParser.PREFIX + "affinity",
             ChoiceParser.choices("none", AffinityAnnotation.NONE, "cookie", AffinityAnnotation.COOKIE,
                     "client-ip", AffinityAnnotation.CLIENT_IP));
@@ -62,13 +66,15 @@ public final class IngressAnnotations {
             BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY,
             USE_REGEX, REWRITE_TARGET, X_FORWARDED_PREFIX, APP_ROOT, PERMANENT_REDIRECT, PERMANENT_REDIRECT_CODE,
             TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE,
-            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE);
+            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE, BACKEND_PROTOCOL);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
                     ChoiceParser.choices("true", TlsModeAnnotation.PASSTHROUGH, "false", null)), TLS_MODE),
+            // The values ingress-nginx documents that Portcullis speaks (not FCGI, nor H2C/H2, which it has not).
             new Alias<>(new ChoiceParser<>(NGINX + "backend-protocol",
-                    ChoiceParser.choices("HTTP", TlsModeAnnotation.TERMINATE, "HTTPS", TlsModeAnnotation.REENCRYPT)), TLS_MODE),
+                    ChoiceParser.choices("HTTP", BackendProtocolAnnotation.HTTP, "HTTPS", BackendProtocolAnnotation.HTTPS,
+                            "GRPC", BackendProtocolAnnotation.GRPC, "GRPCS", BackendProtocolAnnotation.GRPCS)), BACKEND_PROTOCOL),
             new Alias<>(new SecretNameParser(NGINX + "proxy-ssl-secret", "its ca.crt verifies the pods, its tls.crt/tls.key"
                     + " are shown to them"), BACKEND_CA_SECRET),
             new Alias<>(new SecretNameParser(NGINX + "proxy-ssl-secret", "its ca.crt verifies the pods, its tls.crt/tls.key"

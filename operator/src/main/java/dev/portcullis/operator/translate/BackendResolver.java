@@ -62,7 +62,8 @@ final class BackendResolver {
             ExchangeLimits limits = settings.limits();
             clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor),
                     limits.connectMillis(), limits.responseMillis(), settings.upstreamTls(namespace, service.getName()),
-                    settings.proxyProtocol(), limits.sendMillis(), limits.idleMillis(), limits.maxBodyBytes()));
+                    settings.proxyProtocol(), limits.sendMillis(), limits.idleMillis(), limits.maxBodyBytes(),
+                    settings.protocol()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

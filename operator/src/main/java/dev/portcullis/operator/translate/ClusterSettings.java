@@ -2,6 +2,7 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 
 import java.util.ArrayList;
@@ -9,17 +10,19 @@ import java.util.List;
 
 /**
  * How an Ingress's annotations say to reach its backends: balancing, the PROXY header for
- * passthrough, TLS to the pods, and its timeouts and body limit. Part of a cluster's identity, so
- * one Service reached two ways becomes two clusters.
+ * passthrough, TLS to the pods, HTTP/1.1 or HTTP/2, and its timeouts and body limit. Part of a
+ * cluster's identity, so one Service reached two ways becomes two clusters.
  */
-record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, ExchangeLimits limits) {
+record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, UpstreamProtocol protocol,
+                       ExchangeLimits limits) {
 
     ClusterSettings {
+        protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
         limits = limits == null ? ExchangeLimits.NONE : limits;
     }
 
     ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
-        this(balance, proxyProtocol, tls, ExchangeLimits.NONE);
+        this(balance, proxyProtocol, tls, UpstreamProtocol.HTTP_1_1, ExchangeLimits.NONE);
     }
 
     /**
@@ -43,6 +46,9 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
     /** What sets the cluster apart from the plain one, for its name: empty for the defaults. */
     String describe(String namespace, String service) {
         List<String> parts = new ArrayList<>();
+        if (protocol == UpstreamProtocol.HTTP_2) {
+            parts.add("h2");
+        }
         if (balance == BalancePolicy.CLIENT_IP) {
             parts.add("client-ip");
         }

@@ -2,7 +2,9 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.ProxyProtocol;
+import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.operator.annotation.AffinityAnnotation;
+import dev.portcullis.operator.annotation.BackendProtocolAnnotation;
 import dev.portcullis.operator.annotation.IngressAnnotations;
 import dev.portcullis.operator.annotation.SecretRef;
 import dev.portcullis.operator.annotation.TlsModeAnnotation;
@@ -13,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The annotations phase: reads each Ingress's annotations once into what they mean for its hosts
- * and backends (TLS mode, balancing, PROXY header, TLS to the pods), reporting their problems. An
+ * and backends (TLS mode, balancing, PROXY header, TLS and HTTP version to the pods), reporting their problems. An
  * Ingress whose annotations cannot be honoured (an invalid value, a refused ingress-nginx
  * annotation, an unusable backend Secret, a mode not served) is left out.
  */
@@ -46,8 +48,29 @@ final class IngressSettingsPhase {
         if (!annotations.invalid().isEmpty() || !annotations.nginxRefused().isEmpty()) {
             return Optional.empty();
         }
-        TlsModeAnnotation mode = annotations.get(IngressAnnotations.TLS_MODE).orElse(TlsModeAnnotation.TERMINATE);
+        Optional<BackendProtocolAnnotation> protocol = annotations.get(IngressAnnotations.BACKEND_PROTOCOL);
+        Optional<TlsModeAnnotation> explicitMode = annotations.get(IngressAnnotations.TLS_MODE);
+        // backend-protocol's TLS (HTTPS, H2, GRPCS) means re-encryption unless tls-mode says how.
+        TlsModeAnnotation mode = explicitMode.orElse(protocol.filter(BackendProtocolAnnotation::tls).isPresent()
+                ? TlsModeAnnotation.REENCRYPT : TlsModeAnnotation.TERMINATE);
         RouteActions.report(context.problems, ref, annotations, mode == TlsModeAnnotation.PASSTHROUGH);
+        UpstreamProtocol upstreamProtocol = UpstreamProtocol.HTTP_1_1;
+        if (protocol.isPresent()) {
+            String source = annotations.sourceOf(IngressAnnotations.BACKEND_PROTOCOL);
+            String value = protocol.get().name();
+            if (mode == TlsModeAnnotation.PASSTHROUGH) {
+                context.problems.warning(ref, "AnnotationWithoutEffect", source + " \"" + value + "\" is ignored:"
+                        + " passthrough relays the client's own TLS connection to the pods");
+            } else if (explicitMode.isPresent() && protocol.get().tls() != (mode == TlsModeAnnotation.REENCRYPT)) {
+                context.problems.error(ref, "ConflictingAnnotations", source + " \"" + value + "\" asks for "
+                        + (protocol.get().tls() ? "TLS" : "plain text") + " to the pods but "
+                        + annotations.sourceOf(IngressAnnotations.TLS_MODE) + " is " + modeName(mode)
+                        + "; this Ingress is not served until they agree");
+                return Optional.empty();
+            } else if (protocol.get().http2()) {
+                upstreamProtocol = UpstreamProtocol.HTTP_2;
+            }
+        }
         AffinityAnnotation affinity = annotations.get(IngressAnnotations.AFFINITY).orElse(AffinityAnnotation.NONE);
         if (affinity == AffinityAnnotation.COOKIE) {
             context.problems.error(ref, "UnsupportedAffinity", annotations.sourceOf(IngressAnnotations.AFFINITY)
@@ -79,7 +102,7 @@ final class IngressSettingsPhase {
         BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
         ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
         return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
-                new ClusterSettings(balance, proxyProtocol, tls, limits)));
+                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits)));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
@@ -123,6 +146,10 @@ final class IngressSettingsPhase {
         }
         return Optional.of(new ClusterSettings.BackendTls(annotations.get(IngressAnnotations.BACKEND_SERVER_NAME).orElse(null),
                 caSecret, caPem, verify, clientCertificate));
+    }
+
+    private static String modeName(TlsModeAnnotation mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private boolean sameNamespace(ObjectRef ref, String namespace, SecretRef secret, String source) {

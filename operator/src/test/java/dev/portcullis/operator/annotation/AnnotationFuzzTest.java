@@ -30,7 +30,8 @@ class AnnotationFuzzTest {
             IngressAnnotations.APP_ROOT, IngressAnnotations.PERMANENT_REDIRECT, IngressAnnotations.PERMANENT_REDIRECT_CODE,
             IngressAnnotations.TEMPORAL_REDIRECT, IngressAnnotations.TEMPORAL_REDIRECT_CODE,
             IngressAnnotations.CONNECT_TIMEOUT, IngressAnnotations.RESPONSE_TIMEOUT, IngressAnnotations.SEND_TIMEOUT,
-            IngressAnnotations.IDLE_TIMEOUT, IngressAnnotations.MAX_BODY_SIZE);
+            IngressAnnotations.IDLE_TIMEOUT, IngressAnnotations.MAX_BODY_SIZE,
+            IngressAnnotations.BACKEND_PROTOCOL);
 
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";

@@ -72,13 +72,48 @@ class AnnotationParsersTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} means tls-mode {2}")
-    @CsvSource({
-            "ssl-passthrough, true, PASSTHROUGH", "backend-protocol, HTTPS, REENCRYPT", "backend-protocol, HTTP, TERMINATE",
-    })
+    @CsvSource({"ssl-passthrough, true, PASSTHROUGH"})
     void ingressNginxAliasesSetTheTlsMode(String alias, String value, TlsModeAnnotation mode) {
         IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/" + alias, value));
         assertThat(annotations.get(IngressAnnotations.TLS_MODE)).hasValue(mode);
         assertThat(annotations.sourceOf(IngressAnnotations.TLS_MODE)).isEqualTo("nginx.ingress.kubernetes.io/" + alias);
+    }
+
+    @ParameterizedTest(name = "backend-protocol {0}: tls {1}, http/2 {2}")
+    @CsvSource({"HTTP, false, false", "HTTPS, true, false", "H2C, false, true", "H2, true, true", "GRPC, false, true",
+            "GRPCS, true, true"})
+    void backendProtocolAcceptsItsSixValues(String value, boolean tls, boolean http2) {
+        BackendProtocolAnnotation parsed = IngressAnnotations.BACKEND_PROTOCOL.parse(value);
+        assertThat(parsed.name()).isEqualTo(value);
+        assertThat(parsed.tls()).isEqualTo(tls);
+        assertThat(parsed.http2()).isEqualTo(http2);
+    }
+
+    @ParameterizedTest(name = "backend-protocol \"{0}\" is invalid")
+    @ValueSource(strings = {"", "grpc", "Https", "HTTP2", "FCGI", "AUTO_HTTP", "H3"})
+    void backendProtocolRejectsEverythingElse(String value) {
+        assertThatThrownBy(() -> IngressAnnotations.BACKEND_PROTOCOL.parse(value))
+                .isInstanceOf(InvalidAnnotationException.class)
+                .hasMessage("portcullis.dev/backend-protocol: \"" + value + "\" is not valid; use \"HTTP\", \"HTTPS\", \"H2C\","
+                        + " \"H2\", \"GRPC\", \"GRPCS\"");
+    }
+
+    @ParameterizedTest(name = "nginx backend-protocol {0}")
+    @ValueSource(strings = {"HTTP", "HTTPS", "GRPC", "GRPCS"})
+    void ingressNginxBackendProtocolIsAnAliasForItsDocumentedValues(String value) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/backend-protocol", value));
+        assertThat(annotations.get(IngressAnnotations.BACKEND_PROTOCOL)).hasValue(BackendProtocolAnnotation.valueOf(value));
+        assertThat(annotations.sourceOf(IngressAnnotations.BACKEND_PROTOCOL)).isEqualTo("nginx.ingress.kubernetes.io/backend-protocol");
+        assertThat(annotations.invalid()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "nginx backend-protocol \"{0}\" is invalid")
+    @ValueSource(strings = {"H2C", "H2", "FCGI", "grpc"})
+    void ingressNginxBackendProtocolRefusesWhatNginxDoesNotDocumentOrPortcullisDoesNotSpeak(String value) {
+        IngressAnnotations annotations = IngressAnnotations.read(Map.of("nginx.ingress.kubernetes.io/backend-protocol", value));
+        assertThat(annotations.get(IngressAnnotations.BACKEND_PROTOCOL)).isEmpty();
+        assertThat(annotations.invalid()).containsExactly("nginx.ingress.kubernetes.io/backend-protocol: \"" + value
+                + "\" is not valid; use \"HTTP\", \"HTTPS\", \"GRPC\", \"GRPCS\"");
     }
 
     @Test
@@ -103,9 +138,11 @@ class AnnotationParsersTest {
         IngressAnnotations annotations = IngressAnnotations.read(Map.of(
                 "nginx.ingress.kubernetes.io/ssl-passthrough", "true",
                 "portcullis.dev/tls-mode", "reencrypt",
-                "nginx.ingress.kubernetes.io/backend-protocol", "GRPC"));
+                "portcullis.dev/backend-protocol", "H2",
+                "nginx.ingress.kubernetes.io/backend-protocol", "FCGI"));
         assertThat(annotations.get(IngressAnnotations.TLS_MODE)).hasValue(TlsModeAnnotation.REENCRYPT);
         assertThat(annotations.sourceOf(IngressAnnotations.TLS_MODE)).isEqualTo("portcullis.dev/tls-mode");
+        assertThat(annotations.get(IngressAnnotations.BACKEND_PROTOCOL)).hasValue(BackendProtocolAnnotation.H2);
         assertThat(annotations.invalid()).as("an overridden alias is not even read").isEmpty();
     }
 
