@@ -57,7 +57,8 @@ class BackendProtocolServeTest {
         IssuedCertificate edge = EDGE_CA.issueServer(List.of("h2c.example.test", "h2.example.test",
                 "grpc-down.example.test"), KeyType.EC_P256);
         Files.writeString(directory.resolve("h2.yaml"), String.join("---\n",
-                service("h2c", h2cPod.address().getPort()), service("tls", tlsPod.address().getPort()), service("down", -1),
+                StandaloneManifests.service("h2c", h2cPod.address().getPort()), StandaloneManifests.service("tls", tlsPod.address().getPort()),
+                StandaloneManifests.serviceWithoutEndpoints("down"),
                 """
                 apiVersion: v1
                 kind: Secret
@@ -67,7 +68,7 @@ class BackendProtocolServeTest {
                 data:
                   tls.crt: %s
                   tls.key: %s
-                """.formatted(base64(edge.chainPem()), base64(edge.privateKeyPem())),
+                """.formatted(StandaloneManifests.base64(edge.chainPem()), StandaloneManifests.base64(edge.privateKeyPem())),
                 """
                 apiVersion: v1
                 kind: Secret
@@ -75,7 +76,7 @@ class BackendProtocolServeTest {
                   name: pods-ca
                 data:
                   ca.crt: %s
-                """.formatted(base64(POD_CA.certificatePem())),
+                """.formatted(StandaloneManifests.base64(POD_CA.certificatePem())),
                 ingress("h2c", List.of("portcullis.dev/backend-protocol: H2C"), "h2c.example.test", "h2c"),
                 ingress("grpcs", List.of(NGINX + "backend-protocol: GRPCS", NGINX + "proxy-ssl-secret: default/pods-ca",
                         NGINX + "proxy-ssl-name: h2.internal", NGINX + "proxy-ssl-verify: \"on\""), "h2.example.test", "tls"),
@@ -123,31 +124,6 @@ class BackendProtocolServeTest {
         return client.send(HttpRequest.newBuilder(url(host, path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String service(String name, int port) {
-        String endpoints = port < 0 ? "endpoints: []\n" : "endpoints:\n- addresses: [\"127.0.0.1\"]\n";
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %s
-                spec:
-                  ports:
-                  - name: http
-                    port: 80
-                    targetPort: web
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata:
-                  name: %s-1
-                  labels:
-                    kubernetes.io/service-name: %s
-                addressType: IPv4
-                ports:
-                - name: http
-                  port: %d
-                """.formatted(name, name, name, Math.max(port, 1)) + endpoints;
-    }
 
     private static String ingress(String name, List<String> annotations, String host, String service) {
         String annotationLines = "  annotations:\n" + annotations.stream().map(line -> "    " + line + "\n").reduce("", String::concat);
@@ -174,7 +150,4 @@ class BackendProtocolServeTest {
                 """.formatted(name, annotationLines, host, host, service);
     }
 
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
-    }
 }

@@ -13,6 +13,15 @@ final class StandaloneManifests {
 
     /** Service {@code name} (port 80, named {@code http}) whose one endpoint is 127.0.0.1:{@code port}. */
     static String service(String name, int port) {
+        return serviceAndSliceHead(name, port) + "endpoints:\n- addresses: [\"127.0.0.1\"]\n";
+    }
+
+    /** Service {@code name} whose EndpointSlice lists no endpoint (nothing ready behind it). */
+    static String serviceWithoutEndpoints(String name) {
+        return serviceAndSliceHead(name, 1) + "endpoints: []\n";
+    }
+
+    private static String serviceAndSliceHead(String name, int port) {
         return """
                 apiVersion: v1
                 kind: Service
@@ -34,8 +43,6 @@ final class StandaloneManifests {
                 ports:
                 - name: http
                   port: %d
-                endpoints:
-                - addresses: ["127.0.0.1"]
                 """.formatted(name, name, name, port);
     }
 
