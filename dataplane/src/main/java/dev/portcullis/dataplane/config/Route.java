@@ -13,9 +13,15 @@ import java.util.regex.Pattern;
  * @param redirect        answer every request of this route with this redirect instead of forwarding it
  * @param appRoot         a request for exactly {@code /} is answered with a 302 to this path on the same
  *                        scheme and host, or {@code null}
+ * @param requestHeaders  edits to the request's header fields before it goes to the pod, or {@code null}
+ * @param responseHeaders edits to the response's header fields before it goes to the client (the
+ *                        pod's response or the proxy's own answer), or {@code null}
+ * @param cors            cross-origin resource sharing, or {@code null}
+ * @param errorBackend    the cluster that stands in for the route's and makes its error pages, or {@code null}
  */
 public record Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
-                    String appRoot) {
+                    String appRoot, HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors,
+                    ErrorBackend errorBackend) {
 
     /** The groups a rewrite may name: {@code $0} to {@code $9}. */
     public static final Pattern REWRITE_GROUP = Pattern.compile("\\$([0-9])");
@@ -35,8 +41,14 @@ public record Route(PathMatch match, String cluster, String rewrite, String forw
         this(match, cluster, null, null, null, null);
     }
 
+    /** A route whose actions are about paths only. */
+    public Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect, String appRoot) {
+        this(match, cluster, rewrite, forwardedPrefix, redirect, appRoot, null, null, null, null);
+    }
+
     /** Whether anything but "forward the request as it came" is asked of this route. */
     public boolean hasActions() {
-        return rewrite != null || forwardedPrefix != null || redirect != null || appRoot != null;
+        return rewrite != null || forwardedPrefix != null || redirect != null || appRoot != null || requestHeaders != null
+                || responseHeaders != null || cors != null || errorBackend != null;
     }
 }

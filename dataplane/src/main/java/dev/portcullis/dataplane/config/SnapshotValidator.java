@@ -212,6 +212,7 @@ final class SnapshotValidator {
                 problems.add(where + ": duplicate " + match.type() + " match for \"" + match.path() + "\"");
             }
             checkActions(where, route);
+            checkHttpPolicies(where, route, clusters);
             if (isBlank(route.cluster())) {
                 problems.add(where + ": cluster is missing");
             } else if (!clusters.contains(route.cluster())) {
@@ -245,6 +246,25 @@ final class SnapshotValidator {
                     || !(location.startsWith("http://") || location.startsWith("https://"))
                     || location.indexOf('/') + 2 >= location.length()) {
                 problems.add(where + ": redirect location must be an absolute http or https URL, printable ASCII without spaces");
+            }
+        }
+    }
+
+    private void checkHttpPolicies(String where, Route route, Set<String> clusters) {
+        if (route.requestHeaders() != null) {
+            route.requestHeaders().problems().forEach(problem -> problems.add(where + ": requestHeaders: " + problem));
+        }
+        if (route.responseHeaders() != null) {
+            route.responseHeaders().problems().forEach(problem -> problems.add(where + ": responseHeaders: " + problem));
+        }
+        if (route.cors() != null) {
+            route.cors().problems().forEach(problem -> problems.add(where + ": cors: " + problem));
+        }
+        ErrorBackend errors = route.errorBackend();
+        if (errors != null) {
+            errors.problems().forEach(problem -> problems.add(where + ": errorBackend: " + problem));
+            if (isBlank(errors.cluster()) || !clusters.contains(errors.cluster())) {
+                problems.add(where + ": errorBackend names cluster \"" + errors.cluster() + "\", which does not exist");
             }
         }
     }

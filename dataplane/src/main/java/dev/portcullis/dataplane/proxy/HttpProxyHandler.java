@@ -5,6 +5,8 @@ import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.dataplane.runtime.ErrorPages;
+import dev.portcullis.dataplane.runtime.RouteTarget;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
 import dev.portcullis.dataplane.upstream.UpstreamConnections;
@@ -122,6 +124,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private int responseStatus;
     private boolean keepAliveAfterResponse;
     private final RequestBodyLimit bodyLimit = new RequestBodyLimit();
+    /** The route the request matched (its response edits, CORS and error pages), or null. */
+    private RouteTarget target;
+    /** The client's {@code Origin} and request target as they came, for CORS and error pages. */
+    private String origin;
+    private String clientUri;
+    /** The status whose page the route's error backend is making (0: none), and the proxy's reason for it. */
+    private int pageForStatus;
+    private String pageDetail;
     /** Bytes of a refused body still to read and drop before closing; negative: no bound. */
     private long discardBudget = -1;
 
@@ -221,6 +231,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         discardBudget = -1;
         continueWithheld = false;
         bodyLimit.reset(0);
+        target = null;
+        pageForStatus = 0;
+        origin = head.headers().get(HttpHeaderNames.ORIGIN);
+        clientUri = head.uri();
         RuntimeConfig current = config.current();
         DecoderResult decoded = head.decoderResult();
         accept = head.headers().get(HttpHeaderNames.ACCEPT);
@@ -256,6 +270,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         switch (RequestRouting.route(head, current, scheme, sniHost, http2, httpsRedirectPort.getAsInt())) {
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
+                target = forward.target();
                 cluster = forward.cluster();
                 bodyLimit.reset(cluster.maxRequestBodyBytes());
                 if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
@@ -273,6 +288,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
                 boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (target.requestHeaders() != null) {
+                    target.requestHeaders().applyTo(head.headers());
+                }
                 if (trailersAccepted && cluster.http2()) {
                     ForwardedHeaders.passTrailersAccepted(head);
                 }
@@ -284,12 +302,22 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             }
             case RequestRouting.Redirect redirect -> {
                 hostMetrics = redirect.metrics();
+                target = redirect.target();
                 respondLocally(redirect.status(), redirect.location());
             }
             case RequestRouting.Answer answer -> {
                 hostMetrics = answer.metrics();
+                target = answer.target();
                 clientKeepAlive &= !answer.close();
                 respondLocally(answer.status(), answer.detail());
+            }
+            case RequestRouting.Preflight preflight -> {
+                hostMetrics = preflight.metrics();
+                target = preflight.target();
+                FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                        Unpooled.EMPTY_BUFFER);
+                target.cors().preflightAnswer(answer.headers(), origin);
+                sendLocally(answer, clientKeepAlive);
             }
         }
     }
@@ -479,6 +507,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 upstream.read();
                 return;
             }
+            if (errorPageWanted(response.status().code())) {
+                ReferenceCountUtil.release(message);
+                fetchErrorPage(response.status().code(), "the endpoint answered " + response.status());
+                return;
+            }
+            if (pageForStatus != 0) { // the error backend's page, sent with the status it was made for
+                response.setStatus(HttpResponseStatus.valueOf(pageForStatus));
+            }
             skippingInterimResponse = false;
             responseStarted = true;
             deadlines.responseStarted();
@@ -486,6 +522,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             upstreamReusable = HttpUtil.isKeepAlive(response);
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
                     clientVersion, HttpMethod.HEAD.equals(request.method()));
+            editResponse(response.headers());
         }
         boolean last = message instanceof LastHttpContent;
         deadlines.bodyProgress();
@@ -651,9 +688,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         clientKeepAlive = false;
         recordMetrics(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
-        ctx.writeAndFlush(LocalResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "the request body is larger than " + bodyLimit.max() + " bytes", false, accept, requestId))
-                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        FullHttpResponse tooLarge = LocalResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "the request body is larger than " + bodyLimit.max() + " bytes", false, accept, requestId);
+        editResponse(tooLarge.headers());
+        ctx.writeAndFlush(tooLarge).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = false;
         if (requestComplete || continueWithheld) { // a client still waiting for 100 sends no body to drain
             finishClientExchange(false);
@@ -730,16 +768,31 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Answers the current request from the proxy itself; the rest of its body is dropped. */
+    /**
+     * Answers the current request from the proxy itself (or has the route's error backend make the
+     * page for it); the rest of its body is dropped.
+     */
     private void respondLocally(HttpResponseStatus status, String detail) {
+        if (errorPageWanted(status.code())) {
+            fetchErrorPage(status.code(), detail);
+            return;
+        }
+        if (pageForStatus != 0) { // the error backend failed to make the page: the proxy's own, for the first status
+            status = HttpResponseStatus.valueOf(pageForStatus);
+            detail = pageDetail;
+        }
         boolean keepAlive = clientKeepAlive && (requestComplete || state != State.FORWARDING);
-        recordMetrics(status.code());
-        ctx.writeAndFlush(status.codeClass() == HttpStatusClass.REDIRECTION
-                        ? LocalResponses.redirect(ctx.alloc(), status, detail, keepAlive, accept, requestId)
-                        : request != null && LocalResponses.isGrpc(request)
-                        ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive, requestId)
-                        : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId))
-                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        sendLocally(status.codeClass() == HttpStatusClass.REDIRECTION
+                ? LocalResponses.redirect(ctx.alloc(), status, detail, keepAlive, accept, requestId)
+                : request != null && LocalResponses.isGrpc(request)
+                ? LocalResponses.grpc(ctx.alloc(), status, detail, keepAlive, requestId)
+                : LocalResponses.of(ctx.alloc(), status, detail, keepAlive, accept, requestId), keepAlive);
+    }
+
+    private void sendLocally(FullHttpResponse answer, boolean keepAlive) {
+        editResponse(answer.headers());
+        recordMetrics(answer.status().code());
+        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
         if (requestComplete || !keepAlive) {
             finishClientExchange(keepAlive);
@@ -749,10 +802,58 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** The route's response header edits and CORS fields, on a response to the client. */
+    private void editResponse(io.netty.handler.codec.http.HttpHeaders headers) {
+        if (target == null || !target.editsResponses()) {
+            return;
+        }
+        if (target.responseHeaders() != null) {
+            target.responseHeaders().applyTo(headers);
+        }
+        if (target.cors() != null) {
+            target.cors().decorate(headers, origin);
+        }
+    }
+
+    /**
+     * Whether a response of this status (the endpoint's or the proxy's) gets its page from the
+     * route's error backend: only once per request, for a request without a body or once its body
+     * was read in full (it is never sent again), never for an upgrade or a gRPC call (whose client
+     * reads a status, not a page).
+     */
+    private boolean errorPageWanted(int status) {
+        ErrorPages pages = target == null ? null : target.errorPages();
+        return pages != null && pageForStatus == 0 && pages.covers(status) && (requestComplete || !requestHasBody)
+                && upgradeProtocol == null
+                && request != null && !LocalResponses.isGrpc(request) && pages.cluster().balancer().size() > 0;
+    }
+
+    /** Drops the exchange in progress and asks the error backend for the page of {@code status}. */
+    private void fetchErrorPage(int status, String detail) {
+        pageForStatus = status;
+        pageDetail = detail;
+        if (upstream != null) {
+            Channel dropped = upstream;
+            detachUpstream();
+            dropped.close();
+        }
+        ErrorPages pages = target.errorPages();
+        cluster = pages.cluster();
+        request = ErrorPageRequest.of(pages.source(), status, request, clientUri, accept);
+        requestHasBody = false;
+        connectAttempts = 0;
+        staleRetried = false;
+        responseStarted = false;
+        skippingInterimResponse = false;
+        state = State.CONNECTING;
+        connect(true);
+    }
+
     private void finishClientExchange(boolean keepAlive) {
         deadlines.exchangeEnded();
         request = null;
         cluster = null;
+        target = null;
         if (keepAlive) {
             state = State.IDLE;
             if (headDeadline != null) {

@@ -2,8 +2,10 @@ package dev.portcullis.dataplane.proxy;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.config.Route;
+import dev.portcullis.dataplane.route.CorsPolicy;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.PathRouter;
+import dev.portcullis.dataplane.runtime.ErrorPages;
 import dev.portcullis.dataplane.runtime.RouteTarget;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
@@ -25,24 +27,37 @@ final class RequestRouting {
     /** What the routing decided, and whose metrics count the exchange. */
     sealed interface Decision {
         HostMetrics metrics();
+
+        /** The route matched, whose response edits the answer gets too; {@code null} before a route matched. */
+        RouteTarget target();
     }
 
-    /** Forward to one of the cluster's endpoints. */
-    record Forward(UpstreamCluster cluster, HostMetrics metrics) implements Decision {
+    /** Forward to one of the cluster's endpoints (the route's own, or its error backend standing in). */
+    record Forward(UpstreamCluster cluster, RouteTarget target, HostMetrics metrics) implements Decision {
+    }
+
+    /** A CORS preflight the proxy answers for the route (204, with the allowed methods and headers). */
+    record Preflight(RouteTarget target, HostMetrics metrics) implements Decision {
     }
 
     /** The proxy answers; {@code close} when the connection cannot be trusted with another request. */
-    record Answer(HttpResponseStatus status, String detail, boolean close, HostMetrics metrics) implements Decision {
+    record Answer(HttpResponseStatus status, String detail, boolean close, HostMetrics metrics, RouteTarget target)
+            implements Decision {
+
+        Answer(HttpResponseStatus status, String detail, boolean close, HostMetrics metrics) {
+            this(status, detail, close, metrics, null);
+        }
     }
 
     /**
      * A redirect: a 308 to the https origin of the same name and target, or what a route asks for
      * (its permanent or temporal redirect, its app root).
      */
-    record Redirect(HttpResponseStatus status, String location, HostMetrics metrics) implements Decision {
+    record Redirect(HttpResponseStatus status, String location, HostMetrics metrics, RouteTarget target)
+            implements Decision {
 
         Redirect(String location, HostMetrics metrics) {
-            this(HttpResponseStatus.PERMANENT_REDIRECT, location, metrics);
+            this(HttpResponseStatus.PERMANENT_REDIRECT, location, metrics, null);
         }
     }
 
@@ -92,18 +107,26 @@ final class RequestRouting {
             return new Answer(HttpResponseStatus.NOT_FOUND, "no route for this path", false, metrics);
         }
         RouteTarget target = matched.target();
+        if (target.cors() != null && CorsPolicy.isPreflight(head)) {
+            return new Preflight(target, metrics);
+        }
         if (target.appRoot() != null && path.equals("/")) { // before a redirect, as nginx's location does it
             String requestHost = authority != null ? authority : head.headers().get(HttpHeaderNames.HOST, hostname);
-            return new Redirect(HttpResponseStatus.FOUND, scheme + "://" + requestHost + target.appRoot(), metrics);
+            return new Redirect(HttpResponseStatus.FOUND, scheme + "://" + requestHost + target.appRoot(), metrics, target);
         }
         if (target.redirect() != null) {
             String location = target.redirect().location();
             return new Redirect(HttpResponseStatus.valueOf(target.redirect().code()),
-                    location.contains(Route.REQUEST_URI) ? location.replace(Route.REQUEST_URI, head.uri()) : location, metrics);
+                    location.contains(Route.REQUEST_URI) ? location.replace(Route.REQUEST_URI, head.uri()) : location, metrics,
+                    target);
         }
         UpstreamCluster cluster = target.cluster();
         if (cluster.balancer().size() == 0) {
-            return new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", false, metrics);
+            ErrorPages standIn = target.errorPages();
+            if (standIn == null || standIn.cluster().balancer().size() == 0) {
+                return new Answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", false, metrics, target);
+            }
+            cluster = standIn.cluster(); // ingress-nginx's default-backend: it takes the request as it is
         }
         if (target.rewrite() != null) {
             head.setUri(target.rewrite().apply(matched.groups(), query));
@@ -111,7 +134,7 @@ final class RequestRouting {
         if (target.forwardedPrefix() != null) {
             head.headers().set(X_FORWARDED_PREFIX, target.forwardedPrefix());
         }
-        return new Forward(cluster, metrics);
+        return new Forward(cluster, target, metrics);
     }
 
     private static String httpsLocation(String hostname, int port, String originFormTarget) {

@@ -119,7 +119,7 @@ public final class RuntimeCompiler {
             expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), served.keyMaterial().notAfter()));
             List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
             for (Route route : host.routes()) {
-                rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters.get(route.cluster()))));
+                rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters::get)));
             }
             List<Map.Entry<PathMatch, RouteTarget>> challenges = rules.stream()
                     .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();

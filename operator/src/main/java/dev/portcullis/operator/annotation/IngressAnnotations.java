@@ -1,5 +1,6 @@
 package dev.portcullis.operator.annotation;
 
+import dev.portcullis.dataplane.config.HeaderEdits;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 
 import java.util.ArrayList;
@@ -58,6 +59,19 @@ public final class IngressAnnotations {
     public static final AnnotationParser<Long> IDLE_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "idle-timeout");
     public static final AnnotationParser<Long> MAX_BODY_SIZE = new BodySizeParser(AnnotationParser.PREFIX + "max-body-size");
 
+    // What a route does to messages (HttpPolicyAnnotations); the CORS and error page ones are ingress-nginx's names.
+    public static final AnnotationParser<HeaderEdits> REQUEST_HEADERS = HttpPolicyAnnotations.headerEdits(AnnotationParser.PREFIX + "request-headers");
+    public static final AnnotationParser<HeaderEdits> RESPONSE_HEADERS = HttpPolicyAnnotations.headerEdits(AnnotationParser.PREFIX + "response-headers");
+    public static final AnnotationParser<Boolean> ENABLE_CORS = HttpPolicyAnnotations.flag(AnnotationParser.PREFIX + "enable-cors");
+    public static final AnnotationParser<List<String>> CORS_ALLOW_ORIGIN = HttpPolicyAnnotations.corsOrigins(AnnotationParser.PREFIX + "cors-allow-origin");
+    public static final AnnotationParser<String> CORS_ALLOW_METHODS = HttpPolicyAnnotations.corsNames(AnnotationParser.PREFIX + "cors-allow-methods", "methods");
+    public static final AnnotationParser<String> CORS_ALLOW_HEADERS = HttpPolicyAnnotations.corsNames(AnnotationParser.PREFIX + "cors-allow-headers", "header names");
+    public static final AnnotationParser<String> CORS_EXPOSE_HEADERS = HttpPolicyAnnotations.corsNames(AnnotationParser.PREFIX + "cors-expose-headers", "header names");
+    public static final AnnotationParser<Boolean> CORS_ALLOW_CREDENTIALS = HttpPolicyAnnotations.flag(AnnotationParser.PREFIX + "cors-allow-credentials");
+    public static final AnnotationParser<Long> CORS_MAX_AGE = HttpPolicyAnnotations.seconds(AnnotationParser.PREFIX + "cors-max-age");
+    public static final AnnotationParser<List<Integer>> CUSTOM_HTTP_ERRORS = HttpPolicyAnnotations.errorCodes(AnnotationParser.PREFIX + "custom-http-errors");
+    public static final AnnotationParser<String> DEFAULT_BACKEND = HttpPolicyAnnotations.serviceName(AnnotationParser.PREFIX + "default-backend");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
@@ -66,7 +80,9 @@ public final class IngressAnnotations {
             BACKEND_CA_SECRET, BACKEND_SERVER_NAME, BACKEND_CLIENT_CERT_SECRET, BACKEND_VERIFY, PROXY_PROTOCOL, AFFINITY,
             USE_REGEX, REWRITE_TARGET, X_FORWARDED_PREFIX, APP_ROOT, PERMANENT_REDIRECT, PERMANENT_REDIRECT_CODE,
             TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE,
-            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE, BACKEND_PROTOCOL);
+            CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE, BACKEND_PROTOCOL,
+            REQUEST_HEADERS, RESPONSE_HEADERS, ENABLE_CORS, CORS_ALLOW_ORIGIN, CORS_ALLOW_METHODS, CORS_ALLOW_HEADERS,
+            CORS_EXPOSE_HEADERS, CORS_ALLOW_CREDENTIALS, CORS_MAX_AGE, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -99,7 +115,16 @@ public final class IngressAnnotations {
             // nginx's proxy_read_timeout is the longest wait between two reads from the pod, the first included.
             new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), RESPONSE_TIMEOUT),
             new Alias<>(DurationParser.nginxSeconds(NGINX + "proxy-read-timeout"), IDLE_TIMEOUT),
-            new Alias<>(new BodySizeParser(NGINX + "proxy-body-size"), MAX_BODY_SIZE));
+            new Alias<>(new BodySizeParser(NGINX + "proxy-body-size"), MAX_BODY_SIZE),
+            new Alias<>(HttpPolicyAnnotations.flag(NGINX + "enable-cors"), ENABLE_CORS),
+            new Alias<>(HttpPolicyAnnotations.corsOrigins(NGINX + "cors-allow-origin"), CORS_ALLOW_ORIGIN),
+            new Alias<>(HttpPolicyAnnotations.corsNames(NGINX + "cors-allow-methods", "methods"), CORS_ALLOW_METHODS),
+            new Alias<>(HttpPolicyAnnotations.corsNames(NGINX + "cors-allow-headers", "header names"), CORS_ALLOW_HEADERS),
+            new Alias<>(HttpPolicyAnnotations.corsNames(NGINX + "cors-expose-headers", "header names"), CORS_EXPOSE_HEADERS),
+            new Alias<>(HttpPolicyAnnotations.flag(NGINX + "cors-allow-credentials"), CORS_ALLOW_CREDENTIALS),
+            new Alias<>(HttpPolicyAnnotations.seconds(NGINX + "cors-max-age"), CORS_MAX_AGE),
+            new Alias<>(HttpPolicyAnnotations.errorCodes(NGINX + "custom-http-errors"), CUSTOM_HTTP_ERRORS),
+            new Alias<>(HttpPolicyAnnotations.serviceName(NGINX + "default-backend"), DEFAULT_BACKEND));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

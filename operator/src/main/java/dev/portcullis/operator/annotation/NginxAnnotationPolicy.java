@@ -34,7 +34,9 @@ public final class NginxAnnotationPolicy {
             "proxy-ssl-verify", "proxy-ssl-name", "proxy-ssl-server-name", "ssl-redirect", "force-ssl-redirect", "affinity",
             "use-regex", "rewrite-target", "x-forwarded-prefix", "app-root", "permanent-redirect", "permanent-redirect-code",
             "temporal-redirect", "temporal-redirect-code",
-            "proxy-connect-timeout", "proxy-send-timeout", "proxy-read-timeout", "proxy-body-size");
+            "proxy-connect-timeout", "proxy-send-timeout", "proxy-read-timeout", "proxy-body-size",
+            "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
+            "cors-allow-credentials", "cors-max-age", "custom-http-errors", "default-backend");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -54,9 +56,7 @@ public final class NginxAnnotationPolicy {
 
     /** Not implemented; ignoring them changes how a request is handled but lets no one in who was kept out. */
     static final Set<String> WARNED = Set.of("affinity-mode", "client-body-buffer-size",
-            "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers", "cors-allow-methods",
-            "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers", "custom-http-errors",
-            "default-backend", "enable-access-log", "enable-cors", "enable-global-auth", "enable-influxdb",
+            "connection-proxy-header", "custom-headers", "enable-access-log", "enable-global-auth", "enable-influxdb",
             "enable-opentelemetry", "enable-opentracing", "enable-rewrite-log", "from-to-www-redirect",
             "http2-push-preload", "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",
             "load-balance", "mirror-host", "mirror-request-body", "mirror-target", "mirror-uri",

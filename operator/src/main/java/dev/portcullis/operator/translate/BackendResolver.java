@@ -125,7 +125,7 @@ final class BackendResolver {
         }
         if (endpoints.values().stream().noneMatch(Endpoint::ready)) {
             problems.warning(ingress, "NoReadyEndpoints", "service " + serviceName + " has no ready endpoints ("
-                    + usedFor + "); its requests are answered 503 until one is ready");
+                    + usedFor + "); its requests are answered 503 (or by a default-backend the Ingress names) until one is ready");
         }
         return List.copyOf(endpoints.values());
     }

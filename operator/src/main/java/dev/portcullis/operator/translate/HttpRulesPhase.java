@@ -29,16 +29,20 @@ import java.util.Optional;
 final class HttpRulesPhase implements IngressPhase {
 
     private final TranslationContext context;
+    private final ErrorBackends errorBackends;
 
     HttpRulesPhase(TranslationContext context) {
         this.context = context;
+        this.errorBackends = new ErrorBackends(context);
     }
 
     @Override
     public void apply(ServedIngress served) {
+        Optional<ErrorBackends.StandIn> standIn = served.rules().stream().anyMatch(rule -> !isChallengeRule(served, rule))
+                ? errorBackends.of(served) : Optional.empty();
         for (IngressRule rule : served.rules()) {
             if (!isChallengeRule(served, rule)) {
-                applyRule(served, rule, true);
+                applyRule(served, rule, true, standIn);
             }
         }
     }
@@ -47,7 +51,7 @@ final class HttpRulesPhase implements IngressPhase {
     void applyChallengeRules(ServedIngress served) {
         for (IngressRule rule : served.rules()) {
             if (isChallengeRule(served, rule)) {
-                applyRule(served, rule, false);
+                applyRule(served, rule, false, Optional.empty());
             }
         }
     }
@@ -58,7 +62,7 @@ final class HttpRulesPhase implements IngressPhase {
                 && rule.getHttp().getPaths().stream().allMatch(path -> AcmeChallenge.isChallengePath(path.getPath()));
     }
 
-    private void applyRule(ServedIngress served, IngressRule rule, boolean claimsMode) {
+    private void applyRule(ServedIngress served, IngressRule rule, boolean claimsMode, Optional<ErrorBackends.StandIn> standIn) {
         Ingress ingress = served.ingress();
         ObjectRef ref = served.ref();
         String namespace = ClusterState.namespaceOf(ingress);
@@ -91,7 +95,9 @@ final class HttpRulesPhase implements IngressPhase {
             }
             String usedFor = "host " + host.get() + " path " + match.get().path();
             Optional<String> cluster = context.backends.resolve(ref, namespace, path.getBackend(), usedFor, served.settings());
-            cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name, actions));
+            RouteActions pathActions = standIn.map(found -> actions.withErrorBackend(
+                    ErrorBackends.forRoute(found, served, path.getBackend()))).orElse(actions);
+            cluster.ifPresent(name -> context.hosts.claim(ref, host.get(), builder, match.get(), name, pathActions));
         }
     }
 

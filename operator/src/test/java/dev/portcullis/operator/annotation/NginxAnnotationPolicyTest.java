@@ -42,7 +42,10 @@ class NginxAnnotationPolicyTest {
             "proxy-connect-timeout, IMPLEMENTED",
             "proxy-buffer-size, WARNED",
             "session-cookie-name, WARNED",
-            "enable-cors, WARNED",
+            "enable-cors, IMPLEMENTED",
+            "custom-http-errors, IMPLEMENTED",
+            "default-backend, IMPLEMENTED",
+            "custom-headers, WARNED",
             // not on any list: judged by shape
             "auth-something-new, REFUSED",
             "limit-req-zone, REFUSED",

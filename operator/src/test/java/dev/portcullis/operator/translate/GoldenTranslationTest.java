@@ -130,7 +130,10 @@ class GoldenTranslationTest {
             String outcome = cluster == null ? "404"
                     : route.appRoot() != null && path.equals("/") ? "302 to " + route.appRoot()
                     : route.redirect() != null ? route.redirect().code() + " to " + route.redirect().location()
-                    : servable.contains(cluster) ? cluster : cluster + " (503, no ready endpoint)";
+                    : servable.contains(cluster) ? cluster
+                    : route.errorBackend() != null && servable.contains(route.errorBackend().cluster())
+                    ? route.errorBackend().cluster() + " (standing in: " + cluster + " has no ready endpoint)"
+                    : cluster + " (503, no ready endpoint)";
             if (route != null && route.redirect() == null && !(route.appRoot() != null && path.equals("/"))) {
                 if (route.rewrite() != null) {
                     outcome += ", pod gets " + dev.portcullis.dataplane.route.PathRewrite.parse(route.rewrite())
