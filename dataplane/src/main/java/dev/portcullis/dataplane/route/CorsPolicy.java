@@ -18,6 +18,8 @@ import java.util.Locale;
  */
 public final class CorsPolicy {
 
+    private static final AsciiString ORIGIN = AsciiString.cached("Origin");
+
     private final boolean anyOrigin;
     private final List<String> exactOrigins;
     /** "https://" and ".example.com:8443" for https://*.example.com:8443: any one label in between. */
@@ -115,7 +117,7 @@ public final class CorsPolicy {
         }
         String vary = headers.get(HttpHeaderNames.VARY);
         if (vary == null) {
-            headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            headers.set(HttpHeaderNames.VARY, ORIGIN);
         } else if (!vary.trim().equals("*") && !containsToken(vary, "origin")) {
             headers.set(HttpHeaderNames.VARY, vary + ", Origin");
         }
