@@ -37,6 +37,11 @@ final class SnapshotValidator {
         if (!minTls.equals("1.2") && !minTls.equals("1.3")) {
             problems.add("listener.minTlsVersion is \"" + minTls + "\"; use 1.2 or 1.3");
         }
+        if (snapshot.listener().ciphers() != null) {
+            new TlsPolicy(null, snapshot.listener().ciphers(), null).problems()
+                    .forEach(problem -> problems.add("listener: " + problem));
+        }
+        checkHsts("listener", snapshot.listener().hsts());
         String defaultCertificate = snapshot.defaultCertificate();
         if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
             problems.add("defaultCertificate names certificate \"" + defaultCertificate + "\", which does not exist");
@@ -158,6 +163,15 @@ final class SnapshotValidator {
                         + " serves no certificate of its own");
             }
             checkRoutes(where, host.routes(), clusters);
+            if (host.tls() != null) {
+                for (String problem : host.tls().problems()) {
+                    problems.add(where + ": tls: " + problem);
+                }
+                if (host.tlsMode() == TlsMode.PASSTHROUGH || host.hostname().equals(VirtualHost.ANY_HOST)) {
+                    problems.add(where + ": a TLS policy needs a host whose TLS the proxy terminates, by name");
+                }
+            }
+            checkHsts(where, host.hsts());
             if (host.tlsMode() == TlsMode.PASSTHROUGH) {
                 boolean single = host.routes().size() == 1 && host.routes().getFirst().match() != null
                         && host.routes().getFirst().match().equals(PathMatch.prefix("/"));
@@ -247,6 +261,12 @@ final class SnapshotValidator {
                     || location.indexOf('/') + 2 >= location.length()) {
                 problems.add(where + ": redirect location must be an absolute http or https URL, printable ASCII without spaces");
             }
+        }
+    }
+
+    private void checkHsts(String where, Hsts hsts) {
+        if (hsts != null && hsts.enabled() && hsts.maxAgeSeconds() < 0) {
+            problems.add(where + ": hsts maxAgeSeconds is negative");
         }
     }
 

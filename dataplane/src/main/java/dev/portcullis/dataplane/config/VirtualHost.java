@@ -14,15 +14,23 @@ import java.util.List;
  * @param httpsRedirect whether the plain listener answers with a 308 to https instead of routing
  *                      (never for a route under {@code /.well-known/acme-challenge}: an ACME HTTP-01
  *                      solver's, which the CA fetches over plain HTTP)
+ * @param tls           how the TLS listener handshakes for this host where it differs from the
+ *                      listener's defaults, or {@code null}
+ * @param hsts          the host's {@code Strict-Transport-Security}, or {@code null} for the listener's
  */
 public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes,
-                          boolean httpsRedirect) {
+                          boolean httpsRedirect, TlsPolicy tls, Hsts hsts) {
 
     public static final String ANY_HOST = "*";
 
     public VirtualHost {
         tlsMode = tlsMode == null ? TlsMode.TERMINATE : tlsMode;
         routes = Lists.copyOrEmpty(routes);
+        tls = tls == null || tls.isDefault() ? null : tls;
+    }
+
+    public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes, boolean httpsRedirect) {
+        this(hostname, tlsMode, certificate, routes, httpsRedirect, null, null);
     }
 
     public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes) {

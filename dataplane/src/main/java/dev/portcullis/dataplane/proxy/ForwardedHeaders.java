@@ -43,6 +43,7 @@ public final class ForwardedHeaders {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         removeHopByHop(headers);
         headers.remove(FORWARDED);
+        ClientCertificateHeaders.removeFrom(headers); // only the proxy says what the client's certificate was
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }

@@ -5,7 +5,10 @@ import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.dataplane.runtime.ClientCertificateOf;
 import dev.portcullis.dataplane.runtime.ErrorPages;
+import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.tls.ClientCertificate;
 import dev.portcullis.dataplane.runtime.RouteTarget;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
@@ -63,6 +66,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
     /** A WebSocket may sit silent for long; an hour without a byte either way ends it. */
     static final long UPGRADED_IDLE_TIMEOUT_MILLIS = 3_600_000;
+    private static final io.netty.util.AsciiString STRICT_TRANSPORT_SECURITY =
+            io.netty.util.AsciiString.cached("strict-transport-security");
 
     private enum State {
         /** Waiting for the next request head. */
@@ -126,6 +131,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private final RequestBodyLimit bodyLimit = new RequestBodyLimit();
     /** The route the request matched (its response edits, CORS and error pages), or null. */
     private RouteTarget target;
+    /** The host the request is for (its HSTS and client authentication), or null. */
+    private RoutedHost routedHost;
     /** The client's {@code Origin} and request target as they came, for CORS and error pages. */
     private String origin;
     private String clientUri;
@@ -232,6 +239,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         continueWithheld = false;
         bodyLimit.reset(0);
         target = null;
+        routedHost = null;
         pageForStatus = 0;
         origin = head.headers().get(HttpHeaderNames.ORIGIN);
         clientUri = head.uri();
@@ -267,7 +275,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             head.headers().remove(HttpHeaderNames.EXPECT);
             clientKeepAlive = false;
         }
-        switch (RequestRouting.route(head, current, scheme, sniHost, http2, httpsRedirectPort.getAsInt())) {
+        ClientCertificate clientCertificate = ClientCertificateOf.of(ctx.channel());
+        RequestRouting.Decision decision = RequestRouting.route(head, current, scheme, sniHost, http2,
+                httpsRedirectPort.getAsInt(), clientCertificate);
+        routedHost = decision.host();
+        switch (decision) {
             case RequestRouting.Forward forward -> {
                 hostMetrics = forward.metrics();
                 target = forward.target();
@@ -288,6 +300,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
                 boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
                 ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                if (routedHost.clientAuth() != null && scheme.equals("https")) {
+                    ClientCertificateHeaders.set(head.headers(), clientCertificate,
+                            routedHost.clientAuth().settings().passCertificate());
+                }
                 if (target.requestHeaders() != null) {
                     target.requestHeaders().applyTo(head.headers());
                 }
@@ -802,8 +818,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** The route's response header edits and CORS fields, on a response to the client. */
+    /** The host's HSTS (on HTTPS, unless the pod sent its own), the route's response header edits and CORS fields. */
     private void editResponse(io.netty.handler.codec.http.HttpHeaders headers) {
+        if (routedHost != null && routedHost.hsts() != null && scheme.equals("https")
+                && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
+            headers.set(STRICT_TRANSPORT_SECURITY, routedHost.hsts());
+        }
         if (target == null || !target.editsResponses()) {
             return;
         }
@@ -854,6 +874,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         request = null;
         cluster = null;
         target = null;
+        routedHost = null;
         if (keepAlive) {
             state = State.IDLE;
             if (headDeadline != null) {

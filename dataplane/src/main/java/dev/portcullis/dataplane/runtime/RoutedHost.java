@@ -1,5 +1,8 @@
 package dev.portcullis.dataplane.runtime;
 
+import dev.portcullis.dataplane.tls.ClientCertificateVerifier;
+import io.netty.util.AsciiString;
+
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.route.AcmeChallenge;
@@ -12,10 +15,14 @@ import io.netty.handler.ssl.SslContext;
  *
  * @param acmeChallenges the routes that are ACME HTTP-01 solvers' ({@link AcmeChallenge}), which plain
  *                       HTTP reaches even when the host redirects to https
+ * @param tlsIdentity    the certificate's name and the handshake policy: two hosts with the same one
+ *                       may share a connection (coalescing); a request for another is 421
+ * @param clientAuth     checks the client certificates of this host's connections, or {@code null}
+ * @param hsts           the {@code Strict-Transport-Security} value for HTTPS responses, or {@code null}
  */
 public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
                          PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
-                         HostMetrics metrics) {
+                         HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts) {
 
     /**
      * Whether a plain-HTTP request for this path is redirected to https: yes on a host with the

@@ -8,6 +8,7 @@ import dev.portcullis.dataplane.balance.RoundRobinBalancer;
 import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
+import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.IpLiteral;
 import dev.portcullis.dataplane.config.PathMatch;
@@ -22,7 +23,9 @@ import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
 import dev.portcullis.dataplane.runtime.ServedCertificateOf.Origin;
+import dev.portcullis.dataplane.tls.HandshakePolicy;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
+import io.netty.util.AsciiString;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
@@ -71,6 +74,7 @@ public final class RuntimeCompiler {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         String minTls = snapshot.listener().minTlsVersion();
+        HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = new HashMap<>();
         Set<String> keepServing = new HashSet<>();
         for (TlsCertificate certificate : snapshot.certificates()) {
@@ -80,7 +84,7 @@ public final class RuntimeCompiler {
             }
             try {
                 certificates.put(certificate.name(), sslContexts.fromPem(certificate.certificateChainPem(),
-                        certificate.privateKeyPem(), minTls));
+                        certificate.privateKeyPem(), listenerPolicy));
             } catch (InvalidCertificateException e) {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
@@ -110,7 +114,14 @@ public final class RuntimeCompiler {
         Map<String, RoutedHost> hosts = new LinkedHashMap<>();
         Map<String, ServedCertificateOf> hostCertificates = new HashMap<>();
         for (VirtualHost host : snapshot.virtualHosts()) {
-            ServedCertificateOf servedOf = hostCertificate(host, previous, certificates, keepServing, defaultCertificate, minTls);
+            HandshakePolicy policy = HandshakePolicy.of(snapshot.listener(), host.tls());
+            ServedCertificateOf servedOf;
+            try {
+                servedOf = hostCertificate(host, previous, certificates, keepServing, defaultCertificate, policy);
+            } catch (InvalidCertificateException e) {
+                problems.add("host \"" + host.hostname() + "\": " + e.getMessage());
+                continue;
+            }
             ServedCertificate served = servedOf.served();
             if (host.tlsMode() != TlsMode.PASSTHROUGH) {
                 hostCertificates.put(host.hostname(), servedOf);
@@ -129,8 +140,14 @@ public final class RuntimeCompiler {
             if (passthrough != null) {
                 hostMetrics.passthrough();
             }
+            Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
             hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
-                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics));
+                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
+                    servedOf.name() + "/" + served.policy().cacheKey(), served.verifier(),
+                    hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSnapshotException(String.join("; ", problems));
         }
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
@@ -152,10 +169,13 @@ public final class RuntimeCompiler {
             return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
         }
         if (name != null && previous != null && previous.defaultCertificate().origin() != Origin.NOTHING_TO_KEEP) {
+            // The previous one, rebuilt for this snapshot's policy when that changed.
             ServedCertificateOf kept = previous.defaultCertificate();
-            return new ServedCertificateOf(kept.name(), sslContexts.forMinTlsVersion(kept.served(), minTls), Origin.KEPT);
+            return new ServedCertificateOf(kept.name(), sslContexts.withPolicy(kept.served(),
+                    HandshakePolicy.of(snapshot.listener(), null)), Origin.KEPT);
         }
-        ServedCertificate generated = sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(), minTls);
+        ServedCertificate generated = sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(),
+                HandshakePolicy.of(snapshot.listener(), null));
         return new ServedCertificateOf(DEFAULT_CERTIFICATE, generated, name == null ? Origin.DEFAULT : Origin.NOTHING_TO_KEEP);
     }
 
@@ -165,19 +185,22 @@ public final class RuntimeCompiler {
      * with none of its own gets the default certificate.
      */
     private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
-                                                Set<String> keepServing, ServedCertificateOf defaultCertificate, String minTls) {
+                                                Set<String> keepServing, ServedCertificateOf defaultCertificate,
+                                                HandshakePolicy policy) {
         String name = host.certificate();
         if (name == null) {
-            return new ServedCertificateOf(defaultCertificate.name(), defaultCertificate.served(), Origin.DEFAULT);
+            return new ServedCertificateOf(defaultCertificate.name(),
+                    sslContexts.withPolicy(defaultCertificate.served(), policy), Origin.DEFAULT);
         }
         if (!keepServing.contains(name)) {
-            return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
+            return new ServedCertificateOf(name, sslContexts.withPolicy(certificates.get(name), policy), Origin.OWN);
         }
         ServedCertificateOf now = previous == null ? null : previous.certificateOf(host.hostname());
         if (now != null && now.own()) {
-            return new ServedCertificateOf(now.name(), sslContexts.forMinTlsVersion(now.served(), minTls), Origin.KEPT);
+            return new ServedCertificateOf(now.name(), sslContexts.withPolicy(now.served(), policy), Origin.KEPT);
         }
-        return new ServedCertificateOf(defaultCertificate.name(), defaultCertificate.served(), Origin.NOTHING_TO_KEEP);
+        return new ServedCertificateOf(defaultCertificate.name(), sslContexts.withPolicy(defaultCertificate.served(), policy),
+                Origin.NOTHING_TO_KEEP);
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,

@@ -35,4 +35,9 @@ public record RuntimeConfig(
     public ServedCertificateOf certificateOf(String hostname) {
         return hostCertificates.get(hostname);
     }
+
+    /** The handshake policy of connections that name no host (the listener's), as {@link RoutedHost#tlsIdentity()} ends. */
+    public String defaultTlsPolicyKey() {
+        return defaultCertificate.served().policy().cacheKey();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.portcullis.dataplane.server;
 
+import dev.portcullis.dataplane.runtime.ClientCertificateOf;
+
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -44,6 +46,7 @@ final class HandshakeCompletionHandler extends ChannelInboundHandlerAdapter {
             if (completion.isSuccess()) {
                 SslHandler ssl = ctx.pipeline().get(SslHandler.class);
                 metrics.tlsHandshake(ssl.engine().getSession().getProtocol());
+                ClientCertificateOf.handshakeCompleted(ctx.channel(), ssl.engine());
                 if (ctx.channel() instanceof EpollSocketChannel epoll) {
                     epoll.config().setTcpQuickAck(true);
                 }

@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.passthrough.PassthroughHandler;
 import dev.portcullis.dataplane.runtime.RoutedHost;
+import dev.portcullis.dataplane.runtime.ClientCertificateOf;
 import dev.portcullis.dataplane.runtime.ServedTls;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
@@ -57,6 +58,9 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         SslContext context = host == null ? config.defaultSslContext() : host.sslContext();
         if (host != null) {
             ServedTls.record(ctx.channel(), host);
+            if (host.clientAuth() != null) {
+                ClientCertificateOf.expect(ctx.channel(), host.clientAuth());
+            }
         }
         pipeline.addLast(new ProtocolNegotiation(http));
         SslHandler tls = context.newHandler(ctx.alloc());

@@ -56,8 +56,15 @@ public final class ServerSslContexts {
 
     private static final TrustManagerFactory TRUST_NOTHING = trustNothing();
 
-    /** A served certificate: its context and what it was built from (for expiry and names). */
-    public record ServedCertificate(String contentKey, SslContext context, KeyMaterial keyMaterial) {
+    /**
+     * A served certificate: its context and what it was built from (for expiry and names).
+     *
+     * @param contentKey     the cache key: the certificate's content and the policy
+     * @param certificateKey the certificate's content alone
+     * @param verifier       checks client certificates when the policy asks for them, else {@code null}
+     */
+    public record ServedCertificate(String contentKey, SslContext context, KeyMaterial keyMaterial, String certificateKey,
+                                    HandshakePolicy policy, ClientCertificateVerifier verifier) {
     }
 
     private final SslProvider provider;
@@ -80,20 +87,22 @@ public final class ServerSslContexts {
         return fromPem(certificateChainPem, privateKeyPem, "1.2");
     }
 
+    /** As {@link #fromPem(String, String, HandshakePolicy)} with the default suites and no client authentication. */
+    public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem, String minTlsVersion) {
+        return fromPem(certificateChainPem, privateKeyPem, HandshakePolicy.defaults(minTlsVersion));
+    }
+
     /**
      * Parses and builds, or returns the context already built for exactly this chain, key and
-     * minimum version ("1.3" offers TLS 1.3 only; "1.2" offers 1.2 and 1.3).
+     * policy (minimum version "1.3" offers TLS 1.3 only; "1.2" offers 1.2 and 1.3).
      */
-    public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem, String minTlsVersion) {
-        String key = contentKey(certificateChainPem, privateKeyPem) + "/" + minTlsVersion;
-        ServedCertificate cached = byContent.get(key);
+    public ServedCertificate fromPem(String certificateChainPem, String privateKeyPem, HandshakePolicy policy) {
+        String certificateKey = contentKey(certificateChainPem, privateKeyPem);
+        ServedCertificate cached = byContent.get(certificateKey + "/" + policy.cacheKey());
         if (cached != null) {
             return cached;
         }
-        KeyMaterial material = PemParser.parse(certificateChainPem, privateKeyPem);
-        ServedCertificate built = new ServedCertificate(key, build(material, minTlsVersion), material);
-        byContent.put(key, built);
-        return built;
+        return fromKeyMaterial(certificateKey, PemParser.parse(certificateChainPem, privateKeyPem), policy);
     }
 
     public ServedCertificate fromKeyMaterial(String contentKey, KeyMaterial material) {
@@ -101,22 +110,27 @@ public final class ServerSslContexts {
     }
 
     public ServedCertificate fromKeyMaterial(String contentKey, KeyMaterial material, String minTlsVersion) {
-        return byContent.computeIfAbsent(contentKey + "/" + minTlsVersion,
-                key -> new ServedCertificate(key, build(material, minTlsVersion), material));
+        return fromKeyMaterial(contentKey, material, HandshakePolicy.defaults(minTlsVersion));
+    }
+
+    public ServedCertificate fromKeyMaterial(String certificateKey, KeyMaterial material, HandshakePolicy policy) {
+        return byContent.computeIfAbsent(certificateKey + "/" + policy.cacheKey(), key -> {
+            ClientCertificateVerifier verifier = policy.clientAuth() == null ? null : ClientCertificateVerifier.of(policy.clientAuth());
+            return new ServedCertificate(key, build(material, policy, verifier), material, certificateKey, policy, verifier);
+        });
     }
 
     /**
-     * The same certificate for another minimum TLS version: itself when it was built for that
-     * version, else a context built from its key material (cached like the others).
+     * The same certificate under another policy: itself when it was built with it, else a context
+     * built from its key material (cached like the others).
      */
+    public ServedCertificate withPolicy(ServedCertificate served, HandshakePolicy policy) {
+        return served.policy().equals(policy) ? served : fromKeyMaterial(served.certificateKey(), served.keyMaterial(), policy);
+    }
+
+    /** The same certificate for another minimum TLS version, its other settings kept. */
     public ServedCertificate forMinTlsVersion(ServedCertificate served, String minTlsVersion) {
-        String suffix = "/" + minTlsVersion;
-        if (served.contentKey().endsWith(suffix)) {
-            return served;
-        }
-        int slash = served.contentKey().lastIndexOf('/');
-        String content = slash < 0 ? served.contentKey() : served.contentKey().substring(0, slash);
-        return fromKeyMaterial(content, served.keyMaterial(), minTlsVersion);
+        return withPolicy(served, served.policy().withMinTlsVersion(minTlsVersion));
     }
 
     /** Forgets contexts that the current configuration no longer uses. */
@@ -135,20 +149,32 @@ public final class ServerSslContexts {
      * not asked for certificates, so the context trusts nothing rather than loading and converting
      * the JDK's whole CA bundle each time.
      */
-    private SslContext build(KeyMaterial material, String minTlsVersion) {
+    private SslContext build(KeyMaterial material, HandshakePolicy policy, ClientCertificateVerifier verifier) {
         try {
-            return SslContextBuilder.forServer(material.privateKey(), material.chain())
+            SslContextBuilder builder = SslContextBuilder.forServer(material.privateKey(), material.chain())
                     .sslProvider(provider)
                     .keyStoreType("JKS")
-                    .trustManager(TRUST_NOTHING)
-                    .protocols("1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS)
-                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .applicationProtocolConfig(ALPN)
-                    .build();
+                    .protocols("1.3".equals(policy.minTlsVersion()) ? new String[]{"TLSv1.3"} : PROTOCOLS)
+                    .ciphers(ciphers(policy), SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(ALPN);
+            if (verifier == null) {
+                builder.trustManager(TRUST_NOTHING);
+            } else {
+                builder.trustManager(new AskingTrustManager(verifier.acceptedIssuers()))
+                        .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            return builder.build();
         } catch (SSLException | RuntimeException e) {
             throw new InvalidCertificateException("cannot build a TLS context for " + material.leaf().getSubjectX500Principal()
                     + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /** Every TLS 1.3 suite, then the policy's TLS 1.2 ones. */
+    private static java.util.List<String> ciphers(HandshakePolicy policy) {
+        java.util.List<String> ciphers = new java.util.ArrayList<>(CIPHERS.subList(0, 3));
+        ciphers.addAll(policy.tls12Ciphers());
+        return ciphers;
     }
 
     private static TrustManagerFactory trustNothing() {

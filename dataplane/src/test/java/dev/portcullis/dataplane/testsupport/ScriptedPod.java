@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A pod (the JDK's HTTP server on 127.0.0.1) that answers {@code /status/NNN} with that status and
  * anything else with 200, each body naming the pod, the request line and every request field
- * (lower-cased, sorted); responses carry {@code Server} and {@code X-Powered-By}. Each request it
+ * (lower-cased, sorted); responses carry {@code Server} and {@code X-Powered-By}, and those to
+ * {@code /sts...} the pod's own {@code Strict-Transport-Security: max-age=5}. Each request it
  * got is kept, in order, for a test to take.
  */
 public final class ScriptedPod implements AutoCloseable {
@@ -74,6 +75,9 @@ public final class ScriptedPod implements AutoCloseable {
             exchange.getResponseHeaders().set("Server", name + "-server");
             exchange.getResponseHeaders().set("X-Powered-By", "scripts");
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            if (target.startsWith("/sts")) {
+                exchange.getResponseHeaders().set("Strict-Transport-Security", "max-age=5");
+            }
             boolean head = exchange.getRequestMethod().equals("HEAD");
             exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
             if (!head) {
