@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -67,6 +69,15 @@ final class Http2Upstreams {
     static final int WAITERS_PER_NEW_CONNECTION = 100;
     /** Largest response head accepted from an endpoint, as for HTTP/1.1 endpoints. */
     static final int MAX_HEADER_LIST_BYTES = 65536;
+    /**
+     * What an endpoint may send on one stream before the proxy has passed it on to the client. The
+     * protocol's default (64 KiB) caps a stream at one window per round trip to the endpoint; the
+     * stream reads only while its client keeps up, so this is also the most a slow client makes the
+     * proxy hold per exchange.
+     */
+    static final int STREAM_WINDOW_BYTES = 1024 * 1024;
+    /** The same for all streams of a connection together, so that one stalled stream does not stall the rest. */
+    static final int CONNECTION_WINDOW_BYTES = 8 * STREAM_WINDOW_BYTES;
 
     private record PoolKey(InetSocketAddress endpoint, SslContext tls) {
     }
@@ -133,7 +144,8 @@ final class Http2Upstreams {
 
         void connect(EventLoop loop) {
             codec = Http2FrameCodecBuilder.forClient()
-                    .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_LIST_BYTES))
+                    .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_LIST_BYTES)
+                            .initialWindowSize(STREAM_WINDOW_BYTES))
                     .build();
             ChannelFuture connect = template.clone(loop)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis())
@@ -260,6 +272,15 @@ final class Http2Upstreams {
 
         /** The connection's own events, after the multiplexer has taken the streams' frames. */
         private final class Watcher extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                // SETTINGS cannot change the connection's window, only a WINDOW_UPDATE can; the codec
+                // has sent its preface by now (with TLS, both wait in the SslHandler for the handshake).
+                ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(
+                        CONNECTION_WINDOW_BYTES - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+                ctx.fireChannelActive();
+            }
+
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 try {

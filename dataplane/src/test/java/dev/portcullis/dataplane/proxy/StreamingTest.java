@@ -1,10 +1,15 @@
 package dev.portcullis.dataplane.proxy;
 
+import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
+import dev.portcullis.dataplane.config.Endpoint;
+import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.testsupport.FreePorts;
+import dev.portcullis.dataplane.testsupport.Http2Pod;
 import dev.portcullis.dataplane.testsupport.Processes;
 import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
@@ -13,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +33,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32;
 
 import static dev.portcullis.dataplane.testsupport.Snapshots.certificate;
 import static dev.portcullis.dataplane.testsupport.Snapshots.endpoints;
@@ -36,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * 50 MB each way through a data plane in its own JVM whose heap and direct memory are both far
- * smaller than the body: it can only pass if bodies stream with backpressure.
+ * smaller than the body: it can only pass if bodies stream with backpressure. Both to an HTTP/1.1
+ * endpoint and to an h2c pod, whose HTTP/2 windows must bound what the proxy holds.
  */
 class StreamingTest {
 
@@ -47,6 +56,7 @@ class StreamingTest {
     @TempDir
     static Path directory;
     private static EchoBackend backend;
+    private static Http2Pod h2cPod;
     private static Process dataPlane;
     private static int httpsPort;
     private static HttpClient client;
@@ -54,10 +64,14 @@ class StreamingTest {
     @BeforeAll
     static void start() throws Exception {
         backend = EchoBackend.start("echo", "127.0.0.1", 0);
+        h2cPod = Http2Pod.start(null, 100);
         Path snapshot = Files.writeString(directory.resolve("snapshot.json"), SnapshotCodec.toJson(new Snapshot(1,
-                List.of(host("app.example.test", "app", prefix("/", "echo"))),
-                List.of(new Cluster("echo", endpoints(List.of(backend)))),
-                List.of(certificate("app", CA.issueServer(List.of("app.example.test"), KeyType.EC_P256))),
+                List.of(host("app.example.test", "app", prefix("/", "echo")),
+                        host("h2c.example.test", "app", prefix("/", "h2c"))),
+                List.of(new Cluster("echo", endpoints(List.of(backend))),
+                        new Cluster("h2c", BalancePolicy.ROUND_ROBIN, List.of(Endpoint.ready("127.0.0.1",
+                                h2cPod.address().getPort())), 0, 0, null, ProxyProtocol.OFF, UpstreamProtocol.HTTP_2)),
+                List.of(certificate("app", CA.issueServer(List.of("app.example.test", "h2c.example.test"), KeyType.EC_P256))),
                 null)));
         httpsPort = FreePorts.next();
         int adminPort = FreePorts.next();
@@ -88,13 +102,14 @@ class StreamingTest {
             System.out.println("data plane log:\n" + Files.readString(directory.resolve("dataplane.log")));
         }
         backend.close();
+        h2cPod.close();
     }
 
     @Test
     void uploadsStreamToTheEndpoint() throws Exception {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         HttpRequest upload = HttpRequest.newBuilder(URI.create("https://app.example.test:" + httpsPort + "/upload"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(BODY_BYTES, sent)))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(BODY_BYTES, sent::update)))
                 .build();
         HttpResponse<String> response = client.send(upload, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -103,9 +118,21 @@ class StreamingTest {
     }
 
     @Test
-    void downloadsStreamToTheClient() throws Exception {
+    void uploadsStreamToAnH2cPod() throws Exception {
+        CRC32 sent = new CRC32();
+        HttpRequest upload = HttpRequest.newBuilder(URI.create("https://h2c.example.test:" + httpsPort + "/crc32"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(BODY_BYTES, sent::update)))
+                .build();
+        HttpResponse<String> response = client.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("bytes: " + BODY_BYTES + "\ncrc32: " + Long.toHexString(sent.getValue()) + "\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app.example.test", "h2c.example.test"})
+    void downloadsStreamToTheClient(String host) throws Exception {
         HttpResponse<InputStream> response = client.send(
-                HttpRequest.newBuilder(URI.create("https://app.example.test:" + httpsPort + "/bytes/" + BODY_BYTES)).build(),
+                HttpRequest.newBuilder(URI.create("https://" + host + ":" + httpsPort + "/bytes/" + BODY_BYTES)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         long position = 0;
@@ -127,10 +154,15 @@ class StreamingTest {
     /** The bytes {@code i % 251}, hashed as they are handed out. */
     private static final class PatternStream extends InputStream {
         private final long size;
-        private final MessageDigest digest;
+        private final Checksum digest;
         private long position;
 
-        PatternStream(long size, MessageDigest digest) {
+        /** Sums what it hands out (a MessageDigest's or a CRC32's update). */
+        interface Checksum {
+            void update(byte[] bytes, int offset, int length);
+        }
+
+        PatternStream(long size, Checksum digest) {
             this.size = size;
             this.digest = digest;
         }
