@@ -99,6 +99,11 @@ final class RequestRouting {
         if (scheme.equals("http") && host.redirectsPlainHttp(path)) {
             return new Redirect(httpsLocation(hostname, httpsRedirectPort, head.uri()), metrics);
         }
+        if (scheme.equals("http") && host.clientAuth() != null && host.acmeChallenges().route(path) == null) {
+            // Plain HTTP carries no client certificate: a host that asks for one is never reached without TLS.
+            return new Answer(HttpResponseStatus.FORBIDDEN, "this host takes requests over HTTPS only, with a client"
+                    + " certificate", false, metrics, null, host);
+        }
         if (scheme.equals("https")) {
             if (misdirected(current, sniHost, host)) {
                 // The handshake was for a host entry whose certificate or TLS policy is not this host's.

@@ -1,6 +1,8 @@
 package dev.portcullis.operator.annotation;
 
+import dev.portcullis.dataplane.config.ClientAuth;
 import dev.portcullis.dataplane.config.HeaderEdits;
+import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 
 import java.util.ArrayList;
@@ -72,6 +74,18 @@ public final class IngressAnnotations {
     public static final AnnotationParser<List<Integer>> CUSTOM_HTTP_ERRORS = HttpPolicyAnnotations.errorCodes(AnnotationParser.PREFIX + "custom-http-errors");
     public static final AnnotationParser<String> DEFAULT_BACKEND = HttpPolicyAnnotations.serviceName(AnnotationParser.PREFIX + "default-backend");
 
+    // A host's TLS at the edge (TlsPolicyAnnotations): client certificates, versions, suites, HSTS.
+    public static final AnnotationParser<SecretRef> CLIENT_AUTH_SECRET = TlsPolicyAnnotations.clientAuthSecret(AnnotationParser.PREFIX + "client-auth-secret");
+    public static final AnnotationParser<ClientAuth.Mode> CLIENT_AUTH = TlsPolicyAnnotations.clientAuth(AnnotationParser.PREFIX + "client-auth");
+    public static final AnnotationParser<Integer> CLIENT_AUTH_DEPTH = TlsPolicyAnnotations.depth(AnnotationParser.PREFIX + "client-auth-depth");
+    public static final AnnotationParser<Boolean> CLIENT_AUTH_PASS_CERTIFICATE = TlsPolicyAnnotations.flag(AnnotationParser.PREFIX + "client-auth-pass-certificate");
+    public static final AnnotationParser<String> CLIENT_AUTH_ERROR_PAGE = TlsPolicyAnnotations.errorPage(AnnotationParser.PREFIX + "client-auth-error-page");
+    public static final AnnotationParser<String> MIN_TLS_VERSION = TlsPolicyAnnotations.minTlsVersion(AnnotationParser.PREFIX + "min-tls-version");
+    public static final AnnotationParser<List<String>> CIPHERS = TlsPolicyAnnotations.ciphers(AnnotationParser.PREFIX + "ciphers");
+    public static final AnnotationParser<Hsts> HSTS = TlsPolicyAnnotations.hsts(AnnotationParser.PREFIX + "hsts");
+    /** ingress-nginx's auth-tls-verify-client, with its "off"; portcullis.dev/client-auth wins over it. */
+    public static final AnnotationParser<String> NGINX_VERIFY_CLIENT = TlsPolicyAnnotations.nginxVerifyClient(NGINX + "auth-tls-verify-client");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
@@ -82,7 +96,9 @@ public final class IngressAnnotations {
             TEMPORAL_REDIRECT, TEMPORAL_REDIRECT_CODE,
             CONNECT_TIMEOUT, RESPONSE_TIMEOUT, SEND_TIMEOUT, IDLE_TIMEOUT, MAX_BODY_SIZE, BACKEND_PROTOCOL,
             REQUEST_HEADERS, RESPONSE_HEADERS, ENABLE_CORS, CORS_ALLOW_ORIGIN, CORS_ALLOW_METHODS, CORS_ALLOW_HEADERS,
-            CORS_EXPOSE_HEADERS, CORS_ALLOW_CREDENTIALS, CORS_MAX_AGE, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND);
+            CORS_EXPOSE_HEADERS, CORS_ALLOW_CREDENTIALS, CORS_MAX_AGE, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND,
+            CLIENT_AUTH_SECRET, CLIENT_AUTH, CLIENT_AUTH_DEPTH, CLIENT_AUTH_PASS_CERTIFICATE, CLIENT_AUTH_ERROR_PAGE,
+            MIN_TLS_VERSION, CIPHERS, HSTS);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -124,7 +140,13 @@ public final class IngressAnnotations {
             new Alias<>(HttpPolicyAnnotations.flag(NGINX + "cors-allow-credentials"), CORS_ALLOW_CREDENTIALS),
             new Alias<>(HttpPolicyAnnotations.seconds(NGINX + "cors-max-age"), CORS_MAX_AGE),
             new Alias<>(HttpPolicyAnnotations.errorCodes(NGINX + "custom-http-errors"), CUSTOM_HTTP_ERRORS),
-            new Alias<>(HttpPolicyAnnotations.serviceName(NGINX + "default-backend"), DEFAULT_BACKEND));
+            new Alias<>(HttpPolicyAnnotations.serviceName(NGINX + "default-backend"), DEFAULT_BACKEND),
+            new Alias<>(TlsPolicyAnnotations.clientAuthSecret(NGINX + "auth-tls-secret"), CLIENT_AUTH_SECRET),
+            new Alias<>(NGINX_VERIFY_CLIENT, NGINX_VERIFY_CLIENT),
+            new Alias<>(TlsPolicyAnnotations.depth(NGINX + "auth-tls-verify-depth"), CLIENT_AUTH_DEPTH),
+            new Alias<>(TlsPolicyAnnotations.flag(NGINX + "auth-tls-pass-certificate-to-upstream"), CLIENT_AUTH_PASS_CERTIFICATE),
+            new Alias<>(TlsPolicyAnnotations.errorPage(NGINX + "auth-tls-error-page"), CLIENT_AUTH_ERROR_PAGE),
+            new Alias<>(TlsPolicyAnnotations.ciphers(NGINX + "ssl-ciphers"), CIPHERS));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

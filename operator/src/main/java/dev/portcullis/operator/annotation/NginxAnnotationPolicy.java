@@ -36,12 +36,13 @@ public final class NginxAnnotationPolicy {
             "temporal-redirect", "temporal-redirect-code",
             "proxy-connect-timeout", "proxy-send-timeout", "proxy-read-timeout", "proxy-body-size",
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
-            "cors-allow-credentials", "cors-max-age", "custom-http-errors", "default-backend");
+            "cors-allow-credentials", "cors-max-age", "custom-http-errors", "default-backend",
+            "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-pass-certificate-to-upstream",
+            "auth-tls-error-page", "ssl-ciphers");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
-            "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-error-page",
-            "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn", "auth-url", "auth-method", "auth-signin",
+            "auth-tls-match-cn", "auth-url", "auth-method", "auth-signin",
             "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect", "auth-cache-key",
             "auth-cache-duration", "auth-keepalive", "auth-keepalive-share-vars", "auth-keepalive-requests",
             "auth-keepalive-timeout", "auth-proxy-set-headers", "auth-always-set-cookie", "auth-snippet",
@@ -69,7 +70,7 @@ public final class NginxAnnotationPolicy {
             "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
             "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",
             "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",
-            "session-cookie-samesite", "session-cookie-secure", "ssl-ciphers", "ssl-prefer-server-ciphers",
+            "session-cookie-samesite", "session-cookie-secure", "ssl-prefer-server-ciphers",
             "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost");
 
     /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */

@@ -150,5 +150,13 @@ public class DataPlaneSpec {
 
         @JsonPropertyDescription("A kubernetes.io/tls Secret in this namespace shown to clients whose SNI names no host.")
         public String defaultCertificateSecret;
+
+        @JsonPropertyDescription("TLS 1.2 suites offered by hosts that set none (portcullis.dev/ciphers), by OpenSSL name,"
+                + " separated by ':'. Unset: Mozilla's intermediate profile (ECDHE with AES-GCM or ChaCha20-Poly1305).")
+        public String ciphers;
+
+        @JsonPropertyDescription("Strict-Transport-Security of HTTPS responses of hosts that set none (portcullis.dev/hsts):"
+                + " 'off', or e.g. 'max-age=31536000; includeSubDomains'. Unset: max-age=31536000; includeSubDomains.")
+        public String hsts;
     }
 }

@@ -106,4 +106,9 @@ final class CertificateProblems {
         problems.error(ingress, "SecretInvalid", "secret " + secret + " (" + annotation + "): ca.crt: " + why
                 + "; this Ingress is not served until it is fixed");
     }
+
+    void crlInvalid(ObjectRef ingress, String secret, String annotation, String why) {
+        problems.error(ingress, "SecretInvalid", "secret " + secret + " (" + annotation + "): ca.crl: " + why
+                + "; this Ingress is not served until it is fixed (it would let revoked certificates in)");
+    }
 }

@@ -1,6 +1,8 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.PathMatch;
+import dev.portcullis.dataplane.config.TlsPolicy;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.operator.annotation.TlsModeAnnotation;
 
@@ -35,6 +37,11 @@ final class HostTable {
         Boolean sslRedirect;
         /** An Ingress with regular-expression paths names this host: all its paths are matched as ingress-nginx does then. */
         ObjectRef regexFrom;
+        /** The host's TLS policy and HSTS, as the first Ingress to name the host asked (null: the listener's). */
+        TlsPolicy tlsPolicy;
+        ObjectRef tlsPolicyFrom;
+        Hsts hsts;
+        ObjectRef hstsFrom;
     }
 
     private final Map<String, Host> hosts = new TreeMap<>();
@@ -74,6 +81,48 @@ final class HostTable {
                 + " by the older Ingress " + host.modeFrom + "; this Ingress asks for " + modeName(served.mode())
                 + ", so its rules for " + name + " are ignored");
         return false;
+    }
+
+    /**
+     * The first Ingress to name a host sets its TLS policy (client certificates, versions, suites):
+     * a later one asking for another gets an error and loses its rules for that host, since serving
+     * its paths under a policy it did not ask for could let in clients it meant to keep out. HSTS
+     * that differs is a warning: the first Ingress's wins.
+     */
+    boolean claimTls(ServedIngress served, String name, Host host) {
+        TlsPolicy asked = served.hostTls().policy();
+        if (name.equals(VirtualHost.ANY_HOST)) {
+            if (asked != null && asked.clientAuth() != null) {
+                problems.error(served.ref(), "ClientAuthNeedsHost", "client certificates are asked for, but a rule without a"
+                        + " host serves every name, which no TLS handshake can be told apart by; this rule is ignored");
+                return false;
+            }
+            if (asked != null || served.hostTls().hsts() != null) {
+                problems.warning(served.ref(), "AnnotationWithoutEffect", "TLS policy and HSTS annotations apply to named"
+                        + " hosts; they are ignored for the rule without a host");
+            }
+            return true;
+        }
+        if (host.tlsPolicyFrom == null) {
+            host.tlsPolicy = asked;
+            host.tlsPolicyFrom = served.ref();
+        } else if (!java.util.Objects.equals(host.tlsPolicy, asked)) {
+            problems.error(served.ref(), "TlsPolicyConflict", "host " + name + " has its TLS policy (client"
+                    + " certificates, min-tls-version, ciphers) from the older Ingress " + host.tlsPolicyFrom
+                    + "; this Ingress asks for another, so its rules for " + name + " are ignored");
+            return false;
+        }
+        Hsts hsts = served.hostTls().hsts();
+        if (hsts != null) {
+            if (host.hstsFrom == null) {
+                host.hsts = hsts;
+                host.hstsFrom = served.ref();
+            } else if (!hsts.equals(host.hsts)) {
+                problems.warning(served.ref(), "HstsConflict", "host " + name + " has its HSTS from the older Ingress "
+                        + host.hstsFrom + "; this Ingress's is ignored");
+            }
+        }
+        return true;
     }
 
     /** The first rule to claim a host's path wins it; later ones get a PathConflict warning. */

@@ -74,6 +74,9 @@ final class HttpRulesPhase implements IngressPhase {
         if (claimsMode && !context.hosts.claimMode(served, host.get(), builder)) {
             return;
         }
+        if (claimsMode && !context.hosts.claimTls(served, host.get(), builder)) {
+            return;
+        }
         RouteActions actions = RouteActions.of(served.annotations());
         if (actions.regex() && builder.regexFrom == null) {
             builder.regexFrom = ref;

@@ -101,8 +101,12 @@ final class IngressSettingsPhase {
         }
         BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
         ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
+        Optional<HostTlsReader.HostTls> hostTls = new HostTlsReader(context).read(ref, namespace, annotations, mode);
+        if (hostTls.isEmpty()) {
+            return Optional.empty();
+        }
         return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
-                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits)));
+                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits), hostTls.get()));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */

@@ -1,7 +1,9 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.config.ListenerSettings;
+import dev.portcullis.operator.annotation.TlsPolicyAnnotations;
 import dev.portcullis.operator.deploy.DataPlaneSpec;
 import dev.portcullis.operator.deploy.DataPlane;
 
@@ -64,8 +66,26 @@ final class ListenerPhase {
         }
         Optional<String> certificate = tls == null || tls.defaultCertificateSecret == null ? Optional.empty()
                 : context.secrets.defaultCertificate(ref, ref.namespace(), tls.defaultCertificateSecret, served);
-        return new Listener(new ListenerSettings(minVersion, limits(dataPlane.getSpec() == null ? null : dataPlane.getSpec().limits)),
-                certificate.orElse(null));
+        List<String> ciphers = null;
+        if (tls != null && tls.ciphers != null) {
+            try {
+                ciphers = TlsPolicyAnnotations.readCiphers(tls.ciphers);
+            } catch (IllegalArgumentException e) {
+                context.problems.error(ref, "InvalidCiphers", "spec.tls.ciphers: " + e.getMessage()
+                        + "; Mozilla's intermediate suites are offered until it is fixed");
+            }
+        }
+        Hsts hsts = null;
+        if (tls != null && tls.hsts != null) {
+            try {
+                hsts = TlsPolicyAnnotations.readHsts(tls.hsts.trim());
+            } catch (IllegalArgumentException e) {
+                context.problems.error(ref, "InvalidHsts", "spec.tls.hsts: " + e.getMessage()
+                        + "; the default (max-age=31536000; includeSubDomains) is sent until it is fixed");
+            }
+        }
+        return new Listener(new ListenerSettings(minVersion, limits(dataPlane.getSpec() == null ? null : dataPlane.getSpec().limits),
+                ciphers, hsts), certificate.orElse(null));
     }
 
     /** The DataPlane's limits for the snapshot; what it leaves unset (or the schema let through below 1) keeps the default. */

@@ -9,7 +9,16 @@ import java.util.List;
 
 /** An Ingress that is served, with its annotations read once and what they say about its backends. */
 record ServedIngress(Ingress ingress, ObjectRef ref, IngressAnnotations annotations, TlsModeAnnotation mode,
-                     ClusterSettings settings) {
+                     ClusterSettings settings, HostTlsReader.HostTls hostTls) {
+
+    ServedIngress {
+        hostTls = hostTls == null ? HostTlsReader.HostTls.NONE : hostTls;
+    }
+
+    ServedIngress(Ingress ingress, ObjectRef ref, IngressAnnotations annotations, TlsModeAnnotation mode,
+                  ClusterSettings settings) {
+        this(ingress, ref, annotations, mode, settings, null);
+    }
 
     String namespace() {
         return ClusterState.namespaceOf(ingress);

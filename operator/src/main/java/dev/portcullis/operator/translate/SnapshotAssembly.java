@@ -26,7 +26,8 @@ final class SnapshotAssembly {
             boolean redirect = (builder.tls || passthrough) && (builder.sslRedirect == null || builder.sslRedirect);
             TlsMode mode = passthrough ? TlsMode.PASSTHROUGH
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
-            virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect));
+            virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect,
+                    passthrough ? null : builder.tlsPolicy, passthrough ? null : builder.hsts));
         });
         return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
                 listener.defaultCertificate(), listener.settings());

@@ -172,6 +172,32 @@ final class TlsSecretValidator {
         }
     }
 
+    /**
+     * The Secret's {@code ca.crl} (PEM CRLs), when it has one: empty when it has none; {@code null}
+     * when it has one that does not parse (a problem says so, and the Ingress must not be served
+     * without the revocations it asked for).
+     */
+    Optional<String> crl(ObjectRef ingress, String namespace, String secretName, String annotation) {
+        Secret secret = parser.secret(namespace, secretName);
+        String pem;
+        try {
+            pem = secret == null ? null : TlsSecretParser.value(secret, "ca.crl");
+        } catch (IllegalArgumentException e) {
+            pem = "";
+        }
+        if (pem == null) {
+            return Optional.empty();
+        }
+        try {
+            dev.portcullis.dataplane.tls.ClientCertificateVerifier.of(
+                    new dev.portcullis.dataplane.config.ClientAuth(null, null, pem, 1, false, null));
+            return Optional.of(pem);
+        } catch (InvalidCertificateException e) {
+            wording.crlInvalid(ingress, namespace + "/" + secretName, annotation, e.getMessage());
+            return null;
+        }
+    }
+
     /** Whether the Secret has a key at all (ingress-nginx's proxy-ssl-secret may hold only a CA). */
     boolean hasKey(String namespace, String secretName, String key) {
         Secret secret = parser.secret(namespace, secretName);

@@ -23,14 +23,15 @@ import java.util.regex.Pattern;
  * dates fixed around {@link #NOW} so that the outputs are stable:
  * {@code $CERT(names;flags)} and {@code $KEY(names;flags)} (PEM), {@code $CERT64}/{@code $KEY64}
  * (base64 for {@code data}), {@code $KEYTRAD} (PKCS#1 / SEC1 via openssl) and {@code $OTHERKEY}
- * (a key of another certificate) and {@code $CA()} (the CA that issued them all). Names are space-separated; flags: {@code rsa}, {@code expired},
+ * (a key of another certificate), {@code $CA()} (the CA that issued them all) and {@code $CRL(names)} (a CRL
+ * of that CA revoking the certificate made for those names). Names are space-separated; flags: {@code rsa}, {@code expired},
  * {@code notyet}, {@code wrongchain} (the chain's second certificate is not the issuer).
  */
 final class GoldenCertificates {
 
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(CERT64|KEY64|CERT|KEYTRAD|KEY|OTHERKEY|CA)\\(([^)]*)\\)");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(CERT64|KEY64|CERT|KEYTRAD|KEY|OTHERKEY|CA|CRL)\\(([^)]*)\\)");
     private static final CertificateAuthority CA = CertificateAuthority.create("golden CA", KeyType.EC_P256);
     private static final CertificateAuthority OTHER_CA = CertificateAuthority.create("unrelated CA", KeyType.EC_P256);
     private static final Map<String, IssuedCertificate> ISSUED = new HashMap<>();
@@ -51,6 +52,7 @@ final class GoldenCertificates {
                 case "KEYTRAD" -> quoted(traditional(issued(spec).privateKeyPem()));
                 case "OTHERKEY" -> quoted(issued(spec + ";other").privateKeyPem());
                 case "CA" -> quoted(CA.certificatePem());
+                case "CRL" -> quoted(crl(spec));
                 default -> throw new IllegalArgumentException(matcher.group());
             };
             matcher.appendReplacement(out, Matcher.quoteReplacement(value));
@@ -83,6 +85,25 @@ final class GoldenCertificates {
             return CA.issue(names, flags.contains("rsa") ? KeyType.RSA_2048 : KeyType.EC_P256, notBefore, notAfter,
                     KeyPurposeId.id_kp_serverAuth);
         });
+    }
+
+    private static String crl(String spec) {
+        try {
+            org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+                    org.bouncycastle.asn1.x500.X500Name.getInstance(CA.certificate().getSubjectX500Principal().getEncoded()),
+                    java.util.Date.from(NOW));
+            builder.setNextUpdate(java.util.Date.from(NOW.plus(java.time.Duration.ofDays(30))));
+            if (!spec.isEmpty()) {
+                builder.addCRLEntry(issued(spec).leaf().getSerialNumber(), java.util.Date.from(NOW), 1);
+            }
+            java.security.PrivateKey key = dev.portcullis.dataplane.tls.PemParser.privateKey(CA.privateKeyPem());
+            java.security.cert.X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(builder.build(
+                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+            return "-----BEGIN X509 CRL-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(crl.getEncoded())
+                    + "\n-----END X509 CRL-----\n";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> flags(String spec) {

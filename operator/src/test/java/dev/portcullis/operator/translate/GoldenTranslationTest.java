@@ -159,6 +159,16 @@ class GoldenTranslationTest {
                         .map(ca -> ca.getSubjectX500Principal().getName()).toList().toString());
             }
         }
+        for (JsonNode host : json.path("virtualHosts")) {
+            JsonNode clientAuth = host.path("tls").path("clientAuth");
+            if (clientAuth.hasNonNull("caPem")) {
+                ((ObjectNode) clientAuth).put("caPem", PemParser.certificates(clientAuth.get("caPem").asText()).stream()
+                        .map(ca -> ca.getSubjectX500Principal().getName()).toList().toString());
+            }
+            if (clientAuth.hasNonNull("crlPem")) {
+                ((ObjectNode) clientAuth).put("crlPem", crlSummary(clientAuth.get("crlPem").asText()));
+            }
+        }
         if (json.has("certificates")) {
             for (int i = 0; i < snapshot.certificates().size(); i++) {
                 TlsCertificate certificate = snapshot.certificates().get(i);
@@ -170,6 +180,18 @@ class GoldenTranslationTest {
             }
         }
         return json;
+    }
+
+    /** A CRL by its issuer and how many certificates it revokes. */
+    private static String crlSummary(String pem) {
+        try {
+            var crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCRL(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            int revoked = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+            return "CRL by " + crl.getIssuerX500Principal().getName() + ", " + revoked + " revoked";
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> dnsNames(X509Certificate certificate) {
