@@ -50,6 +50,7 @@ public final class DataPlaneMetrics {
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
     private final MultiGauge certificateExpiry;
+    private final MultiGauge certificateExpiryTimestamp;
     private final AtomicInteger certificatesKept = new AtomicInteger();
     private final AtomicInteger nothingToKeep = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
@@ -69,6 +70,10 @@ public final class DataPlaneMetrics {
                 .register(registry);
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
+                .register(registry);
+        certificateExpiryTimestamp = MultiGauge.builder("portcullis.certificate.expiry.timestamp.seconds")
+                .description("Expiry (notAfter) of the certificate served for a host, as Unix time in seconds, by host and"
+                        + " the Secret it came from (namespace/name; _default for the default certificate)")
                 .register(registry);
         Gauge.builder("portcullis.certificates.kept", certificatesKept, AtomicInteger::get)
                 .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
@@ -180,6 +185,10 @@ public final class DataPlaneMetrics {
         snapshotApply.record(took);
         certificateExpiry.register(certificates.stream()
                 .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "certificate", row.certificate()),
+                        row.notAfter().getEpochSecond()))
+                .toList(), true);
+        certificateExpiryTimestamp.register(certificates.stream()
+                .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "secret", row.certificate()),
                         row.notAfter().getEpochSecond()))
                 .toList(), true);
     }

@@ -215,6 +215,7 @@ class TlsTerminationTest {
         assertThat(metrics).contains("portcullis_tls_handshakes_total{protocol=\"TLSv1.2\"}");
         assertThat(metrics).containsPattern("portcullis_ssl_expire_time_seconds\\{certificate=\"app\",host=\"app.example.test\"\\} \\d\\.\\d+E9");
         assertThat(metrics).contains("portcullis_ssl_expire_time_seconds{certificate=\"_default\",host=\"_default\"}");
+        assertThat(metrics).containsPattern("portcullis_certificate_expiry_timestamp_seconds\\{host=\"app.example.test\",secret=\"app\"\\} \\d\\.\\d+E9");
     }
 
     private static Processes.Result sClient(String... options) {

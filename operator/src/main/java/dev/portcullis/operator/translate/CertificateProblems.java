@@ -37,6 +37,12 @@ final class CertificateProblems {
                 + " expired at " + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
     }
 
+    void hostExpiresSoon(ObjectRef ingress, String secret, String host, X509Certificate leaf, java.time.Duration left) {
+        problems.warning(ingress, "CertificateExpiresSoon", "the certificate in secret " + secret + " for " + host
+                + " expires at " + leaf.getNotAfter().toInstant() + ", in " + left.toDays() + " days and "
+                + left.toHoursPart() + " hours; renew it");
+    }
+
     void hostNotYetValid(ObjectRef ingress, String secret, String host, X509Certificate leaf) {
         problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + secret + " for " + host
                 + " is valid only from " + leaf.getNotBefore().toInstant() + "; clients reject it until then");

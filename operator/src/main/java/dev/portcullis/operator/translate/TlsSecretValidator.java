@@ -78,11 +78,16 @@ final class TlsSecretValidator {
             wording.hostExpired(ingress, key, host, leaf);
         } else if (now.isBefore(leaf.getNotBefore().toInstant())) {
             wording.hostNotYetValid(ingress, key, host, leaf);
+        } else if (now.plus(EXPIRY_WARNING).isAfter(leaf.getNotAfter().toInstant())) {
+            wording.hostExpiresSoon(ingress, key, host, leaf, java.time.Duration.between(now, leaf.getNotAfter().toInstant()));
         }
         wording.weakKey(ingress, key, leaf);
         used.add(parsed.certificate().name());
         return Optional.of(parsed.certificate().name());
     }
+
+    /** How long before a served certificate expires the Ingress gets a warning. */
+    static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
 
     private boolean withinDates(X509Certificate leaf) {
         return !now.isAfter(leaf.getNotAfter().toInstant()) && !now.isBefore(leaf.getNotBefore().toInstant());

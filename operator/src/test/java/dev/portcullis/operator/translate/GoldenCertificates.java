@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * (base64 for {@code data}), {@code $KEYTRAD} (PKCS#1 / SEC1 via openssl) and {@code $OTHERKEY}
  * (a key of another certificate), {@code $CA()} (the CA that issued them all) and {@code $CRL(names)} (a CRL
  * of that CA revoking the certificate made for those names). Names are space-separated; flags: {@code rsa}, {@code expired},
- * {@code notyet}, {@code wrongchain} (the chain's second certificate is not the issuer).
+ * {@code notyet}, {@code expiring} (ten days and six hours left), {@code wrongchain} (the chain's second certificate is not the issuer).
  */
 final class GoldenCertificates {
 
@@ -78,6 +78,8 @@ final class GoldenCertificates {
             if (flags.contains("expired")) {
                 notBefore = Instant.parse("2025-01-01T00:00:00Z");
                 notAfter = Instant.parse("2026-01-01T00:00:00Z");
+            } else if (flags.contains("expiring")) {
+                notAfter = NOW.plus(java.time.Duration.ofDays(10)).plus(java.time.Duration.ofHours(6));
             } else if (flags.contains("notyet")) {
                 notBefore = Instant.parse("2026-09-01T00:00:00Z");
                 notAfter = Instant.parse("2027-09-01T00:00:00Z");
