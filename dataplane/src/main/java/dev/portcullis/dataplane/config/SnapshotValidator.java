@@ -172,6 +172,14 @@ final class SnapshotValidator {
                 }
             }
             checkHsts(where, host.hsts());
+            if (host.rsaCertificate() != null) {
+                if (!certificates.contains(host.rsaCertificate())) {
+                    problems.add(where + ": names rsaCertificate \"" + host.rsaCertificate() + "\", which does not exist");
+                }
+                if (host.certificate() == null || host.tlsMode() == TlsMode.PASSTHROUGH) {
+                    problems.add(where + ": an rsaCertificate goes beside a certificate of a host whose TLS the proxy terminates");
+                }
+            }
             if (host.tlsMode() == TlsMode.PASSTHROUGH) {
                 boolean single = host.routes().size() == 1 && host.routes().getFirst().match() != null
                         && host.routes().getFirst().match().equals(PathMatch.prefix("/"));

@@ -17,9 +17,11 @@ import java.util.List;
  * @param tls           how the TLS listener handshakes for this host where it differs from the
  *                      listener's defaults, or {@code null}
  * @param hsts          the host's {@code Strict-Transport-Security}, or {@code null} for the listener's
+ * @param rsaCertificate an RSA certificate served instead of {@code certificate} (then an ECDSA one) to
+ *                      clients that cannot take ECDSA, or {@code null}
  */
 public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes,
-                          boolean httpsRedirect, TlsPolicy tls, Hsts hsts) {
+                          boolean httpsRedirect, TlsPolicy tls, Hsts hsts, String rsaCertificate) {
 
     public static final String ANY_HOST = "*";
 
@@ -30,7 +32,12 @@ public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, 
     }
 
     public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes, boolean httpsRedirect) {
-        this(hostname, tlsMode, certificate, routes, httpsRedirect, null, null);
+        this(hostname, tlsMode, certificate, routes, httpsRedirect, null, null, null);
+    }
+
+    public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes, boolean httpsRedirect,
+                       TlsPolicy tls, Hsts hsts) {
+        this(hostname, tlsMode, certificate, routes, httpsRedirect, tls, hsts, null);
     }
 
     public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes) {

@@ -19,10 +19,18 @@ import io.netty.handler.ssl.SslContext;
  *                       may share a connection (coalescing); a request for another is 421
  * @param clientAuth     checks the client certificates of this host's connections, or {@code null}
  * @param hsts           the {@code Strict-Transport-Security} value for HTTPS responses, or {@code null}
+ * @param rsaSslContext  the context with the host's RSA certificate, for clients that cannot take the
+ *                       ECDSA one of {@code sslContext}; or {@code null}
  */
 public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
                          PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
-                         HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts) {
+                         HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts,
+                         SslContext rsaSslContext) {
+
+    /** The context for a client: the RSA one when the host has it and the client cannot take ECDSA. */
+    public SslContext sslContextFor(boolean clientTakesEcdsa) {
+        return rsaSslContext != null && !clientTakesEcdsa ? rsaSslContext : sslContext;
+    }
 
     /**
      * Whether a plain-HTTP request for this path is redirected to https: yes on a host with the

@@ -141,10 +141,18 @@ public final class RuntimeCompiler {
                 hostMetrics.passthrough();
             }
             Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
+            ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
+            if (rsa != null) {
+                hostCertificates.put(host.hostname() + RuntimeConfig.RSA_SUFFIX, new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN));
+                contentKeys.add(rsa.contentKey());
+                expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
+            }
             hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
                     PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
-                    servedOf.name() + "/" + served.policy().cacheKey(), served.verifier(),
-                    hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null));
+                    servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
+                    served.verifier(),
+                    hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
+                    rsa == null ? null : rsa.context()));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
@@ -201,6 +209,23 @@ public final class RuntimeCompiler {
         }
         return new ServedCertificateOf(defaultCertificate.name(), sslContexts.withPolicy(defaultCertificate.served(), policy),
                 Origin.NOTHING_TO_KEEP);
+    }
+
+    /**
+     * A host's RSA certificate beside its ECDSA one, under the host's policy; for a {@code keepServing}
+     * one, the RSA certificate the host is served now, if any.
+     */
+    private ServedCertificate rsaCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
+                                             HandshakePolicy policy) {
+        if (host.rsaCertificate() == null) {
+            return null;
+        }
+        ServedCertificate own = certificates.get(host.rsaCertificate());
+        if (own != null) {
+            return sslContexts.withPolicy(own, policy);
+        }
+        ServedCertificateOf kept = previous == null ? null : previous.certificateOf(host.hostname() + RuntimeConfig.RSA_SUFFIX);
+        return kept == null ? null : sslContexts.withPolicy(kept.served(), policy);
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,

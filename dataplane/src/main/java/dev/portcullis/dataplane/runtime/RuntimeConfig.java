@@ -28,6 +28,9 @@ public record RuntimeConfig(
         ServedCertificateOf defaultCertificate,
         Map<String, ServedCertificateOf> hostCertificates) {
 
+    /** Where {@code hostCertificates} keeps a host's RSA certificate beside its ECDSA one: under its name and this. */
+    public static final String RSA_SUFFIX = "#rsa";
+
     /**
      * What this configuration serves for a host (by its name in the snapshot, wildcards as written),
      * or null when it serves no such host or serves it in passthrough.

@@ -39,6 +39,15 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         super.channelActive(ctx);
     }
 
+    /** Whether the ClientHello being looked up can take an ECDSA certificate (for hosts with an RSA one beside). */
+    private boolean clientTakesEcdsa;
+
+    @Override
+    protected Future<RoutedHost> lookup(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf clientHello) throws Exception {
+        clientTakesEcdsa = ClientHelloAlgorithms.offersEcdsa(clientHello);
+        return super.lookup(ctx, clientHello);
+    }
+
     @Override
     protected Future<RoutedHost> lookup(ChannelHandlerContext ctx, String hostname) {
         return ctx.executor().newSucceededFuture(config.hosts().findNamed(hostname));
@@ -55,7 +64,7 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
             pipeline.replace(this, "passthrough", new PassthroughHandler(host, passthrough));
             return;
         }
-        SslContext context = host == null ? config.defaultSslContext() : host.sslContext();
+        SslContext context = host == null ? config.defaultSslContext() : host.sslContextFor(clientTakesEcdsa);
         if (host != null) {
             ServedTls.record(ctx.channel(), host);
             if (host.clientAuth() != null) {

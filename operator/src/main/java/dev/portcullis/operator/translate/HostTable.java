@@ -34,6 +34,8 @@ final class HostTable {
         String certificate;
         ObjectRef tlsFrom;
         String tlsSecret;
+        /** An RSA certificate beside an ECDSA {@code certificate}, from a second TLS entry of the same Ingress. */
+        String rsaCertificate;
         Boolean sslRedirect;
         /** An Ingress with regular-expression paths names this host: all its paths are matched as ingress-nginx does then. */
         ObjectRef regexFrom;

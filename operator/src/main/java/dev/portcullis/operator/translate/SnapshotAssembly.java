@@ -27,7 +27,8 @@ final class SnapshotAssembly {
             TlsMode mode = passthrough ? TlsMode.PASSTHROUGH
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
             virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect,
-                    passthrough ? null : builder.tlsPolicy, passthrough ? null : builder.hsts));
+                    passthrough ? null : builder.tlsPolicy, passthrough ? null : builder.hsts,
+                    passthrough ? null : builder.rsaCertificate));
         });
         return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
                 listener.defaultCertificate(), listener.settings());

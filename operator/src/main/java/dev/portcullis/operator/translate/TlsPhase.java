@@ -51,6 +51,9 @@ final class TlsPhase implements IngressPhase {
                     continue;
                 }
                 if (builder.tls) {
+                    if (pairedWithRsa(served, host.get(), builder, tls.getSecretName())) {
+                        continue;
+                    }
                     if (!java.util.Objects.equals(builder.tlsSecret, tls.getSecretName())) {
                         context.problems.warning(ref, "TlsConflict", "host " + host.get() + " already takes its certificate from "
                                 + (builder.tlsSecret == null ? "the default certificate" : "secret " + builder.tlsSecret)
@@ -67,6 +70,36 @@ final class TlsPhase implements IngressPhase {
                 }
             }
         }
+    }
+
+    /**
+     * A second TLS entry of the same Ingress for a host: when one of its two Secrets holds an ECDSA
+     * certificate and the other an RSA one, the host serves both (ECDSA to clients that take it).
+     */
+    private boolean pairedWithRsa(ServedIngress served, String host, HostTable.Host builder, String secret) {
+        if (!served.ref().equals(builder.tlsFrom) || builder.rsaCertificate != null || builder.certificate == null
+                || secret == null || builder.tlsSecret == null || secret.equals(builder.tlsSecret)) {
+            return false;
+        }
+        String namespace = served.namespace();
+        Optional<String> first = context.secrets.keyAlgorithm(namespace, builder.tlsSecret);
+        Optional<String> second = context.secrets.keyAlgorithm(namespace, secret);
+        boolean pair = first.isPresent() && second.isPresent() && !first.get().equals(second.get())
+                && java.util.Set.of("EC", "RSA").containsAll(java.util.List.of(first.get(), second.get()));
+        if (!pair) {
+            return false;
+        }
+        Optional<String> certificate = context.secrets.certificateFor(served.ref(), namespace, secret, host);
+        if (certificate.isEmpty()) {
+            return true; // its problem is reported; the host keeps the first certificate alone
+        }
+        if (second.get().equals("RSA")) {
+            builder.rsaCertificate = certificate.get();
+        } else {
+            builder.rsaCertificate = builder.certificate;
+            builder.certificate = certificate.get();
+        }
+        return true;
     }
 
     /** The oldest Ingress naming a host with an ssl-redirect annotation decides it for the host. */

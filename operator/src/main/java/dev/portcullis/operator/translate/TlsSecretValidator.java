@@ -203,6 +203,12 @@ final class TlsSecretValidator {
         }
     }
 
+    /** The key algorithm ("EC", "RSA") of a TLS Secret's certificate, or empty when it does not parse. */
+    Optional<String> keyAlgorithm(String namespace, String secretName) {
+        TlsSecretParser.Parsed parsed = parser.read(namespace, secretName, true);
+        return parsed.failure() != null ? Optional.empty() : Optional.of(parsed.material().leaf().getPublicKey().getAlgorithm());
+    }
+
     /** Whether the Secret has a key at all (ingress-nginx's proxy-ssl-secret may hold only a CA). */
     boolean hasKey(String namespace, String secretName, String key) {
         Secret secret = parser.secret(namespace, secretName);
