@@ -28,8 +28,9 @@ final class SnapshotAssembly {
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
             virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect));
         });
+        var seed = context.state.sessionTicketSeed();
         return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
-                listener.defaultCertificate(), listener.settings());
+                listener.defaultCertificate(), listener.settings(), seed == null ? List.of() : seed.keys(context.now));
     }
 
 }
