@@ -43,7 +43,17 @@ public final class SessionTicketFile {
                 .isPresent()) {
             return;
         }
-        Path target = directory.resolve(FILE_NAME);
+        try {
+            create(directory.resolve(FILE_NAME));
+        } catch (IOException e) {
+            // A read-only folder (a mounted ConfigMap) is still served, each process with its own tickets.
+            LOG.warn("cannot write {} ({}): session tickets are not shared with other serve processes on {}",
+                    directory.resolve(FILE_NAME), e.getClass().getSimpleName(), directory);
+        }
+    }
+
+    private static void create(Path target) throws IOException {
+        Path directory = target.getParent();
         Path temporary = Files.createTempFile(directory, "." + SessionTicketSecret.NAME, ".tmp");
         try {
             restrictToOwner(temporary);
@@ -51,13 +61,18 @@ public final class SessionTicketFile {
                     StandardCharsets.UTF_8);
             try {
                 Files.createLink(target, temporary);
-                LOG.info("created the session ticket seed in {}", target);
             } catch (FileAlreadyExistsException e) {
-                // Another serve wrote it first: theirs is the one.
-            } catch (UnsupportedOperationException e) {
-                Files.move(temporary, target);
-                LOG.info("created the session ticket seed in {}", target);
+                return; // another serve wrote it first: theirs is the one
+            } catch (IOException | UnsupportedOperationException e) {
+                // No hard links on this file system: a rename, refused when the file is there by now. Should two
+                // renames cross, both processes re-read the folder on the change and agree on the file that stays.
+                try {
+                    Files.move(temporary, target);
+                } catch (FileAlreadyExistsException exists) {
+                    return;
+                }
             }
+            LOG.info("created the session ticket seed in {}", target);
         } finally {
             Files.deleteIfExists(temporary);
         }
