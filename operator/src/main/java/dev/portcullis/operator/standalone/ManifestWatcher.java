@@ -121,6 +121,9 @@ public final class ManifestWatcher implements AutoCloseable {
             logRotation(result, now);
         } catch (IOException | InvalidSnapshotException e) {
             LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
+            if (e instanceof IOException) {
+                nextTicketRotation = null; // unread: the next change of the files translates again, not every poll
+            }
         }
     }
 
