@@ -22,7 +22,10 @@ import java.util.List;
  * no write at a rotation; data planes receive only derived keys, never the seed.
  *
  * <p>A snapshot carries key(i), which seals new tickets, and the {@link #PREVIOUS_KEYS} before it,
- * which still open tickets: a ticket opens for at least two periods and at most three.
+ * which still open tickets: a ticket opens for at least four periods and at most five. With the
+ * default hour that covers the 4 h lifetime BoringSSL announces in TLS 1.2 tickets (its TLS 1.3
+ * tickets announce 2 days, which tcnative offers no way to lower; an older ticket just gets a full
+ * handshake).
  *
  * @param seed   32 random bytes; {@link #toString()} never shows them
  * @param period how often the sealing key changes
@@ -34,7 +37,7 @@ public record SessionTicketSeed(byte[] seed, Duration period) {
     public static final Duration MIN_PERIOD = Duration.ofMinutes(1);
     public static final Duration MAX_PERIOD = Duration.ofDays(7);
     /** Keys kept after the sealing one, so that a ticket lives at least this many periods. */
-    public static final int PREVIOUS_KEYS = 2;
+    public static final int PREVIOUS_KEYS = 4;
 
     private static final byte[] INFO = "portcullis ticket key".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_BYTES = SessionTicketKey.NAME_BYTES + SessionTicketKey.HMAC_KEY_BYTES

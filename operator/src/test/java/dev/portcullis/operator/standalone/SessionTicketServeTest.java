@@ -79,7 +79,7 @@ class SessionTicketServeTest {
                 assertThat(connectResuming(restarted.httpsPort, HOST, version, scratch.resolve("session" + version + ".pem")))
                         .as("after a restart").contains(reusedLine(version));
             }
-            assertThat(scrape(restarted)).contains("portcullis_tls_session_ticket_keys 3.0");
+            assertThat(scrape(restarted)).contains("portcullis_tls_session_ticket_keys 5.0");
         } finally {
             started.forEach(ServeProcess::stop);
         }
@@ -122,10 +122,16 @@ class SessionTicketServeTest {
             assertThat(serving.server().config().current().version()).as("the rotation applies a snapshot").isEqualTo(before + 1);
             assertThat(connectResuming(port, HOST, version, early)).contains(reusedLine(version));
 
-            clock.advance(SessionTicketSeed.DEFAULT_PERIOD.multipliedBy(2));
+            // The last period in which the first key still opens tickets.
+            clock.advance(SessionTicketSeed.DEFAULT_PERIOD.multipliedBy(SessionTicketSeed.PREVIOUS_KEYS - 1));
             serving.watcher().check();
             assertThat(serving.server().config().current().version()).isEqualTo(before + 2);
-            assertThat(connectResuming(port, HOST, version, earlyAgain)).as("three periods on, the key is gone")
+            assertThat(connectResuming(port, HOST, version, earlyAgain)).as("at the edge of the window").contains(reusedLine(version));
+
+            clock.advance(SessionTicketSeed.DEFAULT_PERIOD);
+            serving.watcher().check();
+            assertThat(serving.server().config().current().version()).isEqualTo(before + 3);
+            assertThat(connectResuming(port, HOST, version, early)).as("past the window, the key is gone")
                     .contains(newLine(version));
         }
     }
