@@ -12,6 +12,9 @@ import dev.portcullis.operator.publish.PublishedSnapshot;
 import dev.portcullis.operator.publish.SnapshotPublisher;
 import dev.portcullis.operator.reconcile.IngressStatusReconciler;
 import dev.portcullis.operator.reconcile.LoadBalancerAddresses;
+import dev.portcullis.operator.tickets.SessionTicketSecret;
+import dev.portcullis.operator.tickets.SessionTicketSeed;
+import dev.portcullis.operator.tickets.TicketRotation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -65,6 +68,8 @@ public final class OperatorRuntime implements AutoCloseable {
         OperatorCertificates certificates = OperatorCertificates.loadOrCreate(client, settings.namespace(),
                 settings.channelServerNames(), clock);
 
+        SessionTicketSeed ticketSeed = SessionTicketSecret.loadOrCreate(client, settings.namespace());
+
         SnapshotPublisher[] publisherRef = new SnapshotPublisher[1];
         ClusterWatch watch = new ClusterWatch(client, () -> {
             if (publisherRef[0] != null) {
@@ -72,7 +77,7 @@ public final class OperatorRuntime implements AutoCloseable {
             }
         });
         SnapshotSource source = ingressClass -> {
-            ClusterState all = watch.state();
+            ClusterState all = watch.state().withSessionTicketSeed(ticketSeed);
             return ingressClass.equals(SnapshotSource.ALL_CLASSES) ? all : all.restrictedTo(ingressClass);
         };
         SnapshotPublisher publisher = new SnapshotPublisher(source, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
@@ -127,6 +132,7 @@ public final class OperatorRuntime implements AutoCloseable {
                 LOG.error("certificate renewal failed; retrying in an hour", e);
             }
         }, 1, 1, TimeUnit.HOURS);
+        TicketRotation.start(ticketSeed, clock, publisher::changed, renewals);
         return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals);
     }
 

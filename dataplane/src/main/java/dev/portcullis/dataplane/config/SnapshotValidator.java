@@ -46,6 +46,23 @@ final class SnapshotValidator {
         if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
             problems.add("defaultCertificate names certificate \"" + defaultCertificate + "\", which does not exist");
         }
+        checkSessionTicketKeys();
+    }
+
+    private void checkSessionTicketKeys() {
+        List<SessionTicketKey> keys = snapshot.sessionTicketKeys();
+        if (keys.size() > Snapshot.MAX_SESSION_TICKET_KEYS) {
+            problems.add("sessionTicketKeys has " + keys.size() + " keys; at most " + Snapshot.MAX_SESSION_TICKET_KEYS);
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String problem = keys.get(i).problem();
+            if (problem != null) {
+                problems.add("sessionTicketKeys[" + i + "]: " + problem);
+            } else if (!names.add(java.util.HexFormat.of().formatHex(keys.get(i).name()))) {
+                problems.add("sessionTicketKeys[" + i + "]: duplicate name");
+            }
+        }
     }
 
     private Set<String> checkCertificates() {

@@ -55,6 +55,7 @@ public final class DataPlaneMetrics {
     private final AtomicInteger nothingToKeep = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
     private final AtomicInteger upgradedOpen = new AtomicInteger();
+    private final AtomicInteger sessionTicketKeys = new AtomicInteger();
     private final Map<String, Counter> upgrades = new ConcurrentHashMap<>();
 
     public DataPlaneMetrics() {
@@ -95,6 +96,10 @@ public final class DataPlaneMetrics {
         for (String protocol : TLS_PROTOCOLS) {
             handshakeCounter(protocol);
         }
+        Gauge.builder("portcullis.tls.session.ticket.keys", sessionTicketKeys, AtomicInteger::get)
+                .description("Session ticket keys shared through the snapshot and loaded (the newest seals, all open); "
+                        + "0 when the snapshot shares none")
+                .register(registry);
         Gauge.builder("portcullis.upgraded.connections.open", upgradedOpen, AtomicInteger::get)
                 .description("Connections switched by a 101 to another protocol (WebSocket) and relayed as bytes now")
                 .register(registry);
@@ -200,6 +205,11 @@ public final class DataPlaneMetrics {
     public void certificatesKept(int kept, int onDefault) {
         certificatesKept.set(kept);
         nothingToKeep.set(onDefault);
+    }
+
+    /** How many shared session ticket keys the served contexts hold (0: none shared, BoringSSL's own). */
+    public void sessionTicketKeys(int count) {
+        sessionTicketKeys.set(count);
     }
 
     /** A snapshot was refused: the counter an alert watches. */

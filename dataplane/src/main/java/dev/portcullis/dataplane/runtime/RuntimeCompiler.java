@@ -28,6 +28,7 @@ import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import io.netty.util.AsciiString;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.tls.SessionTickets;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import io.netty.handler.ssl.SslContext;
 
@@ -157,6 +158,10 @@ public final class RuntimeCompiler {
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
+        Map<String, SslContext> served = new HashMap<>();
+        served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
+        hostCertificates.values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
+        metrics.sessionTicketKeys(SessionTickets.apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.served().context(),

@@ -13,6 +13,7 @@ import dev.portcullis.dataplane.config.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,10 @@ public final class ManifestWatcher implements AutoCloseable {
     private final Path directory;
     private final LiveConfig config;
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    /** When the next session ticket key starts sealing (a translation is due then), or null without a seed. */
+    private Instant nextTicketRotation;
+    private long appliedTicketIndex = -1;
     private List<String> seenFingerprint = List.of();
     private List<String> settlingFingerprint;
     private volatile List<Problem> reportedProblems = List.of();
@@ -41,14 +46,20 @@ public final class ManifestWatcher implements AutoCloseable {
     /** Parses and last good certificates across reloads: a Secret file edited into garbage keeps its last good certificate. */
     private final dev.portcullis.operator.translate.ParsedSecrets parsedSecrets = new dev.portcullis.operator.translate.ParsedSecrets();
 
-    private ManifestWatcher(Path directory, LiveConfig config) {
+    private ManifestWatcher(Path directory, LiveConfig config, Clock clock) {
         this.directory = directory;
         this.config = config;
+        this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-manifest-watcher"));
     }
 
     public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
-        ManifestWatcher watcher = new ManifestWatcher(directory, config);
+        return start(directory, config, interval, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that decides session ticket rotations (tests move it). */
+    public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval, Clock clock) {
+        ManifestWatcher watcher = new ManifestWatcher(directory, config, clock);
         watcher.checkNow();
         watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -65,6 +76,9 @@ public final class ManifestWatcher implements AutoCloseable {
             List<String> fingerprint = fingerprint();
             if (fingerprint.equals(seenFingerprint)) {
                 settlingFingerprint = null;
+                if (nextTicketRotation != null && !clock.instant().isBefore(nextTicketRotation)) {
+                    translate(fingerprint); // the next session ticket key seals from now
+                }
                 return;
             }
             if (!fingerprint.equals(settlingFingerprint)) {
@@ -89,7 +103,9 @@ public final class ManifestWatcher implements AutoCloseable {
         try {
             seenFingerprint = fingerprint;
             settlingFingerprint = null;
-            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now(), parsedSecrets);
+            Instant now = clock.instant();
+            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, now, parsedSecrets);
+            nextTicketRotation = result.sessionTicketSeed() == null ? null : result.sessionTicketSeed().nextRotation(now);
             report(result.problems());
             if (!result.manifestsReadable()) {
                 LOG.error("{}: not applied, a manifest cannot be read (see above); {}", directory, servingNow());
@@ -102,9 +118,22 @@ public final class ManifestWatcher implements AutoCloseable {
             config.apply(snapshot);
             applied = snapshot.withVersion(0);
             version++;
+            logRotation(result, now);
         } catch (IOException | InvalidSnapshotException e) {
             LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
+            if (e instanceof IOException) {
+                nextTicketRotation = null; // unread: the next change of the files translates again, not every poll
+            }
         }
+    }
+
+    private void logRotation(ManifestTranslation result, Instant now) {
+        long index = result.sessionTicketSeed() == null ? -1 : result.sessionTicketSeed().index(now);
+        if (index != appliedTicketIndex && index >= 0) {
+            LOG.info("session ticket key {} seals new tickets from now (rotating every {} minutes)", index,
+                    result.sessionTicketSeed().period().toMinutes());
+        }
+        appliedTicketIndex = index;
     }
 
     /** The problems of the last check (a broken manifest among them): what the log said last. */

@@ -18,9 +18,16 @@ public final class ServeCommand implements AutoCloseable {
     }
 
     public static ServeCommand start(Path directory, DataPlaneServer.Listen listen, Duration interval) throws IOException {
+        return start(directory, listen, interval, java.time.Clock.systemUTC());
+    }
+
+    /** As above, with the clock that decides session ticket rotations; the folder gets its session ticket Secret if it has none. */
+    public static ServeCommand start(Path directory, DataPlaneServer.Listen listen, Duration interval, java.time.Clock clock)
+            throws IOException {
+        SessionTicketFile.ensure(directory);
         DataPlaneServer server = DataPlaneServer.start(listen);
         try {
-            return new ServeCommand(server, ManifestWatcher.start(directory, server.config(), interval));
+            return new ServeCommand(server, ManifestWatcher.start(directory, server.config(), interval, clock));
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -34,6 +34,7 @@ public final class ClusterState {
     private final Map<String, Service> servicesByKey;
     private final Map<String, List<EndpointSlice>> slicesByService;
     private final String servedClass;
+    private final dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed;
 
     public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                         List<Service> services, List<EndpointSlice> endpointSlices) {
@@ -42,13 +43,14 @@ public final class ClusterState {
 
     public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                         List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes) {
-        this(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, null);
+        this(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, null, null);
     }
 
     private ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                          List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes,
-                         String servedClass) {
+                         String servedClass, dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
         this.servedClass = servedClass;
+        this.sessionTicketSeed = sessionTicketSeed;
         this.ingresses = List.copyOf(ingresses);
         this.ingressClasses = List.copyOf(ingressClasses);
         this.secrets = List.copyOf(secrets);
@@ -102,7 +104,17 @@ public final class ClusterState {
 
     /** The same cluster, translated for the data planes of one IngressClass. */
     public ClusterState servedTo(String ingressClassName) {
-        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, ingressClassName);
+        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, ingressClassName, sessionTicketSeed);
+    }
+
+    /** Where this state's session ticket keys come from, or null: data planes then keep tickets to themselves. */
+    public dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed() {
+        return sessionTicketSeed;
+    }
+
+    /** The same cluster, its snapshots carrying session ticket keys derived from {@code seed} (null: none). */
+    public ClusterState withSessionTicketSeed(dev.portcullis.operator.tickets.SessionTicketSeed seed) {
+        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, servedClass, seed);
     }
 
     public Optional<Secret> secret(String namespace, String name) {
@@ -122,13 +134,13 @@ public final class ClusterState {
         List<IngressClass> only = ingressClasses.stream()
                 .filter(ingressClass -> ingressClassName.equals(ingressClass.getMetadata().getName()))
                 .toList();
-        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes, ingressClassName);
+        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes, ingressClassName, sessionTicketSeed);
     }
 
     public ClusterState withIngressClass(IngressClass ingressClass) {
         List<IngressClass> classes = new ArrayList<>(ingressClasses);
         classes.add(ingressClass);
-        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes, servedClass);
+        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes, servedClass, sessionTicketSeed);
     }
 
     /** Objects in manifests may leave the namespace out; it is then "default", as kubectl applies it. */

@@ -30,8 +30,9 @@ final class SnapshotAssembly {
                     passthrough ? null : builder.tlsPolicy, passthrough ? null : builder.hsts,
                     passthrough ? null : builder.rsaCertificate));
         });
+        var seed = context.state.sessionTicketSeed();
         return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
-                listener.defaultCertificate(), listener.settings());
+                listener.defaultCertificate(), listener.settings(), seed == null ? List.of() : seed.keys(context.now));
     }
 
 }
