@@ -1,6 +1,7 @@
 package dev.portcullis.e2e;
 
 import com.marcnuri.helm.Helm;
+import dev.portcullis.dataplane.testsupport.ClientPki;
 import dev.portcullis.dataplane.testsupport.Processes;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -144,6 +145,47 @@ class LocalNodeClusterTest {
 
         await().atMost(Duration.ofMinutes(1)).until(() -> List.of("shop", "secure", "api").stream()
                 .allMatch(name -> PUBLISHED.equals(statusIp(name))));
+    }
+
+    /** #13 on the node: ingress-nginx's auth-tls-* through the chart's operator to a data plane pod, asked with curl. */
+    @Test
+    @Order(2)
+    void clientCertificatesAreCheckedAndHstsIsSent() throws Exception {
+        ClientPki clients = ClientPki.create("node clients CA");
+        IssuedCertificate alice = clients.client("alice");
+        Files.writeString(work.resolve("alice.crt"), alice.chainPem());
+        Files.writeString(work.resolve("alice.key"), alice.privateKeyPem());
+        apply(tlsSecret("shop", "mtls-tls", SITE_CA.issueServer(List.of("mtls.example.test"), KeyType.EC_P256)));
+        apply("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: clients-ca, namespace: shop}
+                data: {ca.crt: %s}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: mtls
+                  namespace: shop
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-tls-secret: shop/clients-ca
+                    nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
+                spec:
+                  ingressClassName: portcullis
+                  tls: [{hosts: [mtls.example.test], secretName: mtls-tls}]
+                  rules:
+                    - host: mtls.example.test
+                      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}]}
+                """.formatted(base64(clients.caPem())));
+        List<String> site = List.of("--cacert", work.resolve("site-ca.pem").toString(), "-i");
+        List<String> withCertificate = new ArrayList<>(site);
+        withCertificate.addAll(List.of("--cert", work.resolve("alice.crt").toString(), "--key", work.resolve("alice.key").toString()));
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> curl(withCertificate, "mtls.example.test", "/").contains("backend: web-"));
+        assertThat(curl(withCertificate, "mtls.example.test", "/who").toLowerCase())
+                .contains("ssl-client-verify: success", "ssl-client-subject-dn: cn=alice",
+                        "strict-transport-security: max-age=31536000; includesubdomains");
+        assertThat(curl(site, "mtls.example.test", "/")).containsPattern("^HTTP/[0-9.]+ 400").contains("No required SSL certificate was sent");
     }
 
     @Test
