@@ -5,6 +5,8 @@ import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
 import dev.portcullis.operator.cluster.ClusterWatch;
 import dev.portcullis.operator.publish.SnapshotSource;
+import dev.portcullis.operator.ocsp.OcspFetcher;
+import dev.portcullis.operator.ocsp.OcspStapler;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
 import dev.portcullis.operator.deploy.DataPlaneReplicaMetrics;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,9 +50,11 @@ public final class OperatorRuntime implements AutoCloseable {
     private final ChannelServer channel;
     private final Operator operator;
     private final ScheduledExecutorService renewals;
+    private final OcspStapler stapler;
 
     private OperatorRuntime(PrometheusMeterRegistry metrics, ClusterWatch watch, SnapshotPublisher publisher,
-                            ChannelServer channel, Operator operator, ScheduledExecutorService renewals) {
+                            ChannelServer channel, Operator operator, ScheduledExecutorService renewals, OcspStapler stapler) {
+        this.stapler = stapler;
         this.metrics = metrics;
         this.dataPlaneReplicas = new DataPlaneReplicaMetrics(metrics);
         this.watch = watch;
@@ -77,6 +82,11 @@ public final class OperatorRuntime implements AutoCloseable {
         };
         SnapshotPublisher publisher = new SnapshotPublisher(source, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
         publisherRef[0] = publisher;
+        // One fetch per certificate serves every data plane: the responses travel in the snapshot.
+        OcspStapler stapler = new OcspStapler(new OcspFetcher(Duration.ofSeconds(10)), clock, metrics, publisher::changed)
+                .start(Duration.ofSeconds(30));
+        publisher.ocspStaples(stapler::staples);
+        publisher.addListener(snapshot -> stapler.track(snapshot.translation().snapshot()));
         MultiGauge problemsByReason = MultiGauge.builder("portcullis.operator.problems")
                 .description("Problems in the latest translation, by reason").register(metrics);
         publisher.addListener(snapshot -> {
@@ -127,7 +137,7 @@ public final class OperatorRuntime implements AutoCloseable {
                 LOG.error("certificate renewal failed; retrying in an hour", e);
             }
         }, 1, 1, TimeUnit.HOURS);
-        return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals);
+        return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals, stapler);
     }
 
     public InetSocketAddress channelAddress() {
@@ -147,6 +157,7 @@ public final class OperatorRuntime implements AutoCloseable {
     @Override
     public void close() {
         renewals.shutdownNow();
+        stapler.close();
         operator.stop();
         channel.close();
         publisher.close();

@@ -52,6 +52,7 @@ public final class DataPlaneMetrics {
     private final MultiGauge certificateExpiry;
     private final AtomicInteger certificatesKept = new AtomicInteger();
     private final AtomicInteger nothingToKeep = new AtomicInteger();
+    private final AtomicInteger ocspStapled = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
     private final AtomicInteger upgradedOpen = new AtomicInteger();
     private final Map<String, Counter> upgrades = new ConcurrentHashMap<>();
@@ -69,6 +70,9 @@ public final class DataPlaneMetrics {
                 .register(registry);
         certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
+                .register(registry);
+        Gauge.builder("portcullis.ocsp.stapled.certificates", ocspStapled, AtomicInteger::get)
+                .description("Served certificates with an OCSP response stapled (from the snapshot) to handshakes that ask")
                 .register(registry);
         Gauge.builder("portcullis.certificates.kept", certificatesKept, AtomicInteger::get)
                 .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
@@ -188,6 +192,15 @@ public final class DataPlaneMetrics {
      * How many places (hosts, the default certificate) the snapshot served now told to keep their
      * certificate: {@code kept} serve the one they had, {@code onDefault} had none and serve the default.
      */
+    /** The registry the admin port shows: {@code serve -f} adds the operator's own meters (OCSP stapling) to it. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    public void ocspStapled(int certificates) {
+        ocspStapled.set(certificates);
+    }
+
     public void certificatesKept(int kept, int onDefault) {
         certificatesKept.set(kept);
         nothingToKeep.set(onDefault);

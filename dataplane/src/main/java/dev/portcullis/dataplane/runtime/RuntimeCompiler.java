@@ -102,6 +102,7 @@ public final class RuntimeCompiler {
         }
 
         ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, certificates, keepServing);
+        StapledContexts stapled = new StapledContexts(certificatesByName);
         Set<String> contentKeys = new HashSet<>();
         contentKeys.add(defaultCertificate.served().contentKey());
         List<CertificateExpiry> expiries = new ArrayList<>();
@@ -129,12 +130,14 @@ public final class RuntimeCompiler {
             if (passthrough != null) {
                 hostMetrics.passthrough();
             }
-            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
+            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
                     PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics));
         }
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
-        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.served().context(),
+        SslContext defaultContext = stapled.of(defaultCertificate);
+        metrics.ocspStapled(stapled.count());
+        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
                 List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates));
     }

@@ -144,6 +144,8 @@ public final class ServerSslContexts {
                     .protocols("1.3".equals(minTlsVersion) ? new String[]{"TLSv1.3"} : PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(ALPN)
+                    // Lets StapledSslContext staple the operator's OCSP responses (OpenSSL only).
+                    .enableOcsp(provider != SslProvider.JDK && StapledSslContext.supported())
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new InvalidCertificateException("cannot build a TLS context for " + material.leaf().getSubjectX500Principal()

@@ -40,6 +40,9 @@ public final class ManifestWatcher implements AutoCloseable {
     private Snapshot applied;
     /** Parses and last good certificates across reloads: a Secret file edited into garbage keeps its last good certificate. */
     private final dev.portcullis.operator.translate.ParsedSecrets parsedSecrets = new dev.portcullis.operator.translate.ParsedSecrets();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Fetches OCSP responses for the served certificates; null when not stapling. */
+    private dev.portcullis.operator.ocsp.OcspStapler stapler;
 
     private ManifestWatcher(Path directory, LiveConfig config) {
         this.directory = directory;
@@ -48,7 +51,25 @@ public final class ManifestWatcher implements AutoCloseable {
     }
 
     public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
+        return start(directory, config, interval, java.time.Clock.systemUTC(), null);
+    }
+
+    /**
+     * As above, with the clock translation reads and, when {@code ocsp} is given, OCSP stapling: a
+     * stapler fetches responses for the served certificates and each change to them is translated
+     * and applied like an edit.
+     */
+    public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval, java.time.Clock clock,
+                                        OcspStapling ocsp) {
         ManifestWatcher watcher = new ManifestWatcher(directory, config);
+        watcher.clock = clock;
+        if (ocsp != null) {
+            watcher.stapler = ocsp.start(() -> {
+                if (!watcher.scheduler.isShutdown()) {
+                    watcher.scheduler.execute(watcher::checkNow);
+                }
+            });
+        }
         watcher.checkNow();
         watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -89,13 +110,17 @@ public final class ManifestWatcher implements AutoCloseable {
         try {
             seenFingerprint = fingerprint;
             settlingFingerprint = null;
-            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, Instant.now(), parsedSecrets);
+            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, clock.instant(), parsedSecrets,
+                    stapler == null ? dev.portcullis.operator.translate.OcspStaples.NONE : stapler.staples());
             report(result.problems());
             if (!result.manifestsReadable()) {
                 LOG.error("{}: not applied, a manifest cannot be read (see above); {}", directory, servingNow());
                 return;
             }
             Snapshot snapshot = result.translation().snapshot();
+            if (stapler != null) {
+                stapler.track(snapshot);
+            }
             if (snapshot.withVersion(0).equals(applied)) {
                 return; // a touched file with the same meaning: nothing to swap
             }
@@ -105,6 +130,17 @@ public final class ManifestWatcher implements AutoCloseable {
         } catch (IOException | InvalidSnapshotException e) {
             LOG.error("{}: not applied: {}; {}", directory, e.getMessage(), servingNow());
         }
+    }
+
+    /** Makes the stapler of a watcher, given what to call when its staples change. */
+    @FunctionalInterface
+    public interface OcspStapling {
+        dev.portcullis.operator.ocsp.OcspStapler start(Runnable onChange);
+    }
+
+    /** The OCSP stapler, or null when not stapling. */
+    public dev.portcullis.operator.ocsp.OcspStapler stapler() {
+        return stapler;
     }
 
     /** The problems of the last check (a broken manifest among them): what the log said last. */
@@ -143,6 +179,9 @@ public final class ManifestWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stapler != null) {
+            stapler.close();
+        }
         scheduler.shutdownNow();
     }
 }

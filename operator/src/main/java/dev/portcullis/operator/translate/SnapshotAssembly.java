@@ -28,7 +28,8 @@ final class SnapshotAssembly {
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
             virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect));
         });
-        return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
+        return new Snapshot(version, virtualHosts, context.backends.clusters(),
+                OcspStaplePhase.attach(context, context.secrets.certificates()),
                 listener.defaultCertificate(), listener.settings());
     }
 
