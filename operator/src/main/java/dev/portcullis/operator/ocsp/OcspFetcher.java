@@ -16,7 +16,7 @@ public class OcspFetcher {
     private final Duration timeout;
 
     public OcspFetcher(Duration timeout) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.timeout = timeout;
     }
 

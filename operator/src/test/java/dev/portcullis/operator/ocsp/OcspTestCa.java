@@ -68,6 +68,11 @@ public final class OcspTestCa {
         return certificate;
     }
 
+    /** The CA's key as PEM, for an {@code openssl ocsp} responder in a test. */
+    public String privateKeyPem() {
+        return dev.portcullis.dataplane.tls.Pem.privateKey(keys.getPrivate());
+    }
+
     public Signer asSigner() {
         return new Signer(certificate, keys.getPrivate());
     }

@@ -143,6 +143,62 @@ class OcspStaplingServeTest {
         assertThat(sClient("-tls1_2", "-status")).contains("Verify return code: 0 (ok)").contains("OCSP response: no response sent");
     }
 
+    /** {@code openssl ocsp} as the responder (its own HTTP server, CA index file): one certificate good, one revoked. */
+    @Test
+    void anOpensslOcspResponderIsStapledGoodAndRevoked() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/";
+        IssuedCertificate good = CA.issueServer(List.of(HOST), url);
+        IssuedCertificate revoked = CA.issueServer(List.of("revoked." + HOST), url);
+        served = good;
+        Path ca = directory.resolve("ca.pem");
+        Path caKey = directory.resolve("ca.key");
+        Files.writeString(caKey, CA.privateKeyPem());
+        writeManifest("ocsp", HOST, good);
+        writeManifest("revoked", "revoked." + HOST, revoked);
+        Path index = directory.resolve("index.txt");
+        Files.writeString(index, indexLine("V", good, null) + indexLine("R", revoked, "261201000000Z"));
+        Process responder = new ProcessBuilder("openssl", "ocsp", "-index", index.toString(), "-port", String.valueOf(port),
+                "-CA", ca.toString(), "-rsigner", ca.toString(), "-rkey", caKey.toString(), "-ndays", "1")
+                .redirectErrorStream(true).start();
+        try {
+            java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+            StringBuilder output = new StringBuilder();
+            Thread.ofVirtual().start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(responder.getInputStream()))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        output.append(line).append('\n');
+                        if (line.startsWith("ACCEPT") || line.contains("Waiting for OCSP client connections")) {
+                            listening.countDown();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the responder was stopped
+                }
+            });
+            assertThat(listening.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("openssl ocsp listening: " + output).isTrue();
+            serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1),
+                    java.time.Clock.systemUTC(), new OcspFetcher(Duration.ofSeconds(5)), Duration.ofHours(1));
+            awaitStapled(2);
+            assertThat(sClient("-tls1_3", "-status")).contains("OCSP Response Status: successful").contains("Cert Status: good")
+                    .contains("Serial Number: " + serialHex());
+            assertThat(sClientTo("revoked." + HOST, "-tls1_2", "-status")).contains("Cert Status: revoked");
+            assertThat(ocspProblems()).extracting(Problem::reason).containsExactly("OcspCertificateRevoked");
+        } finally {
+            responder.destroy();
+        }
+    }
+
+    private static String indexLine(String status, IssuedCertificate certificate, String revokedAt) {
+        String serial = certificate.leaf().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        return status + "\t301231000000Z\t" + (revokedAt == null ? "" : revokedAt) + "\t"
+                + (serial.length() % 2 == 0 ? serial : "0" + serial) + "\tunknown\t/CN="
+                + certificate.leaf().getSubjectX500Principal().getName().substring(3) + "\n";
+    }
+
     private String serialHex() {
         String hex = served.leaf().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
         return hex.length() % 2 == 0 ? hex : "0" + hex;
@@ -151,18 +207,24 @@ class OcspStaplingServeTest {
     private void serve(String ocspUrl) throws Exception {
         IssuedCertificate certificate = CA.issueServer(List.of(HOST), ocspUrl);
         served = certificate;
+        writeManifest("ocsp", HOST, certificate);
+        serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1), clock,
+                new OcspFetcher(Duration.ofSeconds(5)), Duration.ofHours(1));
+    }
+
+    private void writeManifest(String name, String host, IssuedCertificate certificate) throws Exception {
         Files.writeString(directory.resolve("ca.pem"), dev.portcullis.dataplane.tls.Pem.certificates(List.of(CA.certificate())));
-        Files.writeString(directory.resolve("ocsp.yaml"), StandaloneManifests.service("ocsp", backend.address().getPort()) + "---\n"
-                + StandaloneManifests.tlsSecret("ocsp-tls", certificate) + """
+        Files.writeString(directory.resolve(name + ".yaml"), StandaloneManifests.service(name, backend.address().getPort()) + "---\n"
+                + StandaloneManifests.tlsSecret(name + "-tls", certificate) + """
                 ---
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
                 metadata:
-                  name: ocsp
+                  name: %s
                 spec:
                   tls:
                   - hosts: [%s]
-                    secretName: ocsp-tls
+                    secretName: %s-tls
                   rules:
                   - host: %s
                     http:
@@ -171,12 +233,10 @@ class OcspStaplingServeTest {
                         pathType: Prefix
                         backend:
                           service:
-                            name: ocsp
+                            name: %s
                             port:
                               name: http
-                """.formatted(HOST, HOST));
-        serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1), clock,
-                new OcspFetcher(Duration.ofSeconds(5)), Duration.ofHours(1));
+                """.formatted(name, host, name, host, name));
     }
 
     private void awaitStapled(int certificates) {
@@ -200,8 +260,12 @@ class OcspStaplingServeTest {
     }
 
     private String sClient(String... options) {
+        return sClientTo(HOST, options);
+    }
+
+    private String sClientTo(String host, String... options) {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-                "127.0.0.1:" + serving.server().httpsAddress().getPort(), "-servername", HOST,
+                "127.0.0.1:" + serving.server().httpsAddress().getPort(), "-servername", host,
                 "-CAfile", directory.resolve("ca.pem").toString(), "-verify_return_error"));
         command.addAll(List.of(options));
         Processes.Result result = Processes.run(command, "Q\n");
