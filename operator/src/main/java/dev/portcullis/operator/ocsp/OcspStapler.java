@@ -40,7 +40,8 @@ public final class OcspStapler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OcspStapler.class);
 
-    static final Duration MIN_REFRESH = Duration.ofMinutes(1);
+    /** Responses valid for a minute or less exist (test CAs, some responders): refresh no sooner than this. */
+    static final Duration MIN_REFRESH = Duration.ofSeconds(5);
     static final Duration FIRST_RETRY = Duration.ofMinutes(1);
     static final Duration MAX_RETRY = Duration.ofMinutes(30);
     /** A response without nextUpdate is stapled this long after its thisUpdate (RFC 5019 responders always give one). */
@@ -73,6 +74,8 @@ public final class OcspStapler implements AutoCloseable {
     private final Set<String> withoutResponder = ConcurrentHashMap.newKeySet();
     private final Map<String, Entry> entries = new HashMap<>();
     private volatile OcspStaples staples = OcspStaples.NONE;
+    /** The pass due next (a refresh, a retry, an expiry), on the stapler's thread. */
+    private java.util.concurrent.ScheduledFuture<?> nextPass;
 
     public OcspStapler(OcspFetcher fetcher, Clock clock, MeterRegistry metrics, Runnable onChange) {
         this.fetcher = fetcher;
@@ -92,7 +95,10 @@ public final class OcspStapler implements AutoCloseable {
         }
     }
 
-    /** Checks every {@code tick} whether a response is due for refresh or has expired. */
+    /**
+     * Passes run when the next refresh, retry or expiry is due; {@code tick} is a safety net (a clock
+     * that jumps) that checks again at least that often.
+     */
     public OcspStapler start(Duration tick) {
         thread.scheduleWithFixedDelay(this::passQuietly, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
         return this;
@@ -190,6 +196,30 @@ public final class OcspStapler implements AutoCloseable {
             updateGauges();
             onChange.run();
         }
+        scheduleNext();
+    }
+
+    /** One pass at the earliest refresh, retry or expiry to come, so an expired response leaves the snapshot on time. */
+    private void scheduleNext() {
+        Instant due = null;
+        for (Entry entry : entries.values()) {
+            due = earliest(due, entry.nextAttempt);
+            if (entry.staple.response() != null && !entry.expiredSeen) {
+                due = earliest(due, entry.staple.nextUpdate());
+            }
+        }
+        if (nextPass != null) {
+            nextPass.cancel(false);
+            nextPass = null;
+        }
+        if (due != null && !thread.isShutdown()) {
+            long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis()) + 1;
+            nextPass = thread.schedule(this::passQuietly, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || (b != null && b.isBefore(a)) ? b : a;
     }
 
     private void fetch(Entry entry, Instant now) {
@@ -238,7 +268,7 @@ public final class OcspStapler implements AutoCloseable {
         }
     }
 
-    /** Halfway through the response's validity, at least a minute from now. */
+    /** Halfway through the response's validity, at least {@link #MIN_REFRESH} from now. */
     static Instant refreshAt(Instant thisUpdate, Instant nextUpdate, Instant now) {
         Instant half = thisUpdate.plus(Duration.between(thisUpdate, nextUpdate).dividedBy(2));
         Instant earliest = now.plus(MIN_REFRESH);
@@ -254,7 +284,7 @@ public final class OcspStapler implements AutoCloseable {
         if (staple.usableAt(now)) {
             Duration left = Duration.between(now, staple.nextUpdate()).dividedBy(2);
             if (left.compareTo(backoff) < 0) {
-                backoff = left.compareTo(FIRST_RETRY) < 0 ? FIRST_RETRY : left;
+                backoff = left.compareTo(MIN_REFRESH) < 0 ? MIN_REFRESH : left;
             }
         }
         return backoff;

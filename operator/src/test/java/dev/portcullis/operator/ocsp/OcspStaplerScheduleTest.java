@@ -14,10 +14,10 @@ class OcspStaplerScheduleTest {
     private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
 
     @Test
-    void refreshesHalfwayThroughTheValidityButNotWithinAMinute() {
+    void refreshesHalfwayThroughTheValidityButNotWithinFiveSeconds() {
         assertThat(OcspStapler.refreshAt(NOW, NOW.plus(Duration.ofDays(7)), NOW)).isEqualTo(NOW.plus(Duration.ofDays(3).plusHours(12)));
         assertThat(OcspStapler.refreshAt(NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofSeconds(30)), NOW))
-                .isEqualTo(NOW.plus(Duration.ofMinutes(1)));
+                .isEqualTo(NOW.plus(Duration.ofSeconds(5)));
     }
 
     @Test
@@ -28,5 +28,7 @@ class OcspStaplerScheduleTest {
         assertThat(OcspStapler.retryAfter(20, none, NOW)).isEqualTo(Duration.ofMinutes(30));
         OcspStaple kept = new OcspStaple("MAMKAQA=", OcspStaple.Status.GOOD, NOW.plus(Duration.ofMinutes(20)), null, "down", "http://r");
         assertThat(OcspStapler.retryAfter(20, kept, NOW)).isEqualTo(Duration.ofMinutes(10));
+        OcspStaple almostGone = new OcspStaple("MAMKAQA=", OcspStaple.Status.GOOD, NOW.plus(Duration.ofSeconds(4)), null, "down", "http://r");
+        assertThat(OcspStapler.retryAfter(1, almostGone, NOW)).isEqualTo(Duration.ofSeconds(5));
     }
 }

@@ -143,6 +143,25 @@ class OcspStaplingServeTest {
         assertThat(sClient("-tls1_2", "-status")).contains("Verify return code: 0 (ok)").contains("OCSP response: no response sent");
     }
 
+    /**
+     * On the real clock, with nobody calling for a pass: a response valid for a few seconds is
+     * refreshed, and when the responder fails it leaves the data plane at its nextUpdate (the
+     * stapler wakes up for it), while handshakes go on.
+     */
+    @Test
+    void aShortLivedStapleIsDroppedAtItsNextUpdateOnTheRealClock() throws Exception {
+        try (TestOcspResponder live = TestOcspResponder.start(CA.asSigner(), java.time.Clock.systemUTC())) {
+            live.validity(Duration.ofSeconds(8));
+            serve(live.url(), java.time.Clock.systemUTC());
+            awaitStapled(1);
+            live.answer(Answer.HTTP_500);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hasProblem("OcspStapleExpired"));
+            awaitStapled(0);
+            assertThat(live.requests()).as("a refresh was tried before the expiry").isGreaterThan(1);
+            assertThat(sClient("-tls1_3", "-status")).contains("Verify return code: 0 (ok)").contains("OCSP response: no response sent");
+        }
+    }
+
     /** {@code openssl ocsp} as the responder (its own HTTP server, CA index file): one certificate good, one revoked. */
     @Test
     void anOpensslOcspResponderIsStapledGoodAndRevoked() throws Exception {
@@ -205,10 +224,14 @@ class OcspStaplingServeTest {
     }
 
     private void serve(String ocspUrl) throws Exception {
+        serve(ocspUrl, clock);
+    }
+
+    private void serve(String ocspUrl, java.time.Clock time) throws Exception {
         IssuedCertificate certificate = CA.issueServer(List.of(HOST), ocspUrl);
         served = certificate;
         writeManifest("ocsp", HOST, certificate);
-        serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1), clock,
+        serving = ServeCommand.start(directory, DataPlaneServer.Listen.loopbackEphemeral(), Duration.ofHours(1), time,
                 new OcspFetcher(Duration.ofSeconds(5)), Duration.ofHours(1));
     }
 
