@@ -77,6 +77,7 @@ public final class OcspStapler implements AutoCloseable {
     /** The pass due next (a refresh, a retry, an expiry), on the stapler's thread. */
     private java.util.concurrent.ScheduledFuture<?> nextPass;
 
+    /** Takes {@code fetcher} over: {@link #close()} closes it. */
     public OcspStapler(OcspFetcher fetcher, Clock clock, MeterRegistry metrics, Runnable onChange) {
         this.fetcher = fetcher;
         this.clock = clock;
@@ -313,5 +314,6 @@ public final class OcspStapler implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        fetcher.close();
     }
 }
