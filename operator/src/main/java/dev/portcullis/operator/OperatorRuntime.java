@@ -97,6 +97,9 @@ public final class OperatorRuntime implements AutoCloseable {
         });
         watch.start();
         publisher.rebuild();
+        if (stapler.refreshNow(Duration.ofSeconds(5))) {
+            publisher.rebuild(); // data planes connecting now get the staples responders gave at once
+        }
 
         ChannelServer channel = ChannelServer.start(new InetSocketAddress(settings.channelBindAddress(), settings.channelPort()),
                 certificates, publisher, settings.pollTimeout(), metrics);

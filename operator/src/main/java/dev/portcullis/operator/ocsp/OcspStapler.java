@@ -161,6 +161,22 @@ public final class OcspStapler implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a pass and waits for it at most {@code max} (at startup, so the first snapshot served
+     * already staples what responders answer quickly); a slower pass goes on in the background.
+     */
+    public boolean refreshNow(Duration max) {
+        try {
+            thread.submit(this::passQuietly).get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     private void passQuietly() {
         try {
             pass();

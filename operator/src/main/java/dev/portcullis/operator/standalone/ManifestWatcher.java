@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ManifestWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestWatcher.class);
+    /** How long {@code serve} waits at startup for the first OCSP responses before it serves without them. */
+    private static final Duration FIRST_STAPLES = Duration.ofSeconds(5);
 
     private final Path directory;
     private final LiveConfig config;
@@ -71,6 +73,16 @@ public final class ManifestWatcher implements AutoCloseable {
             });
         }
         watcher.checkNow();
+        if (watcher.stapler != null && watcher.stapler.refreshNow(FIRST_STAPLES)) {
+            // The pass asked for a translation with its staples: wait for it, so serving starts stapled.
+            try {
+                watcher.scheduler.submit(() -> { }).get(FIRST_STAPLES.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // serve anyway: the staples arrive with the next translation
+            }
+        }
         watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
