@@ -141,6 +141,10 @@ public final class OcspStapler implements AutoCloseable {
                 added = true;
             } else {
                 withoutResponder.add(key);
+                if (OcspTarget.namesResponderWithoutIssuer(certificate.certificateChainPem())) {
+                    LOG.warn("certificate {} names an OCSP responder but its tls.crt does not carry the issuer after it:"
+                            + " not stapled (put the intermediate certificate in tls.crt)", certificate.name());
+                }
             }
         }
         boolean removed = targets.keySet().retainAll(keys);

@@ -38,6 +38,16 @@ public record OcspTarget(X509Certificate leaf, X509Certificate issuer, URI respo
         return responder(chain.get(0)).map(uri -> new OcspTarget(chain.get(0), chain.get(1), uri));
     }
 
+    /** Whether the chain's leaf names a responder although the chain cannot be stapled (its issuer is missing). */
+    public static boolean namesResponderWithoutIssuer(String certificateChainPem) {
+        try {
+            List<X509Certificate> chain = PemParser.certificates(certificateChainPem);
+            return !chain.isEmpty() && responder(chain.get(0)).isPresent() && of(certificateChainPem).isEmpty();
+        } catch (InvalidCertificateException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The first http(s) OCSP responder URL of the certificate's AIA extension. */
     static Optional<URI> responder(X509Certificate certificate) {
         byte[] extension = certificate.getExtensionValue(Extension.authorityInfoAccess.getId());
