@@ -188,10 +188,6 @@ public final class DataPlaneMetrics {
                 .toList(), true);
     }
 
-    /**
-     * How many places (hosts, the default certificate) the snapshot served now told to keep their
-     * certificate: {@code kept} serve the one they had, {@code onDefault} had none and serve the default.
-     */
     /** The registry the admin port shows: {@code serve -f} adds the operator's own meters (OCSP stapling) to it. */
     public io.micrometer.core.instrument.MeterRegistry registry() {
         return registry;
@@ -201,6 +197,10 @@ public final class DataPlaneMetrics {
         ocspStapled.set(certificates);
     }
 
+    /**
+     * How many places (hosts, the default certificate) the snapshot served now told to keep their
+     * certificate: {@code kept} serve the one they had, {@code onDefault} had none and serve the default.
+     */
     public void certificatesKept(int kept, int onDefault) {
         certificatesKept.set(kept);
         nothingToKeep.set(onDefault);
