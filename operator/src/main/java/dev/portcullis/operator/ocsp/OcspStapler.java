@@ -18,13 +18,17 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,6 +45,8 @@ public final class OcspStapler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OcspStapler.class);
 
     /** Responses valid for a minute or less exist (test CAs, some responders): refresh no sooner than this. */
+    /** Fetches at once: enough for many responders, not a flood for one. */
+    static final int PARALLEL_FETCHES = 8;
     static final Duration MIN_REFRESH = Duration.ofSeconds(5);
     static final Duration FIRST_RETRY = Duration.ofMinutes(1);
     static final Duration MAX_RETRY = Duration.ofMinutes(30);
@@ -192,11 +198,12 @@ public final class OcspStapler implements AutoCloseable {
     private void pass() {
         boolean changed = entries.keySet().retainAll(targets.keySet());
         targets.forEach((key, target) -> entries.computeIfAbsent(key, unused -> new Entry(target)));
+        Instant now = clock.instant();
+        Map<Entry, Object> fetched = fetchAll(entries.values().stream().filter(entry -> !now.isBefore(entry.nextAttempt)).toList(), now);
         for (Entry entry : entries.values()) {
-            Instant now = clock.instant();
             OcspStaple before = entry.staple;
-            if (!now.isBefore(entry.nextAttempt)) {
-                fetch(entry, now);
+            if (fetched.containsKey(entry)) {
+                fetch(entry, now, fetched.get(entry));
             }
             if (entry.staple.response() != null && !entry.staple.usableAt(now)) {
                 if (!entry.expiredSeen) {
@@ -211,9 +218,9 @@ public final class OcspStapler implements AutoCloseable {
             }
         }
         if (changed) {
-            Map<String, OcspStaple> now = new HashMap<>();
-            entries.forEach((key, entry) -> now.put(key, entry.staple));
-            staples = new OcspStaples(now);
+            Map<String, OcspStaple> current = new HashMap<>();
+            entries.forEach((key, entry) -> current.put(key, entry.staple));
+            staples = new OcspStaples(current);
             updateGauges();
             onChange.run();
         }
@@ -243,10 +250,59 @@ public final class OcspStapler implements AutoCloseable {
         return a == null || (b != null && b.isBefore(a)) ? b : a;
     }
 
-    private void fetch(Entry entry, Instant now) {
+    /**
+     * Fetches and checks the due responses, up to {@link #PARALLEL_FETCHES} at a time (on virtual
+     * threads), so one slow responder does not hold up the others: each entry's outcome is a
+     * {@link VerifiedResponse} or the {@link OcspException} that says why not.
+     */
+    private Map<Entry, Object> fetchAll(List<Entry> due, Instant now) {
+        Map<Entry, Object> outcomes = new HashMap<>();
+        if (due.size() == 1) {
+            outcomes.put(due.getFirst(), attempt(due.getFirst().target, now));
+            return outcomes;
+        }
+        Semaphore slots = new Semaphore(PARALLEL_FETCHES);
+        Map<Entry, Future<Object>> running = new HashMap<>();
+        try (ExecutorService fetches = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Entry entry : due) {
+                running.put(entry, fetches.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return attempt(entry.target, now);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (Map.Entry<Entry, Future<Object>> fetch : running.entrySet()) {
+                try {
+                    outcomes.put(fetch.getKey(), fetch.getValue().get());
+                } catch (ExecutionException e) {
+                    outcomes.put(fetch.getKey(), new OcspException("OCSP fetch failed: " + e.getCause()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    outcomes.put(fetch.getKey(), new OcspException("interrupted"));
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private Object attempt(OcspTarget target, Instant now) {
+        try {
+            return OcspResponseVerifier.verify(fetcher.fetch(target), target, now);
+        } catch (OcspException e) {
+            return e;
+        }
+    }
+
+    private void fetch(Entry entry, Instant now, Object outcome) {
         OcspStaple last = entry.staple;
         try {
-            VerifiedResponse response = OcspResponseVerifier.verify(fetcher.fetch(entry.target), entry.target, now);
+            if (outcome instanceof OcspException failure) {
+                throw failure;
+            }
+            VerifiedResponse response = (VerifiedResponse) outcome;
             if (response.status() == VerifiedResponse.CertStatus.UNKNOWN) {
                 // The responder no longer vouches for the certificate: what was held is dropped, not stapled.
                 String why = "the OCSP responder does not know the certificate (status unknown); not stapled";
