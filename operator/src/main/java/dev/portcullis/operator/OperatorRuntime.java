@@ -5,6 +5,8 @@ import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
 import dev.portcullis.operator.cluster.ClusterWatch;
 import dev.portcullis.operator.publish.SnapshotSource;
+import dev.portcullis.operator.ocsp.OcspFetcher;
+import dev.portcullis.operator.ocsp.OcspStapler;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
 import dev.portcullis.operator.deploy.DataPlaneReplicaMetrics;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,9 +53,11 @@ public final class OperatorRuntime implements AutoCloseable {
     private final ChannelServer channel;
     private final Operator operator;
     private final ScheduledExecutorService renewals;
+    private final OcspStapler stapler;
 
     private OperatorRuntime(PrometheusMeterRegistry metrics, ClusterWatch watch, SnapshotPublisher publisher,
-                            ChannelServer channel, Operator operator, ScheduledExecutorService renewals) {
+                            ChannelServer channel, Operator operator, ScheduledExecutorService renewals, OcspStapler stapler) {
+        this.stapler = stapler;
         this.metrics = metrics;
         this.dataPlaneReplicas = new DataPlaneReplicaMetrics(metrics);
         this.watch = watch;
@@ -82,6 +87,11 @@ public final class OperatorRuntime implements AutoCloseable {
         };
         SnapshotPublisher publisher = new SnapshotPublisher(source, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
         publisherRef[0] = publisher;
+        // One fetch per certificate serves every data plane: the responses travel in the snapshot.
+        OcspStapler stapler = new OcspStapler(new OcspFetcher(Duration.ofSeconds(10)), clock, metrics, publisher::changed)
+                .start(Duration.ofSeconds(30));
+        publisher.ocspStaples(stapler::staples);
+        publisher.addListener(snapshot -> stapler.track(snapshot.translation().snapshot()));
         MultiGauge problemsByReason = MultiGauge.builder("portcullis.operator.problems")
                 .description("Problems in the latest translation, by reason").register(metrics);
         publisher.addListener(snapshot -> {
@@ -92,6 +102,9 @@ public final class OperatorRuntime implements AutoCloseable {
         });
         watch.start();
         publisher.rebuild();
+        if (stapler.refreshNow(Duration.ofSeconds(5))) {
+            publisher.rebuild(); // data planes connecting now get the staples responders gave at once
+        }
 
         ChannelServer channel = ChannelServer.start(new InetSocketAddress(settings.channelBindAddress(), settings.channelPort()),
                 certificates, publisher, settings.pollTimeout(), metrics);
@@ -133,7 +146,7 @@ public final class OperatorRuntime implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.HOURS);
         TicketRotation.start(ticketSeed, clock, publisher::changed, renewals);
-        return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals);
+        return new OperatorRuntime(metrics, watch, publisher, channel, operator, renewals, stapler);
     }
 
     public InetSocketAddress channelAddress() {
@@ -153,6 +166,7 @@ public final class OperatorRuntime implements AutoCloseable {
     @Override
     public void close() {
         renewals.shutdownNow();
+        stapler.close();
         operator.stop();
         channel.close();
         publisher.close();

@@ -91,8 +91,24 @@ final class SnapshotValidator {
             if (isBlank(certificate.privateKeyPem())) {
                 problems.add(where + ": privateKeyPem is missing");
             }
+            checkOcspResponse(where, certificate.ocspResponse());
         }
         return names;
+    }
+
+    private void checkOcspResponse(String where, String ocspResponse) {
+        if (ocspResponse == null) {
+            return;
+        }
+        if (ocspResponse.isEmpty() || ocspResponse.length() > TlsCertificate.MAX_OCSP_RESPONSE_CHARS) {
+            problems.add(where + ": ocspResponse must be 1 to " + TlsCertificate.MAX_OCSP_RESPONSE_CHARS + " base64 characters");
+            return;
+        }
+        try {
+            java.util.Base64.getDecoder().decode(ocspResponse);
+        } catch (IllegalArgumentException e) {
+            problems.add(where + ": ocspResponse is not base64");
+        }
     }
 
     private Set<String> checkClusters(Set<String> certificates) {

@@ -53,6 +53,7 @@ public final class DataPlaneMetrics {
     private final MultiGauge certificateExpiryTimestamp;
     private final AtomicInteger certificatesKept = new AtomicInteger();
     private final AtomicInteger nothingToKeep = new AtomicInteger();
+    private final AtomicInteger ocspStapled = new AtomicInteger();
     private volatile ControlPlaneMetrics controlPlane;
     private final AtomicInteger upgradedOpen = new AtomicInteger();
     private final AtomicInteger sessionTicketKeys = new AtomicInteger();
@@ -75,6 +76,9 @@ public final class DataPlaneMetrics {
         certificateExpiryTimestamp = MultiGauge.builder("portcullis.certificate.expiry.timestamp.seconds")
                 .description("Expiry (notAfter) of the certificate served for a host, as Unix time in seconds, by host and"
                         + " the Secret it came from (namespace/name; _default for the default certificate)")
+                .register(registry);
+        Gauge.builder("portcullis.ocsp.stapled.certificates", ocspStapled, AtomicInteger::get)
+                .description("Served certificates with an OCSP response stapled (from the snapshot) to handshakes that ask")
                 .register(registry);
         Gauge.builder("portcullis.certificates.kept", certificatesKept, AtomicInteger::get)
                 .description("Hosts (and the default certificate) whose certificate the operator could not read, served by "
@@ -196,6 +200,15 @@ public final class DataPlaneMetrics {
                 .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "secret", row.certificate()),
                         row.notAfter().getEpochSecond()))
                 .toList(), true);
+    }
+
+    /** The registry the admin port shows: {@code serve -f} adds the operator's own meters (OCSP stapling) to it. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    public void ocspStapled(int certificates) {
+        ocspStapled.set(certificates);
     }
 
     /**

@@ -107,6 +107,7 @@ public final class RuntimeCompiler {
         }
 
         ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, certificates, keepServing);
+        StapledContexts stapled = new StapledContexts(certificatesByName);
         Set<String> contentKeys = new HashSet<>();
         contentKeys.add(defaultCertificate.served().contentKey());
         List<CertificateExpiry> expiries = new ArrayList<>();
@@ -148,12 +149,12 @@ public final class RuntimeCompiler {
                 contentKeys.add(rsa.contentKey());
                 expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
             }
-            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), served.context(),
+            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
                     PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
                     servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
                     served.verifier(),
                     hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
-                    rsa == null ? null : rsa.context()));
+                    rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN))));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
@@ -164,7 +165,9 @@ public final class RuntimeCompiler {
         metrics.sessionTicketKeys(SessionTickets.apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
-        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultCertificate.served().context(),
+        SslContext defaultContext = stapled.of(defaultCertificate);
+        metrics.ocspStapled(stapled.count());
+        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
                 List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates));
     }

@@ -156,7 +156,9 @@ public final class ServerSslContexts {
                     .keyStoreType("JKS")
                     .protocols("1.3".equals(policy.minTlsVersion()) ? new String[]{"TLSv1.3"} : PROTOCOLS)
                     .ciphers(ciphers(policy), SupportedCipherSuiteFilter.INSTANCE)
-                    .applicationProtocolConfig(ALPN);
+                    .applicationProtocolConfig(ALPN)
+                    // Lets StapledSslContext staple the operator's OCSP responses (OpenSSL only).
+                    .enableOcsp(provider != SslProvider.JDK && StapledSslContext.supported());
             if (verifier == null) {
                 builder.trustManager(TRUST_NOTHING);
             } else {

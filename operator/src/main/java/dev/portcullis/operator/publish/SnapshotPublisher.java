@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
+import dev.portcullis.operator.translate.OcspStaples;
 import dev.portcullis.operator.translate.ParsedSecrets;
 import dev.portcullis.operator.translate.Translation;
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +64,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Map<String, Snapshot> publishedContent = new HashMap<>();
     private final Map<String, ParsedSecrets> parsedSecrets = new HashMap<>();
     private ScheduledFuture<?> pending;
+    private volatile Supplier<OcspStaples> ocspStaples = () -> OcspStaples.NONE;
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
                              MeterRegistry metrics) {
@@ -89,6 +91,11 @@ public final class SnapshotPublisher implements AutoCloseable {
             return current == null ? 0 : current.translation().lastGoodCertificatesKept();
         });
         this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
+    }
+
+    /** The OCSP staples each translation attaches (the stapler's current ones); call {@link #changed()} when they change. */
+    public void ocspStaples(Supplier<OcspStaples> staples) {
+        this.ocspStaples = staples;
     }
 
     /** Called on the loop thread after each publication of the all-classes stream. */
@@ -138,7 +145,8 @@ public final class SnapshotPublisher implements AutoCloseable {
                                     // Data planes may have run before this operator: what they serve is unknown at first.
                                     ? ParsedSecrets.forRunningDataPlanes()
                                     // A class's stream starts with the last good certificates the all-classes one remembers.
-                                    : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES)))));
+                                    : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES))),
+                            ocspStaples.get()));
             Snapshot snapshot = translation.snapshot();
             List<String> invalid = snapshot.validate();
             if (!invalid.isEmpty()) {

@@ -30,10 +30,16 @@ public record ManifestTranslation(Translation translation, List<Problem> problem
 
     /** As above, with the memo of earlier translations (so a Secret that breaks keeps its last good certificate). */
     public static ManifestTranslation of(Path directory, long version, Instant now, ParsedSecrets parsedSecrets) throws IOException {
+        return of(directory, version, now, parsedSecrets, dev.portcullis.operator.translate.OcspStaples.NONE);
+    }
+
+    /** As above, stapling the OCSP responses fetched for the folder's certificates. */
+    public static ManifestTranslation of(Path directory, long version, Instant now, ParsedSecrets parsedSecrets,
+                                         dev.portcullis.operator.translate.OcspStaples staples) throws IOException {
         ManifestReader.Manifests manifests = ManifestReader.readDirectory(directory);
         List<Problem> problems = new ArrayList<>(manifests.problems());
         ClusterState state = SessionTicketFile.withSeed(StandaloneIngressClass.ensure(manifests.state()), problems);
-        Translation translation = IngressTranslator.translate(state, version, now, parsedSecrets);
+        Translation translation = IngressTranslator.translate(state, version, now, parsedSecrets, staples);
         problems.addAll(translation.problems());
         // A snapshot that fails its own validation would be a translator bug; it is reported, never served.
         translation.snapshot().validate().forEach(problem ->

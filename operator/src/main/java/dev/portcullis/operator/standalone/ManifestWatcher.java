@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class ManifestWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestWatcher.class);
+    /** How long {@code serve} waits at startup for the first OCSP responses before it serves without them. */
+    private static final Duration FIRST_STAPLES = Duration.ofSeconds(5);
 
     private final Path directory;
     private final LiveConfig config;
@@ -45,6 +47,8 @@ public final class ManifestWatcher implements AutoCloseable {
     private Snapshot applied;
     /** Parses and last good certificates across reloads: a Secret file edited into garbage keeps its last good certificate. */
     private final dev.portcullis.operator.translate.ParsedSecrets parsedSecrets = new dev.portcullis.operator.translate.ParsedSecrets();
+    /** Fetches OCSP responses for the served certificates; null when not stapling. */
+    private dev.portcullis.operator.ocsp.OcspStapler stapler;
 
     private ManifestWatcher(Path directory, LiveConfig config, Clock clock) {
         this.directory = directory;
@@ -54,13 +58,35 @@ public final class ManifestWatcher implements AutoCloseable {
     }
 
     public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval) {
-        return start(directory, config, interval, Clock.systemUTC());
+        return start(directory, config, interval, Clock.systemUTC(), null);
     }
 
-    /** As above, with the clock that decides session ticket rotations (tests move it). */
-    public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval, Clock clock) {
+    /**
+     * As above, with the clock translation reads (it decides session ticket rotations; tests move it)
+     * and, when {@code ocsp} is given, OCSP stapling: a stapler fetches responses for the served
+     * certificates and each change to them is translated and applied like an edit.
+     */
+    public static ManifestWatcher start(Path directory, LiveConfig config, Duration interval, Clock clock,
+                                        OcspStapling ocsp) {
         ManifestWatcher watcher = new ManifestWatcher(directory, config, clock);
+        if (ocsp != null) {
+            watcher.stapler = ocsp.start(() -> {
+                if (!watcher.scheduler.isShutdown()) {
+                    watcher.scheduler.execute(watcher::checkNow);
+                }
+            });
+        }
         watcher.checkNow();
+        if (watcher.stapler != null && watcher.stapler.refreshNow(FIRST_STAPLES)) {
+            // The pass asked for a translation with its staples: wait for it, so serving starts stapled.
+            try {
+                watcher.scheduler.submit(() -> { }).get(FIRST_STAPLES.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // serve anyway: the staples arrive with the next translation
+            }
+        }
         watcher.scheduler.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
@@ -104,7 +130,8 @@ public final class ManifestWatcher implements AutoCloseable {
             seenFingerprint = fingerprint;
             settlingFingerprint = null;
             Instant now = clock.instant();
-            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, now, parsedSecrets);
+            ManifestTranslation result = ManifestTranslation.of(directory, version + 1, now, parsedSecrets,
+                    stapler == null ? dev.portcullis.operator.translate.OcspStaples.NONE : stapler.staples());
             nextTicketRotation = result.sessionTicketSeed() == null ? null : result.sessionTicketSeed().nextRotation(now);
             report(result.problems());
             if (!result.manifestsReadable()) {
@@ -112,6 +139,9 @@ public final class ManifestWatcher implements AutoCloseable {
                 return;
             }
             Snapshot snapshot = result.translation().snapshot();
+            if (stapler != null) {
+                stapler.track(snapshot);
+            }
             if (snapshot.withVersion(0).equals(applied)) {
                 return; // a touched file with the same meaning: nothing to swap
             }
@@ -134,6 +164,17 @@ public final class ManifestWatcher implements AutoCloseable {
                     result.sessionTicketSeed().period().toMinutes());
         }
         appliedTicketIndex = index;
+    }
+
+    /** Makes the stapler of a watcher, given what to call when its staples change. */
+    @FunctionalInterface
+    public interface OcspStapling {
+        dev.portcullis.operator.ocsp.OcspStapler start(Runnable onChange);
+    }
+
+    /** The OCSP stapler, or null when not stapling. */
+    public dev.portcullis.operator.ocsp.OcspStapler stapler() {
+        return stapler;
     }
 
     /** The problems of the last check (a broken manifest among them): what the log said last. */
@@ -172,6 +213,9 @@ public final class ManifestWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stapler != null) {
+            stapler.close();
+        }
         scheduler.shutdownNow();
     }
 }

@@ -26,7 +26,13 @@ public final class IngressTranslator {
 
     /** As above, reusing the parses of Secrets whose content has not changed since the last translation. */
     public static Translation translate(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets) {
-        TranslationContext context = new TranslationContext(state, now, parsedSecrets);
+        return translate(state, version, now, parsedSecrets, OcspStaples.NONE);
+    }
+
+    /** As above, stapling the OCSP responses the operator fetched (an input, like the clock). */
+    public static Translation translate(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets,
+                                        OcspStaples staples) {
+        TranslationContext context = new TranslationContext(state, now, parsedSecrets, staples);
         IngressSettingsPhase settings = new IngressSettingsPhase(context);
         List<ServedIngress> served = new ArrayList<>();
         for (Ingress ingress : IngressSelection.ours(state)) {
@@ -41,6 +47,7 @@ public final class IngressTranslator {
         served.forEach(new DefaultBackendPhase(context)::apply);
         served.forEach(new TlsPhase(context)::apply);
         ListenerPhase.Listener listener = new ListenerPhase(context).apply();
+        new OcspStaplePhase(context).apply();
         Snapshot snapshot = SnapshotAssembly.assemble(context, version, listener);
         parsedSecrets.translationDone();
         return new Translation(snapshot, context.problems.all(), context.secrets.keptCount());

@@ -31,7 +31,8 @@ final class SnapshotAssembly {
                     passthrough ? null : builder.rsaCertificate));
         });
         var seed = context.state.sessionTicketSeed();
-        return new Snapshot(version, virtualHosts, context.backends.clusters(), context.secrets.certificates(),
+        return new Snapshot(version, virtualHosts, context.backends.clusters(),
+                OcspStaplePhase.attach(context, context.secrets.certificates()),
                 listener.defaultCertificate(), listener.settings(), seed == null ? List.of() : seed.keys(context.now));
     }
 

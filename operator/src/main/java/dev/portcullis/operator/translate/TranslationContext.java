@@ -14,8 +14,14 @@ final class TranslationContext {
     final HostTable hosts = new HostTable(problems);
     final BackendResolver backends;
     final TlsSecretValidator secrets;
+    final OcspStaples staples;
 
     TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets) {
+        this(state, now, parsedSecrets, OcspStaples.NONE);
+    }
+
+    TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets, OcspStaples staples) {
+        this.staples = staples;
         this.state = state;
         this.now = now;
         this.backends = new BackendResolver(state, problems);
