@@ -159,6 +159,20 @@ class ClientAuthAndTlsPolicyTest {
         assertThat(seen.headers()).containsEntry("ssl-client-subject-dn", "CN=stranger");
     }
 
+    /** A resumed session carries the certificate of the handshake it resumes: the client need not show it again. */
+    @Test
+    void aResumedSessionKeepsItsVerifiedCertificate() throws Exception {
+        Path session = dir.resolve("alice-session.pem");
+        String request = "GET /again HTTP/1.1\r\nHost: required.example.test\r\nConnection: close\r\n\r\n";
+        String first = said(handshakeWith(request, "-tls1_2", "-cert", dir.resolve("alice.crt").toString(),
+                "-key", dir.resolve("alice.key").toString(), "-sess_out", session.toString()));
+        assertThat(first).contains("HTTP/1.1 200");
+        assertThat(pod.next().headers()).containsEntry("ssl-client-verify", "SUCCESS");
+        String resumed = said(handshakeWith(request, "-tls1_2", "-sess_in", session.toString()));
+        assertThat(resumed).contains("Reused, TLSv1.2", "HTTP/1.1 200");
+        assertThat(pod.next().headers()).containsEntry("ssl-client-verify", "SUCCESS").containsEntry("ssl-client-subject-dn", "CN=alice");
+    }
+
     @Test
     void anErrorPageRedirectsInsteadOf400() throws Exception {
         Response response = curl("errorpage.example.test", "errorpage.example.test", null);
@@ -265,6 +279,14 @@ class ClientAuthAndTlsPolicyTest {
                 "-servername", sni, "-CAfile", dir.resolve("edge-ca.pem").toString(), "-brief"));
         command.addAll(List.of(options));
         return Processes.run(command, "");
+    }
+
+    /** openssl s_client sending {@code request} once the handshake is done, reading until the server closes. */
+    private static Processes.Result handshakeWith(String request, String... options) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + dataPlane.httpsPort(),
+                "-servername", "required.example.test", "-CAfile", dir.resolve("edge-ca.pem").toString(), "-ign_eof"));
+        command.addAll(List.of(options));
+        return Processes.run(command, request);
     }
 
     /** What openssl printed: -brief writes its summary to stderr. */
