@@ -87,12 +87,16 @@ class LocalNodeClusterTest {
                 .call();
         deployEchoPods();
         applyIngresses();
-        dataPlaneIp = await().atMost(Duration.ofMinutes(3)).until(() -> {
-            var service = client.services().inNamespace(NAMESPACE).withName("portcullis-dataplane").get();
-            return service == null ? null : service.getSpec().getClusterIP();
-        }, ip -> ip != null);
-        await().atMost(Duration.ofMinutes(4)).ignoreExceptions()
-                .until(() -> https("shop.example.test", "/").contains("backend: web-"));
+        try {
+            dataPlaneIp = await().atMost(Duration.ofMinutes(3)).until(() -> {
+                var service = client.services().inNamespace(NAMESPACE).withName("portcullis-dataplane").get();
+                return service == null ? null : service.getSpec().getClusterIP();
+            }, ip -> ip != null);
+            await().atMost(Duration.ofMinutes(4)).ignoreExceptions()
+                    .until(() -> https("shop.example.test", "/").contains("backend: web-"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
         figure("helm install to the first Ingress served", millisSince(installing));
     }
 
