@@ -199,7 +199,8 @@ class LocalNodeClusterTest {
         String serial = next.leaf().getSerialNumber().toString(16).toUpperCase();
         underLoad("certificate rotation", () -> {
             apply(tlsSecret("shop", "shop-tls", next));
-            await().atMost(Duration.ofMinutes(1)).until(() -> servedCertificate("shop.example.test")
+            // Two minutes, as for a change of leader: on a loaded CI machine an operator replica may be restarting.
+            await().atMost(Duration.ofMinutes(2)).until(() -> servedCertificate("shop.example.test")
                     .replace(":", "").contains("serial=" + serial));
         });
     }
@@ -285,7 +286,11 @@ class LocalNodeClusterTest {
         try (SteadyLoad load = SteadyLoad.start(resolveOptions("shop.example.test"),
                 "https://shop.example.test/under-load", 4)) {
             await().atMost(Duration.ofMinutes(1)).until(() -> load.succeeded() > 100);
-            fault.run();
+            try {
+                fault.run();
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(name + ": " + e.getMessage() + " (" + load.stop() + ")\n" + diagnostics(), e);
+            }
             long settled = load.succeeded();
             await().atMost(Duration.ofMinutes(1)).until(() -> load.succeeded() > settled + 100);
             String counts = load.stop();
@@ -430,10 +435,18 @@ class LocalNodeClusterTest {
 
     /** For a failure's message: the echo pods' and data planes' logs, and the Events of both namespaces. */
     private static String diagnostics() {
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = new StringBuilder("lease holder: " + leaseHolder() + "\n");
+        for (Pod pod : pods(NAMESPACE, "app.kubernetes.io/name", "portcullis-dataplane")) {
+            String ip = pod.getStatus().getPodIP();
+            text.append("data plane ").append(pod.getMetadata().getName()).append(" at ").append(ip).append(" serves for shop: ")
+                    .append(Processes.bash("echo | timeout 10 openssl s_client -connect " + ip + ":8443 -servername shop.example.test"
+                            + " 2>/dev/null | openssl x509 -noout -serial").stdout().strip()).append('\n');
+        }
         for (String namespace : List.of("shop", NAMESPACE)) {
             for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
-                text.append("--- log of ").append(pod.getMetadata().getName()).append('\n')
+                int restarts = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? 0
+                        : pod.getStatus().getContainerStatuses().stream().mapToInt(ContainerStatus::getRestartCount).sum();
+                text.append("--- log of ").append(pod.getMetadata().getName()).append(" (restarts: ").append(restarts).append(")\n")
                         .append(client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).tailingLines(30).getLog());
             }
             client.v1().events().inNamespace(namespace).list().getItems().forEach(event -> text.append("event: ")

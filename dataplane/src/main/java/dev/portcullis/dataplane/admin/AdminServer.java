@@ -35,7 +35,9 @@ public final class AdminServer implements AutoCloseable {
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", exchange -> {
             var current = config.current();
-            if (current == null) {
+            if (config.draining()) {
+                respond(exchange, 503, "text/plain", "not ready: draining\n");
+            } else if (current == null) {
                 respond(exchange, 503, "text/plain", "not ready: no snapshot applied yet\n");
             } else {
                 respond(exchange, 200, "text/plain", "ready: snapshot version " + current.version() + "\n");

@@ -42,6 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
                  ControlPlaneClient ignored = ControlPlaneClient.start(operator.url(), operator.ingressClass(),
                          operator.clientCertificates(), server.config())) {
                 ShutdownSignal.await();
+                server.drain();
+            } finally {
+                ShutdownSignal.done();
             }
             return 0;
         }
@@ -50,6 +53,9 @@ public final class ServeCommand implements Callable<Integer> {
         try (DataPlaneServer server = DataPlaneServer.start(listen.listen());
              SnapshotFileWatcher ignored = SnapshotFileWatcher.start(snapshot, server.config(), Duration.ofSeconds(1))) {
             ShutdownSignal.await();
+            server.drain();
+        } finally {
+            ShutdownSignal.done();
         }
         return 0;
     }

@@ -30,9 +30,8 @@ public record LimitOverrides(Long requestHeadTimeoutMillis, Long keepAliveTimeou
         if (equals(NONE)) {
             return snapshot;
         }
-        ListenerSettings listener = snapshot.listener();
-        return new Snapshot(snapshot.version(), snapshot.virtualHosts(), snapshot.clusters(), snapshot.certificates(),
-                snapshot.defaultCertificate(), new ListenerSettings(listener.minTlsVersion(), applyTo(listener.limits())));
+        // Only the limits change: the listener's TLS settings and the session ticket keys stay as sent.
+        return snapshot.withListener(snapshot.listener().withLimits(applyTo(snapshot.listener().limits())));
     }
 
     private static long or(Long override, long base) {

@@ -12,6 +12,9 @@ import java.util.List;
  *                      intermediate profile, {@code ServerSslContexts.CIPHERS})
  * @param hsts          the {@code Strict-Transport-Security} of hosts that set none of their own
  *                      (ingress-nginx's default, {@link Hsts#DEFAULT}, when left out)
+ * @param clientAddress which peers' PROXY headers and {@code X-Forwarded-For} are believed (nobody's by default)
+ * @param accessLog     the access log's settings (JSON lines to standard output by default)
+ * @param drain         how the data plane stops: delay before the listeners close, and the grace for what is in flight
  */
 public record ListenerSettings(String minTlsVersion,
                                @com.fasterxml.jackson.annotation.JsonInclude(
@@ -20,7 +23,16 @@ public record ListenerSettings(String minTlsVersion,
                                List<String> ciphers,
                                @com.fasterxml.jackson.annotation.JsonInclude(
                                        value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
-                                       valueFilter = OmitDefaultHsts.class) Hsts hsts) {
+                                       valueFilter = OmitDefaultHsts.class) Hsts hsts,
+                               @com.fasterxml.jackson.annotation.JsonInclude(
+                                       value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                                       valueFilter = ClientAddressSettings.OmitNone.class) ClientAddressSettings clientAddress,
+                               @com.fasterxml.jackson.annotation.JsonInclude(
+                                       value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                                       valueFilter = AccessLogSettings.OmitDefault.class) AccessLogSettings accessLog,
+                               @com.fasterxml.jackson.annotation.JsonInclude(
+                                       value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                                       valueFilter = DrainSettings.OmitDefault.class) DrainSettings drain) {
 
     public static final ListenerSettings DEFAULTS = new ListenerSettings("1.2", Limits.DEFAULTS);
 
@@ -29,6 +41,17 @@ public record ListenerSettings(String minTlsVersion,
         limits = limits == null ? Limits.DEFAULTS : limits;
         ciphers = ciphers == null ? null : List.copyOf(ciphers);
         hsts = hsts == null ? Hsts.DEFAULT : hsts;
+        clientAddress = clientAddress == null ? ClientAddressSettings.NONE : clientAddress;
+        accessLog = accessLog == null ? AccessLogSettings.DEFAULT : accessLog;
+        drain = drain == null ? DrainSettings.DEFAULT : drain;
+    }
+
+    public ListenerSettings(String minTlsVersion, Limits limits, List<String> ciphers, Hsts hsts) {
+        this(minTlsVersion, limits, ciphers, hsts, null, null, null);
+    }
+
+    public ListenerSettings withLimits(Limits replacement) {
+        return new ListenerSettings(minTlsVersion, replacement, ciphers, hsts, clientAddress, accessLog, drain);
     }
 
     public ListenerSettings(String minTlsVersion) {

@@ -58,6 +58,11 @@ public record Snapshot(
         return new Snapshot(newVersion, virtualHosts, clusters, certificates, defaultCertificate, listener, sessionTicketKeys);
     }
 
+    /** The same content with other listener settings. */
+    public Snapshot withListener(ListenerSettings replacement) {
+        return new Snapshot(version, virtualHosts, clusters, certificates, defaultCertificate, replacement, sessionTicketKeys);
+    }
+
     /** Every problem in this snapshot, not only the first; empty when it is sound. */
     public List<String> validate() {
         return SnapshotValidator.problems(this);

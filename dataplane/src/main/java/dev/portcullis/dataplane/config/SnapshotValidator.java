@@ -42,6 +42,9 @@ final class SnapshotValidator {
                     .forEach(problem -> problems.add("listener: " + problem));
         }
         checkHsts("listener", snapshot.listener().hsts());
+        problems.addAll(snapshot.listener().clientAddress().problems());
+        problems.addAll(snapshot.listener().accessLog().problems());
+        problems.addAll(snapshot.listener().drain().problems());
         String defaultCertificate = snapshot.defaultCertificate();
         if (defaultCertificate != null && !certificates.contains(defaultCertificate)) {
             problems.add("defaultCertificate names certificate \"" + defaultCertificate + "\", which does not exist");

@@ -122,7 +122,7 @@ public final class DataPlaneMetrics {
     /** Why the data plane cuts a connection; each a counter from the start (at 0). */
     public static final List<String> CUT_REASONS = List.of("request_head_timeout", "body_idle_timeout",
             "write_stall", "listener_connection_limit", "client_connection_limit", "upgraded_idle_timeout",
-            "body_too_large", "tls_handshake_timeout");
+            "body_too_large", "tls_handshake_timeout", "proxy_header_timeout", "proxy_header_invalid");
 
     /** What an upgrade is counted as: the protocol a client names is not a label of its choosing. */
     public static final List<String> UPGRADE_PROTOCOLS = List.of("websocket", "other");
@@ -138,6 +138,12 @@ public final class DataPlaneMetrics {
     }
 
     /** A connection cut for one of {@link #CUT_REASONS}: a map read, nothing allocated. */
+    /** Counts access log lines dropped because the writer could not keep up. */
+    public Counter accessLogDropped() {
+        return Counter.builder("portcullis.access.log.dropped")
+                .description("Access log lines dropped because standard output did not keep up").register(registry);
+    }
+
     public void connectionCut(String reason) {
         connectionsCut.get(reason).increment();
     }

@@ -1,5 +1,7 @@
 package dev.portcullis.dataplane.passthrough;
 
+import dev.portcullis.dataplane.runtime.LiveConfig;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,13 +15,20 @@ import java.net.InetSocketAddress;
 public final class PassthroughConnector {
 
     private final Bootstrap template;
+    private final LiveConfig config;
 
-    public PassthroughConnector(Class<? extends Channel> channelType) {
+    /** {@code config} gives the relays the access log and its settings. */
+    public PassthroughConnector(Class<? extends Channel> channelType, LiveConfig config) {
+        this.config = config;
         this.template = new Bootstrap()
                 .channel(channelType)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    LiveConfig config() {
+        return config;
     }
 
     ChannelFuture connect(EventLoop loop, InetSocketAddress endpoint, int connectTimeoutMillis, ChannelHandler handler) {

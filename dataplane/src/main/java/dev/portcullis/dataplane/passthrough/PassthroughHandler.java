@@ -1,5 +1,10 @@
 package dev.portcullis.dataplane.passthrough;
 
+import dev.portcullis.dataplane.accesslog.AccessLogEntry;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.server.ClientAddress;
+import io.netty.buffer.ByteBuf;
+
 import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.runtime.RoutedHost;
@@ -49,6 +54,12 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Channel upstream;
     private int attempts;
+    // For the access log: one line per connection once it closes.
+    private final long startNanos = System.nanoTime();
+    private InetSocketAddress endpoint;
+    private long bytesFromClient;
+    private long bytesToClient;
+    private boolean logged;
 
     public PassthroughHandler(RoutedHost host, PassthroughConnector connector) {
         this.host = host;
@@ -66,7 +77,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     private void connect() {
         attempts++;
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
         InetSocketAddress endpoint = cluster.balancer().next(client.getAddress(), attempts - 1);
         if (endpoint == null) {
             UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cluster {} has no ready endpoint; closing the connection",
@@ -74,7 +85,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel()))
+        connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel(), this))
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
                         connected(connected.channel());
@@ -96,6 +107,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         upstream = channel;
+        endpoint = (InetSocketAddress) channel.remoteAddress();
         if (cluster.proxyProtocol() != ProxyProtocol.OFF) {
             channel.pipeline().addFirst("proxy-protocol", HAProxyMessageEncoder.INSTANCE);
             channel.write(proxyHeader());
@@ -116,7 +128,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     }
 
     private HAProxyMessage proxyHeader() {
-        return proxyHeader(cluster.proxyProtocol(), (InetSocketAddress) ctx.channel().remoteAddress(),
+        return proxyHeader(cluster.proxyProtocol(), ClientAddress.of(ctx.channel()),
                 (InetSocketAddress) ctx.channel().localAddress());
     }
 
@@ -140,6 +152,9 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes) {
+            bytesFromClient += bytes.readableBytes();
+        }
         if (upstream == null) {
             pending.add(msg); // the ClientHello (and whatever followed it) until the endpoint is connected
             return;
@@ -172,6 +187,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        logConnection();
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();
         closeAfterFlush(upstream);
@@ -207,16 +223,36 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void logConnection() {
+        RuntimeConfig current = connector.config().current();
+        if (logged || current == null || !current.accessLog().enabled()) {
+            return;
+        }
+        logged = true;
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
+        connector.config().accessLog().log(new AccessLogEntry(System.currentTimeMillis(), "passthrough",
+                client.getAddress().getHostAddress(), host.hostname(), null, null, null, null, null, null, null, 0,
+                bytesToClient, bytesFromClient,
+                endpoint == null ? null : endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort(), cluster.name(), -1,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), Math.max(0, attempts - 1), null),
+                current.accessLog());
+    }
+
     /** The endpoint side of the relay. */
     private static final class BackHandler extends ChannelInboundHandlerAdapter {
         private final Channel client;
+        private final PassthroughHandler relay;
 
-        BackHandler(Channel client) {
+        BackHandler(Channel client, PassthroughHandler relay) {
             this.client = client;
+            this.relay = relay;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf bytes) {
+                relay.bytesToClient += bytes.readableBytes();
+            }
             client.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
                 if (written.isSuccess()) {
                     ctx.read();

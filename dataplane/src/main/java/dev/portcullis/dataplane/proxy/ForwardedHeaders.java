@@ -39,6 +39,16 @@ public final class ForwardedHeaders {
      * pod that reads it would take the client's word for its address.
      */
     public static void rewriteRequest(HttpRequest request, String clientAddress, String scheme, int listenerPort) {
+        rewriteRequest(request, clientAddress, clientAddress, scheme, listenerPort);
+    }
+
+    /**
+     * As {@link #rewriteRequest(HttpRequest, String, String, int)}, where the connection's peer
+     * ({@code peerAddress}, appended to X-Forwarded-For) is a trusted proxy and {@code clientAddress}
+     * (X-Real-IP) is the client it names.
+     */
+    public static void rewriteRequest(HttpRequest request, String peerAddress, String clientAddress, String scheme,
+                                      int listenerPort) {
         HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         removeHopByHop(headers);
@@ -50,8 +60,8 @@ public final class ForwardedHeaders {
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
 
         List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress
-                : String.join(", ", forwardedFor) + ", " + clientAddress);
+        headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? peerAddress
+                : String.join(", ", forwardedFor) + ", " + peerAddress);
         headers.set(X_FORWARDED_PROTO, scheme);
         headers.set(X_FORWARDED_PORT, listenerPort);
         String host = headers.get(HttpHeaderNames.HOST);

@@ -95,6 +95,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private String sniHost;
     private String clientAddress;
     private java.net.InetAddress clientInetAddress;
+    /** The client this request is from: the connection's, or who a trusted proxy's X-Forwarded-For names. */
+    private java.net.InetAddress requestClient;
     private int listenerPort;
 
     private State state = State.IDLE;
@@ -111,6 +113,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean requestComplete;
     private boolean clientKeepAlive;
     private long startNanos;
+    // For the access log: what this exchange sent, where, and since when; the connection's TLS, read once.
+    private long responseBytes;
+    private InetSocketAddress answeredBy;
+    private long upstreamStartNanos;
+    private AccessLogEntries.ConnectionTls connectionTls;
     private HostMetrics hostMetrics;
     private UpstreamCluster cluster;
     private int connectAttempts;
@@ -183,7 +190,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         headDeadline = ctx.pipeline().get(RequestHeadDeadline.class);
         sniHost = dev.portcullis.dataplane.runtime.ServedTls.of(ctx.channel());
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = dev.portcullis.dataplane.server.ClientAddress.of(ctx.channel());
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
         listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
@@ -228,6 +235,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     private void beginExchange(HttpRequest head) {
         startNanos = System.nanoTime();
+        responseBytes = 0;
+        answeredBy = null;
+        upstreamStartNanos = 0;
         request = head;
         requestComplete = false;
         responseStarted = false;
@@ -247,13 +257,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         DecoderResult decoded = head.decoderResult();
         accept = head.headers().get(HttpHeaderNames.ACCEPT);
         requestId = decoded.isFailure() ? RequestIds.newId() : RequestIds.assign(head.headers());
+        requestClient = clientInetAddress;
         if (decoded.isFailure()) {
             hostMetrics = current == null ? null : current.unmatchedHostMetrics();
             clientKeepAlive = false;
             respondLocally(statusForDecodeFailure(decoded.cause()), "malformed request");
             return;
         }
-        clientKeepAlive = HttpUtil.isKeepAlive(head);
+        clientKeepAlive = HttpUtil.isKeepAlive(head) && !config.draining();
         clientVersion = head.protocolVersion();
         requestHasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
         if (current == null) {
@@ -261,6 +272,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         limits = current.limits();
+        requestClient = current.clientAddresses().clientBehind(clientInetAddress,
+                head.headers().getAll(ForwardedHeaders.X_FORWARDED_FOR));
         if (unsupportedExpectation(head)) {
             clientKeepAlive = false; // the body, if any, was never going to be sent
             respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "only Expect: 100-continue is understood");
@@ -291,7 +304,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 }
                 if (expectsContinue) {
                     continueWithheld = false;
-                    clientKeepAlive = HttpUtil.isKeepAlive(head);
+                    clientKeepAlive = HttpUtil.isKeepAlive(head) && !config.draining();
                     ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                             Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 }
@@ -299,7 +312,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 // An HTTP/2 pod cannot be asked to switch protocols: it gets the request as it is.
                 upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
                 boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
-                ForwardedHeaders.rewriteRequest(head, clientAddress, scheme, listenerPort);
+                ForwardedHeaders.rewriteRequest(head, clientAddress, requestClient.getHostAddress(), scheme, listenerPort);
                 if (routedHost.clientAuth() != null && scheme.equals("https")) {
                     ClientCertificateHeaders.set(head.headers(), clientCertificate,
                             routedHost.clientAuth().settings().passCertificate());
@@ -340,7 +353,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     private void connect(boolean allowReuse) {
         connectAttempts++;
-        InetSocketAddress target = cluster.balancer().next(clientInetAddress, connectAttempts - 1);
+        if (upstreamStartNanos == 0) {
+            upstreamStartNanos = System.nanoTime();
+        }
+        InetSocketAddress target = cluster.balancer().next(requestClient, connectAttempts - 1);
         upstreams.acquire(ctx.channel().eventLoop(), target, cluster, allowReuse,
                 new UpstreamConnections.Callback() {
                     @Override
@@ -362,6 +378,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         state = State.FORWARDING;
         upstream = channel;
+        answeredBy = target;
         endpoint = target;
         upstreamReused = reused;
         upstreamReusable = false;
@@ -536,7 +553,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             deadlines.responseStarted();
             responseStatus = response.status().code();
             upstreamReusable = HttpUtil.isKeepAlive(response);
-            keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
+            keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive && !config.draining(),
                     clientVersion, HttpMethod.HEAD.equals(request.method()));
             editResponse(response.headers());
         }
@@ -547,6 +564,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             skippingInterimResponse = !last;
             upstream.read();
             return;
+        }
+        if (message instanceof HttpContent content) {
+            responseBytes += content.content().readableBytes();
         }
         if (last) {
             recordMetrics(responseStatus); // before the client can see the end of the response
@@ -807,6 +827,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     private void sendLocally(FullHttpResponse answer, boolean keepAlive) {
         editResponse(answer.headers());
+        responseBytes = answer.content().readableBytes();
+        answeredBy = null;
         recordMetrics(answer.status().code());
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         keepAliveAfterResponse = keepAlive;
@@ -891,6 +913,22 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         if (hostMetrics != null) {
             hostMetrics.record(status, System.nanoTime() - startNanos);
         }
+        logAccess(status);
+    }
+
+    private void logAccess(int status) {
+        RuntimeConfig current = config.current();
+        if (current == null || !current.accessLog().enabled()) {
+            return;
+        }
+        if (connectionTls == null) {
+            connectionTls = AccessLogEntries.ConnectionTls.of(ctx.channel());
+        }
+        var exchange = new AccessLogEntries.Exchange(request, clientUri, http2 ? "HTTP/2" : clientVersion == null ? null : clientVersion.text(),
+                status, responseBytes, answeredBy, cluster == null ? null : cluster.name(), startNanos, upstreamStartNanos,
+                Math.max(0, connectAttempts - 1), requestId, status == 101);
+        config.accessLog().log(AccessLogEntries.of(ctx.channel(), requestClient, sniHost, connectionTls, exchange,
+                current.accessLog().includeQuery()), current.accessLog());
     }
 
     /** Which check failed: the TLS verification message (name, chain) when there is one. */
@@ -933,6 +971,15 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 accept = null;
                 requestId = RequestIds.newId();
                 respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+            return;
+        }
+        if (event == dev.portcullis.dataplane.server.Draining.INSTANCE) {
+            if (state == State.IDLE && !http2) {
+                state = State.CLOSED;
+                ctx.close();
+            } else {
+                clientKeepAlive = false; // the response in flight says Connection: close
             }
             return;
         }

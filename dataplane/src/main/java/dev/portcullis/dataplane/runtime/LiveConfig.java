@@ -26,6 +26,8 @@ public final class LiveConfig {
     private final UpstreamSslContexts upstreamSslContexts;
     private final DataPlaneMetrics metrics;
     private volatile LimitOverrides limitOverrides = LimitOverrides.NONE;
+    private volatile boolean draining;
+    private volatile dev.portcullis.dataplane.accesslog.AccessLogSink accessLog = dev.portcullis.dataplane.accesslog.AccessLogSink.NONE;
 
     public LiveConfig(RuntimeCompiler compiler, ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                       DataPlaneMetrics metrics) {
@@ -38,6 +40,24 @@ public final class LiveConfig {
     /** Limits from the command line, laid over every snapshot's from the next one applied. */
     public void overrideLimits(LimitOverrides overrides) {
         this.limitOverrides = overrides;
+    }
+
+    /** Where requests are logged (the snapshot's listener settings say whether and how). */
+    public void useAccessLog(dev.portcullis.dataplane.accesslog.AccessLogSink sink) {
+        accessLog = sink;
+    }
+
+    public dev.portcullis.dataplane.accesslog.AccessLogSink accessLog() {
+        return accessLog;
+    }
+
+    /** From now on the data plane is leaving: not ready, and no connection is kept alive. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /** The configuration being served, or {@code null} before the first snapshot is applied. */

@@ -169,7 +169,9 @@ public final class RuntimeCompiler {
         metrics.ocspStapled(stapled.count());
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates));
+                List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates),
+                ClientAddressRules.of(snapshot.listener().clientAddress()), snapshot.listener().accessLog(),
+                snapshot.listener().drain());
     }
 
     /**

@@ -26,7 +26,10 @@ public record RuntimeConfig(
         List<CertificateExpiry> certificateExpiries,
         dev.portcullis.dataplane.config.Limits limits,
         ServedCertificateOf defaultCertificate,
-        Map<String, ServedCertificateOf> hostCertificates) {
+        Map<String, ServedCertificateOf> hostCertificates,
+        ClientAddressRules clientAddresses,
+        dev.portcullis.dataplane.config.AccessLogSettings accessLog,
+        dev.portcullis.dataplane.config.DrainSettings drain) {
 
     /** Where {@code hostCertificates} keeps a host's RSA certificate beside its ECDSA one: under its name and this. */
     public static final String RSA_SUFFIX = "#rsa";

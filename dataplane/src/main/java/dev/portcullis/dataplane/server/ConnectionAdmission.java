@@ -44,7 +44,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Limits limits = limits();
-        InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        InetAddress client = ClientAddress.of(ctx.channel()).getAddress();
         int fromClient = perClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
         ctx.channel().attr(COUNTED).set(true);
         int total = open.incrementAndGet();
@@ -67,7 +67,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel().attr(COUNTED).getAndSet(false) == Boolean.TRUE) {
-            InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            InetAddress client = ClientAddress.of(ctx.channel()).getAddress();
             AtomicInteger fromClient = perClient.get(client);
             if (fromClient != null && fromClient.decrementAndGet() <= 0) {
                 perClient.remove(client, fromClient);

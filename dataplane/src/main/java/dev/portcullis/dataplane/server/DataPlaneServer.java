@@ -1,10 +1,12 @@
 package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.admin.AdminServer;
+import dev.portcullis.dataplane.config.DrainSettings;
 import dev.portcullis.dataplane.config.LimitOverrides;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import dev.portcullis.dataplane.runtime.LiveConfig;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.RuntimeCompiler;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
@@ -16,10 +18,17 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.ssl.OpenSsl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.portcullis.dataplane.accesslog.AsyncAccessLog;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -67,6 +76,8 @@ public final class DataPlaneServer implements AutoCloseable {
     private final Channel httpChannel;
     private final Channel httpsChannel;
     private final AdminServer admin;
+    private final AsyncAccessLog accessLog;
+    private final ChannelGroup connections = new DefaultChannelGroup("client connections", GlobalEventExecutor.INSTANCE);
 
     private DataPlaneServer(Listen listen, int workerThreads) throws IOException {
         NettyTuning.apply();
@@ -79,19 +90,21 @@ public final class DataPlaneServer implements AutoCloseable {
         config = new LiveConfig(new RuntimeCompiler(sslContexts, upstreamSslContexts, defaultCertificate, metrics),
                 sslContexts, upstreamSslContexts, metrics);
         config.overrideLimits(listen.limits());
+        accessLog = new AsyncAccessLog(new FileOutputStream(FileDescriptor.out), metrics.accessLogDropped());
+        config.useAccessLog(accessLog);
 
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(workerThreads);
         UpstreamConnections upstreams = new UpstreamConnections(transport.clientChannel());
-        PassthroughConnector passthrough = new PassthroughConnector(transport.clientChannel());
+        PassthroughConnector passthrough = new PassthroughConnector(transport.clientChannel(), config);
         IntSupplier redirectPort = () -> listen.httpsRedirectPort() != 0 ? listen.httpsRedirectPort()
                 : httpsAddress().getPort();
         HttpPipeline http = new HttpPipeline(config, upstreams, metrics, redirectPort, new ClientErrors(metrics));
         try {
             httpsChannel = bind(listen.bindAddress(), listen.httpsPort(),
-                    new ProxyChannelInitializer(true, config, http, passthrough, metrics));
+                    new ProxyChannelInitializer(true, config, http, passthrough, metrics, connections));
             httpChannel = bind(listen.bindAddress(), listen.httpPort(),
-                    new ProxyChannelInitializer(false, config, http, passthrough, metrics));
+                    new ProxyChannelInitializer(false, config, http, passthrough, metrics, connections));
             admin = AdminServer.start(new InetSocketAddress(listen.bindAddress(), listen.adminPort()), config, metrics);
         } catch (IOException | RuntimeException e) {
             shutdownGroups();
@@ -146,6 +159,29 @@ public final class DataPlaneServer implements AutoCloseable {
         return admin.address();
     }
 
+    /**
+     * Leaves gracefully, as on SIGTERM (see {@link DrainSettings}): not ready at once, connections told
+     * to finish (HTTP/1 keep-alive ends, HTTP/2 gets GOAWAY), listeners closed after the delay, then
+     * a wait for what is in flight until the timeout. Blocks the calling thread; {@link #close()} follows.
+     */
+    public void drain() throws InterruptedException {
+        RuntimeConfig current = config.current();
+        DrainSettings drain = current == null ? DrainSettings.DEFAULT : current.drain();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.timeoutMillis());
+        config.startDraining();
+        LOG.info("draining: not ready from now, listeners close in {} ms, {} connections have {} ms to finish",
+                drain.delayMillis(), connections.size(), drain.timeoutMillis());
+        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.INSTANCE));
+        Thread.sleep(drain.delayMillis()); // load balancers take this long to see the pod not ready
+        httpChannel.close().syncUninterruptibly();
+        httpsChannel.close().syncUninterruptibly();
+        // Connections accepted during the delay are told too.
+        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.INSTANCE));
+        long left = Math.max(0, deadline - System.nanoTime());
+        boolean finished = connections.newCloseFuture().await(left, TimeUnit.NANOSECONDS);
+        LOG.info("drained: {}", finished ? "every connection finished" : connections.size() + " connections cut at the timeout");
+    }
+
     @Override
     public void close() {
         admin.close();
@@ -157,5 +193,6 @@ public final class DataPlaneServer implements AutoCloseable {
     private void shutdownGroups() {
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        accessLog.close();
     }
 }

@@ -16,6 +16,10 @@ final class IdleHttp2Connections extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == Draining.INSTANCE) {
+            ctx.close(); // the codec sends GOAWAY and closes once the streams in flight are done
+            return;
+        }
         if (event instanceof IdleStateEvent) {
             if (codec.connection().numActiveStreams() == 0) {
                 ctx.close();

@@ -8,6 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+
+import java.net.InetSocketAddress;
 
 /**
  * Builds a client connection's pipeline. On the TLS listener: a ClientHello peek that, with the
@@ -24,19 +27,34 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final PassthroughConnector passthrough;
     private final DataPlaneMetrics metrics;
     private final ConnectionAdmission connectionCount;
+    private final ChannelGroup connections;
 
     ProxyChannelInitializer(boolean tls, LiveConfig config, HttpPipeline http, PassthroughConnector passthrough,
-                            DataPlaneMetrics metrics) {
+                            DataPlaneMetrics metrics, ChannelGroup connections) {
         this.tls = tls;
         this.config = config;
         this.http = http;
         this.passthrough = passthrough;
         this.metrics = metrics;
+        this.connections = connections;
         this.connectionCount = new ConnectionAdmission(config, metrics, metrics.openConnections(tls ? "https" : "http"));
     }
 
     @Override
     protected void initChannel(Channel channel) {
+        connections.add(channel); // for the drain; the group forgets a channel once it closes
+        RuntimeConfig atArrival = config.current();
+        if (atArrival != null && atArrival.clientAddresses().expectsProxyHeaderFrom(
+                ((InetSocketAddress) channel.remoteAddress()).getAddress())) {
+            ProxyHeaderReader.expectHeader(channel.pipeline(), atArrival.limits().tlsHandshakeTimeoutMillis(), metrics,
+                    this::initClient);
+            return;
+        }
+        initClient(channel);
+    }
+
+    /** The pipeline that serves the client, once its address is known. */
+    private void initClient(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(connectionCount);
         pipeline.addLast(http.errors().resets());

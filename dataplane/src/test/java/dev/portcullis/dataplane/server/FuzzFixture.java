@@ -37,7 +37,7 @@ final class FuzzFixture {
     final DataPlaneMetrics metrics = new DataPlaneMetrics();
     final LiveConfig config;
     final HttpPipeline http;
-    final PassthroughConnector passthrough = new PassthroughConnector(NioSocketChannel.class);
+    final PassthroughConnector passthrough;
 
     FuzzFixture() {
         ServerSslContexts sslContexts = new ServerSslContexts();
@@ -55,6 +55,7 @@ final class FuzzFixture {
                 List.of(new Cluster("none-ready", List.of())), List.of(), null));
         http = new HttpPipeline(config, new UpstreamConnections(NioSocketChannel.class), metrics, () -> 443,
                 new ClientErrors(metrics));
+        passthrough = new PassthroughConnector(NioSocketChannel.class, config);
     }
 
     /**

@@ -30,6 +30,8 @@ final class DemoSubcommand implements Callable<Integer> {
         try (ManifestDemo demo = ManifestDemo.start(directory, listen.listen())) {
             demo.printInstructions(System.out);
             ShutdownSignal.await();
+        } finally {
+            ShutdownSignal.done();
         }
         return 0;
     }

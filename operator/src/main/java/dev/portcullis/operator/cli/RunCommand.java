@@ -86,6 +86,8 @@ public final class RunCommand implements Callable<Integer> {
              OperatorRuntime runtime = OperatorRuntime.start(client, settings());
              MetricsEndpoint ignored = MetricsEndpoint.start(channelBind, metricsPort, runtime::scrapeMetrics)) {
             ShutdownSignal.await();
+        } finally {
+            ShutdownSignal.done();
         }
         return 0;
     }

@@ -28,8 +28,11 @@ final class ServeSubcommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ServeCommand ignored = ServeCommand.start(directory, listen.listen(), Duration.ofSeconds(1))) {
+        try (ServeCommand serving = ServeCommand.start(directory, listen.listen(), Duration.ofSeconds(1))) {
             ShutdownSignal.await();
+            serving.server().drain();
+        } finally {
+            ShutdownSignal.done();
         }
         return 0;
     }

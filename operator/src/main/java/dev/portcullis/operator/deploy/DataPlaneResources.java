@@ -69,9 +69,11 @@ public final class DataPlaneResources {
                 .withResources(spec.resources)
                 .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("admin")).endHttpGet()
                 .withPeriodSeconds(2).withFailureThreshold(2).endReadinessProbe()
+                // A JVM on a busy node can take a while to start: liveness counts only once it answered.
+                .withNewStartupProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("admin")).endHttpGet()
+                .withPeriodSeconds(2).withFailureThreshold(90).endStartupProbe()
                 .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("admin")).endHttpGet()
                 .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
-                .withNewLifecycle().withNewPreStop().withNewSleep(15L).endPreStop().endLifecycle()
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true).withRunAsUser(65532L).withRunAsGroup(65532L)
                 .withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
@@ -93,7 +95,9 @@ public final class DataPlaneResources {
                 .withNewSpec()
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
-                .withTerminationGracePeriodSeconds(45L)
+                // The process drains on SIGTERM itself (not ready, then listeners closed after the delay,
+                // then in-flight work until the timeout), so no preStop sleep: five seconds to spare.
+                .withTerminationGracePeriodSeconds(terminationGraceSeconds(spec))
                 .withNewSecurityContext().withRunAsNonRoot(true).withFsGroup(65532L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(container)
@@ -109,6 +113,10 @@ public final class DataPlaneResources {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    static long terminationGraceSeconds(DataPlaneSpec spec) {
+        return DataPlaneSpec.drainSettings(spec.drain).timeoutMillis() / 1000 + 5;
     }
 
     public static Service service(DataPlane dataPlane) {

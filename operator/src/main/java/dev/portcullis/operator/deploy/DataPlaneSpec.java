@@ -62,6 +62,67 @@ public class DataPlaneSpec {
     @JsonPropertyDescription("Deadlines and connection caps of the data planes' listeners; unset fields keep their defaults.")
     public Limits limits;
 
+    @JsonPropertyDescription("Where the real client address comes from when a load balancer or proxy stands in front.")
+    public ClientAddress clientAddress;
+
+    @JsonPropertyDescription("The access log: one line per request and per passthrough connection, to standard output.")
+    public AccessLog accessLog;
+
+    @JsonPropertyDescription("How a data plane pod stops: ready turns false at once, listeners close after delaySeconds,"
+            + " what is in flight has until timeoutSeconds. The pod's terminationGracePeriodSeconds is timeoutSeconds + 5.")
+    public Drain drain;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ClientAddress {
+        @JsonPropertyDescription("CIDR ranges of load balancers that start every connection with a PROXY protocol"
+                + " header (v1 or v2); its source address is the client's. Connections from elsewhere never are read for one.")
+        public List<String> proxyProtocolFrom;
+
+        @JsonPropertyDescription("CIDR ranges of proxies whose X-Forwarded-For is believed: the client is its rightmost"
+                + " address outside these ranges. From anyone else X-Forwarded-For is appended to, never believed.")
+        public List<String> trustForwardedForFrom;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AccessLog {
+        @JsonPropertyDescription("Whether requests are logged. Default true.")
+        public Boolean enabled;
+
+        @JsonPropertyDescription("json (one object per line, the default) or text (the same fields, space-separated).")
+        public String format;
+
+        @JsonPropertyDescription("The share of requests logged, 0 to 1 (default 1); responses of 500 and above are always logged.")
+        @Min(0)
+        @Max(1)
+        public Double sampleRatio;
+
+        @JsonPropertyDescription("Whether paths are logged with their query strings. Default false: queries often carry tokens.")
+        public Boolean includeQuery;
+    }
+
+    /** The drain the snapshot carries and the Deployment's grace period is made from; unset fields keep the defaults. */
+    public static dev.portcullis.dataplane.config.DrainSettings drainSettings(Drain spec) {
+        var defaults = dev.portcullis.dataplane.config.DrainSettings.DEFAULT;
+        if (spec == null) {
+            return defaults;
+        }
+        long timeout = spec.timeoutSeconds == null || spec.timeoutSeconds < 1 ? defaults.timeoutMillis() : spec.timeoutSeconds * 1000L;
+        long delay = spec.delaySeconds == null || spec.delaySeconds < 0 ? defaults.delayMillis() : spec.delaySeconds * 1000L;
+        return new dev.portcullis.dataplane.config.DrainSettings(Math.min(delay, timeout), timeout);
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Drain {
+        @JsonPropertyDescription("Seconds between the stop signal and the listeners closing, for load balancers to"
+                + " see the pod not ready. Default 5.")
+        @Min(0)
+        public Integer delaySeconds;
+
+        @JsonPropertyDescription("Seconds from the stop signal that requests and tunnels in flight have to finish. Default 30.")
+        @Min(1)
+        public Integer timeoutSeconds;
+    }
+
     /** Deadlines and caps (see the README's "Limits and timeouts"); changing one swaps a snapshot, restarts nothing. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Limits {

@@ -2,6 +2,8 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.Limits;
+import dev.portcullis.dataplane.config.AccessLogSettings;
+import dev.portcullis.dataplane.config.ClientAddressSettings;
 import dev.portcullis.dataplane.config.ListenerSettings;
 import dev.portcullis.operator.annotation.TlsPolicyAnnotations;
 import dev.portcullis.operator.deploy.DataPlaneSpec;
@@ -84,9 +86,41 @@ final class ListenerPhase {
                         + "; the default (max-age=31536000; includeSubDomains) is sent until it is fixed");
             }
         }
-        return new Listener(new ListenerSettings(minVersion, limits(dataPlane.getSpec() == null ? null : dataPlane.getSpec().limits),
-                ciphers, hsts), certificate.orElse(null));
+        DataPlaneSpec spec = dataPlane.getSpec();
+        return new Listener(new ListenerSettings(minVersion, limits(spec == null ? null : spec.limits), ciphers, hsts,
+                clientAddress(ref, spec == null ? null : spec.clientAddress), accessLog(ref, spec == null ? null : spec.accessLog),
+                spec == null ? null : DataPlaneSpec.drainSettings(spec.drain)), certificate.orElse(null));
     }
+
+    /** Who is believed about the client's address; an entry that is no CIDR range makes the whole list unused, with an error. */
+    private ClientAddressSettings clientAddress(ObjectRef ref, DataPlaneSpec.ClientAddress spec) {
+        if (spec == null) {
+            return null;
+        }
+        ClientAddressSettings settings = new ClientAddressSettings(spec.proxyProtocolFrom, spec.trustForwardedForFrom);
+        List<String> problems = settings.problems();
+        if (problems.isEmpty()) {
+            return settings;
+        }
+        context.problems.error(ref, "InvalidClientAddress", "spec.clientAddress: " + String.join("; ", problems)
+                + "; no PROXY header or X-Forwarded-For is believed until it is fixed");
+        return null;
+    }
+
+    private AccessLogSettings accessLog(ObjectRef ref, DataPlaneSpec.AccessLog spec) {
+        if (spec == null) {
+            return null;
+        }
+        AccessLogSettings settings = new AccessLogSettings(spec.enabled, spec.format, spec.sampleRatio, spec.includeQuery);
+        List<String> problems = settings.problems();
+        if (problems.isEmpty()) {
+            return settings;
+        }
+        context.problems.error(ref, "InvalidAccessLog", "spec.accessLog: " + String.join("; ", problems)
+                + "; every request is logged as JSON until it is fixed");
+        return null;
+    }
+
 
     /** The DataPlane's limits for the snapshot; what it leaves unset (or the schema let through below 1) keeps the default. */
     static Limits limits(DataPlaneSpec.Limits spec) {

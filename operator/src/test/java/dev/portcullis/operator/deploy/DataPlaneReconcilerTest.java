@@ -62,7 +62,9 @@ class DataPlaneReconcilerTest {
             assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
             assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
             assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-            assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isPositive();
+            assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+            assertThat(container.getLifecycle()).as("the process drains on SIGTERM itself: no preStop sleep").isNull();
+            assertThat(pod.getTerminationGracePeriodSeconds()).as("the default drain timeout, 30 s, and 5 to spare").isEqualTo(35);
             assertThat(container.getArgs()).containsSequence("--control-plane", "https://portcullis-operator.portcullis.svc:8443")
                     .containsSequence("--ingress-class", "portcullis")
                     .as("listener settings travel in the snapshot, not as arguments").doesNotContain("--min-tls-version");

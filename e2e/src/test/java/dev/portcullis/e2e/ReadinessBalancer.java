@@ -1,0 +1,143 @@
+package dev.portcullis.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What stands before data plane pods in a cluster, made small: a TCP balancer that sends each new
+ * connection to a backend whose {@code /readyz} answered 200 at its last check (every 200 ms, as an
+ * EndpointSlice follows readiness), and relays bytes both ways until either side closes.
+ */
+final class ReadinessBalancer implements AutoCloseable {
+
+    /** A data plane as the balancer knows it: where its traffic goes and where it says it is ready. */
+    record Backend(int port, int adminPort) {
+    }
+
+    private final ServerSocket listener;
+    private final List<Backend> backends = new CopyOnWriteArrayList<>();
+    private final Map<Backend, Boolean> ready = new ConcurrentHashMap<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final HttpClient probes = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private volatile boolean open = true;
+
+    ReadinessBalancer() throws IOException {
+        listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::accept);
+        Thread.ofVirtual().start(this::probe);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    void add(Backend backend) {
+        backends.add(backend);
+    }
+
+    void remove(Backend backend) {
+        backends.remove(backend);
+        ready.remove(backend);
+    }
+
+    boolean isReady(Backend backend) {
+        return ready.getOrDefault(backend, false);
+    }
+
+    private void probe() {
+        while (open) {
+            for (Backend backend : backends) {
+                ready.put(backend, readyz(backend));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean readyz(Backend backend) {
+        try {
+            return probes.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.adminPort() + "/readyz"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void accept() {
+        while (open) {
+            try {
+                Socket client = listener.accept();
+                Thread.ofVirtual().start(() -> relay(client));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void relay(Socket client) {
+        List<Backend> up = backends.stream().filter(this::isReady).toList();
+        if (up.isEmpty()) {
+            close(client);
+            return;
+        }
+        Backend backend = up.get(Math.floorMod(next.getAndIncrement(), up.size()));
+        try {
+            Socket server = new Socket(InetAddress.getLoopbackAddress(), backend.port());
+            Thread.ofVirtual().start(() -> pump(server, client));
+            pump(client, server);
+        } catch (IOException e) {
+            close(client);
+        }
+    }
+
+    /** Copies until {@code from} ends, then half-closes {@code to} (or closes both on an error). */
+    private static void pump(Socket from, Socket to) {
+        try (InputStream in = from.getInputStream()) {
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[16 * 1024];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException e) {
+            close(from);
+            close(to);
+        }
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        open = false;
+        listener.close();
+    }
+}
