@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * #15's graceful drain as a rollout runs it: two {@code portcullis.jar serve} processes behind a
  * balancer that follows their {@code /readyz}, restarted one after the other with SIGTERM while curl
- * clients send requests without pause. Not one request fails, and each stopped process says it drained.
+ * clients send requests without pause. Not one request fails, each stopped process says it drained, and
+ * its standard output is the access log, a JSON object per request.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RollingRestartTest {
@@ -69,9 +70,18 @@ class RollingRestartTest {
             System.out.println("rolling restart under load: " + counts);
             assertThat(load.failures()).as(counts).isEmpty();
         }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String name : List.of("a", "b")) {
-            assertThat(Files.readString(work.resolve(name + ".log")))
-                    .contains("draining: not ready from now", "drained: every connection finished");
+            String log = Files.readString(work.resolve(name + ".log"));
+            assertThat(log).contains("draining: not ready from now", "drained: every connection finished");
+            // Standard output carries the access log: a JSON object per request.
+            List<String> requests = log.lines().filter(line -> line.startsWith("{")).toList();
+            assertThat(requests).isNotEmpty();
+            var line = json.readTree(requests.getLast());
+            assertThat(line.get("host").asText()).isEqualTo("roll.example.test");
+            assertThat(line.get("status").asInt()).isEqualTo(200);
+            assertThat(line.get("upstream").asText()).isEqualTo("127.0.0.1:" + pod.address().getPort());
+            assertThat(line.get("protocol").asText()).isEqualTo("HTTP/1.1");
         }
     }
 
@@ -100,7 +110,7 @@ class RollingRestartTest {
                   name: edge
                 spec:
                   drain: {delaySeconds: 2, timeoutSeconds: 30}
-                  accessLog: {enabled: false}
+                  accessLog: {format: json}
                 ---
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
