@@ -6,6 +6,7 @@ import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.operator.annotation.AnnotationParser;
 import dev.portcullis.operator.annotation.IngressAnnotations;
 import dev.portcullis.operator.annotation.NginxAnnotationPolicy;
+import dev.portcullis.operator.annotation.TlsModeAnnotation;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 
@@ -35,6 +36,11 @@ final class CanaryPhase {
             IngressAnnotations.CANARY_BY_HEADER, IngressAnnotations.CANARY_BY_HEADER_VALUE,
             IngressAnnotations.CANARY_BY_HEADER_PATTERN, IngressAnnotations.CANARY_BY_COOKIE, IngressAnnotations.CANARY_WEIGHT,
             IngressAnnotations.CANARY_WEIGHT_TOTAL);
+
+    private static final List<AnnotationParser<?>> TLS_POLICY_ANNOTATIONS = List.of(IngressAnnotations.CLIENT_AUTH_SECRET,
+            IngressAnnotations.CLIENT_AUTH, IngressAnnotations.CLIENT_AUTH_DEPTH, IngressAnnotations.CLIENT_AUTH_PASS_CERTIFICATE,
+            IngressAnnotations.CLIENT_AUTH_ERROR_PAGE, IngressAnnotations.NGINX_VERIFY_CLIENT, IngressAnnotations.MIN_TLS_VERSION,
+            IngressAnnotations.CIPHERS);
 
     private record SetAside(ServedIngress served, Canary rules) {
     }
@@ -103,6 +109,12 @@ final class CanaryPhase {
         String type = path.getPathType() == null ? "ImplementationSpecific" : path.getPathType();
         String where = "host " + (name.equals(VirtualHost.ANY_HOST) ? "(any)" : name) + " path " + value + " (" + type + ")";
         HostTable.Host host = context.hosts.existing(name);
+        if (host != null && host.mode == TlsModeAnnotation.PASSTHROUGH) {
+            context.problems.error(ref, "CanaryNotHttp", where + ": the host is passed through to its pods by " + host.modeFrom
+                    + "; its TLS connections are relayed without reading a request, so no canary can be chosen. This path"
+                    + " is not served");
+            return;
+        }
         PathMatch match = host == null ? null : mainMatch(host, type, value);
         HostTable.Claim claim = match == null ? null : host.routes.get(match);
         ServedIngress main = claim == null ? null : mains.get(claim.ingress());
@@ -161,12 +173,15 @@ final class CanaryPhase {
         TreeSet<String> ignored = new TreeSet<>();
         Map<String, String> raw = served.ingress().getMetadata().getAnnotations();
         List<String> canaryNames = CANARY_ANNOTATIONS.stream().map(AnnotationParser::name).toList();
+        // The host's TLS policy is checked against the canary's in merge(), not ignored.
+        List<String> tlsPolicy = TLS_POLICY_ANNOTATIONS.stream().filter(parser -> served.annotations().get(parser).isPresent())
+                .map(served.annotations()::sourceOf).toList();
         raw.forEach((name, value) -> {
             boolean ours = name.startsWith(AnnotationParser.PREFIX) && IngressAnnotations.knownNames().contains(name);
             boolean alias = name.startsWith(IngressAnnotations.NGINX) && NginxAnnotationPolicy.verdict(
                     name.substring(IngressAnnotations.NGINX.length()), value) == NginxAnnotationPolicy.Verdict.IMPLEMENTED;
             String bare = name.substring(name.indexOf('/') + 1);
-            if ((ours || alias) && !canaryNames.contains(AnnotationParser.PREFIX + bare)) {
+            if ((ours || alias) && !canaryNames.contains(AnnotationParser.PREFIX + bare) && !tlsPolicy.contains(name)) {
                 ignored.add(name);
             }
         });
