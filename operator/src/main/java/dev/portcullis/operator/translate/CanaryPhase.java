@@ -151,6 +151,10 @@ final class CanaryPhase {
                     + cluster.get() + "), so it changes nothing");
             return;
         }
+        if (claim.actions().redirect() != null) {
+            context.problems.warning(ref, "CanaryWithoutEffect", where + ": the main route answers every request with a"
+                    + " redirect, so none reaches a backend, the canary's included");
+        }
         taken.put(name + " " + match.type() + " " + match.path(), ref);
         Canary rules = canary.rules();
         host.routes.put(match, new HostTable.Claim(claim.cluster(), claim.ingress(), false, claim.actions().withCanary(
