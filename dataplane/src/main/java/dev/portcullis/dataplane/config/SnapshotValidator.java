@@ -331,6 +331,13 @@ final class SnapshotValidator {
                 problems.add(where + ": errorBackend names cluster \"" + errors.cluster() + "\", which does not exist");
             }
         }
+        Canary canary = route.canary();
+        if (canary != null) {
+            canary.problems().forEach(problem -> problems.add(where + ": canary: " + problem));
+            if (isBlank(canary.cluster()) || !clusters.contains(canary.cluster())) {
+                problems.add(where + ": canary names cluster \"" + canary.cluster() + "\", which does not exist");
+            }
+        }
     }
 
     /** Visible ASCII only: nothing that could end a header line or hide in one. */

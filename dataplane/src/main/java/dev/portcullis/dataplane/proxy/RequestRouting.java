@@ -138,7 +138,7 @@ final class RequestRouting {
                     location.contains(Route.REQUEST_URI) ? location.replace(Route.REQUEST_URI, head.uri()) : location, metrics,
                     target, host);
         }
-        UpstreamCluster cluster = target.cluster();
+        UpstreamCluster cluster = target.clusterFor(head.headers()); // the canary's, when its rules pick it
         if (cluster.balancer().size() == 0) {
             ErrorPages standIn = target.errorPages();
             if (standIn == null || standIn.cluster().balancer().size() == 0) {

@@ -1,9 +1,11 @@
 package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.config.Route;
+import dev.portcullis.dataplane.route.CanarySelector;
 import dev.portcullis.dataplane.route.CorsPolicy;
 import dev.portcullis.dataplane.route.HeaderRules;
 import dev.portcullis.dataplane.route.PathRewrite;
+import io.netty.handler.codec.http.HttpHeaders;
 
 import java.util.function.Function;
 
@@ -13,11 +15,19 @@ import java.util.function.Function;
  * or {@code null}) and editing the request's fields ({@code requestHeaders}); or answer with
  * {@code redirect}; or, for exactly {@code /}, redirect to {@code appRoot}. Responses get
  * {@code responseHeaders} and the {@code cors} fields; {@code errorPages} stands in for the cluster
- * and makes error pages. Each part is {@code null} when the route does not ask for it.
+ * and makes error pages; {@code canary} sends some requests to {@code canaryCluster} instead of
+ * {@code cluster}. Each part is {@code null} when the route does not ask for it.
  */
 public record RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String forwardedPrefix, Route.Redirect redirect,
                           String appRoot, HeaderRules requestHeaders, HeaderRules responseHeaders, CorsPolicy cors,
-                          ErrorPages errorPages) {
+                          ErrorPages errorPages, UpstreamCluster canaryCluster, CanarySelector canary) {
+
+    public RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String forwardedPrefix, Route.Redirect redirect,
+                       String appRoot, HeaderRules requestHeaders, HeaderRules responseHeaders, CorsPolicy cors,
+                       ErrorPages errorPages) {
+        this(cluster, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors, errorPages, null,
+                null);
+    }
 
     /** A target that forwards to the cluster as the request came. */
     public RouteTarget(UpstreamCluster cluster) {
@@ -29,7 +39,13 @@ public record RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String f
                 route.forwardedPrefix(), route.redirect(), route.appRoot(), HeaderRules.of(route.requestHeaders()),
                 HeaderRules.of(route.responseHeaders()), CorsPolicy.of(route.cors()),
                 route.errorBackend() == null ? null
-                        : ErrorPages.of(route.errorBackend(), clusters.apply(route.errorBackend().cluster())));
+                        : ErrorPages.of(route.errorBackend(), clusters.apply(route.errorBackend().cluster())),
+                route.canary() == null ? null : clusters.apply(route.canary().cluster()), CanarySelector.of(route.canary()));
+    }
+
+    /** The cluster this request goes to: the canary's when the route has one whose rules pick it, else the route's. */
+    public UpstreamCluster clusterFor(HttpHeaders headers) {
+        return canary != null && canary.toCanary(headers) ? canaryCluster : cluster;
     }
 
     /** Whether responses to this route are edited on their way to the client. */

@@ -83,6 +83,14 @@ public final class IngressAnnotations {
     public static final AnnotationParser<String> MIN_TLS_VERSION = TlsPolicyAnnotations.minTlsVersion(AnnotationParser.PREFIX + "min-tls-version");
     public static final AnnotationParser<List<String>> CIPHERS = TlsPolicyAnnotations.ciphers(AnnotationParser.PREFIX + "ciphers");
     public static final AnnotationParser<Hsts> HSTS = TlsPolicyAnnotations.hsts(AnnotationParser.PREFIX + "hsts");
+    // Canaries (CanaryAnnotations, CanaryPhase): ingress-nginx's names and values.
+    public static final AnnotationParser<Boolean> CANARY = CanaryAnnotations.enabled(AnnotationParser.PREFIX + "canary");
+    public static final AnnotationParser<String> CANARY_BY_HEADER = CanaryAnnotations.header(AnnotationParser.PREFIX + "canary-by-header");
+    public static final AnnotationParser<String> CANARY_BY_HEADER_VALUE = CanaryAnnotations.headerValue(AnnotationParser.PREFIX + "canary-by-header-value");
+    public static final AnnotationParser<String> CANARY_BY_HEADER_PATTERN = CanaryAnnotations.headerPattern(AnnotationParser.PREFIX + "canary-by-header-pattern");
+    public static final AnnotationParser<String> CANARY_BY_COOKIE = CanaryAnnotations.cookie(AnnotationParser.PREFIX + "canary-by-cookie");
+    public static final AnnotationParser<Integer> CANARY_WEIGHT = CanaryAnnotations.weight(AnnotationParser.PREFIX + "canary-weight");
+    public static final AnnotationParser<Integer> CANARY_WEIGHT_TOTAL = CanaryAnnotations.weightTotal(AnnotationParser.PREFIX + "canary-weight-total");
     /** ingress-nginx's auth-tls-verify-client, with its "off"; portcullis.dev/client-auth wins over it. */
     public static final AnnotationParser<String> NGINX_VERIFY_CLIENT = TlsPolicyAnnotations.nginxVerifyClient(NGINX + "auth-tls-verify-client");
 
@@ -98,7 +106,9 @@ public final class IngressAnnotations {
             REQUEST_HEADERS, RESPONSE_HEADERS, ENABLE_CORS, CORS_ALLOW_ORIGIN, CORS_ALLOW_METHODS, CORS_ALLOW_HEADERS,
             CORS_EXPOSE_HEADERS, CORS_ALLOW_CREDENTIALS, CORS_MAX_AGE, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND,
             CLIENT_AUTH_SECRET, CLIENT_AUTH, CLIENT_AUTH_DEPTH, CLIENT_AUTH_PASS_CERTIFICATE, CLIENT_AUTH_ERROR_PAGE,
-            MIN_TLS_VERSION, CIPHERS, HSTS);
+            MIN_TLS_VERSION, CIPHERS, HSTS,
+            CANARY, CANARY_BY_HEADER, CANARY_BY_HEADER_VALUE, CANARY_BY_HEADER_PATTERN, CANARY_BY_COOKIE, CANARY_WEIGHT,
+            CANARY_WEIGHT_TOTAL);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -146,7 +156,14 @@ public final class IngressAnnotations {
             new Alias<>(TlsPolicyAnnotations.depth(NGINX + "auth-tls-verify-depth"), CLIENT_AUTH_DEPTH),
             new Alias<>(TlsPolicyAnnotations.flag(NGINX + "auth-tls-pass-certificate-to-upstream"), CLIENT_AUTH_PASS_CERTIFICATE),
             new Alias<>(TlsPolicyAnnotations.errorPage(NGINX + "auth-tls-error-page"), CLIENT_AUTH_ERROR_PAGE),
-            new Alias<>(TlsPolicyAnnotations.ciphers(NGINX + "ssl-ciphers"), CIPHERS));
+            new Alias<>(TlsPolicyAnnotations.ciphers(NGINX + "ssl-ciphers"), CIPHERS),
+            new Alias<>(CanaryAnnotations.nginxEnabled(NGINX + "canary"), CANARY),
+            new Alias<>(CanaryAnnotations.header(NGINX + "canary-by-header"), CANARY_BY_HEADER),
+            new Alias<>(CanaryAnnotations.headerValue(NGINX + "canary-by-header-value"), CANARY_BY_HEADER_VALUE),
+            new Alias<>(CanaryAnnotations.headerPattern(NGINX + "canary-by-header-pattern"), CANARY_BY_HEADER_PATTERN),
+            new Alias<>(CanaryAnnotations.cookie(NGINX + "canary-by-cookie"), CANARY_BY_COOKIE),
+            new Alias<>(CanaryAnnotations.weight(NGINX + "canary-weight"), CANARY_WEIGHT),
+            new Alias<>(CanaryAnnotations.weightTotal(NGINX + "canary-weight-total"), CANARY_WEIGHT_TOTAL));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

@@ -38,7 +38,9 @@ public final class NginxAnnotationPolicy {
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
             "cors-allow-credentials", "cors-max-age", "custom-http-errors", "default-backend",
             "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-pass-certificate-to-upstream",
-            "auth-tls-error-page", "ssl-ciphers");
+            "auth-tls-error-page", "ssl-ciphers",
+            "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
+            "canary-weight", "canary-weight-total");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -51,12 +53,10 @@ public final class NginxAnnotationPolicy {
             "limit-whitelist", "limit-allowlist", "global-rate-limit", "global-rate-limit-window",
             "global-rate-limit-key", "global-rate-limit-ignored-cidrs",
             "configuration-snippet", "server-snippet", "stream-snippet", "modsecurity-snippet",
-            "enable-modsecurity", "enable-owasp-core-rules",
-            "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
-            "canary-weight", "canary-weight-total", "affinity-canary-behavior");
+            "enable-modsecurity", "enable-owasp-core-rules");
 
     /** Not implemented; ignoring them changes how a request is handled but lets no one in who was kept out. */
-    static final Set<String> WARNED = Set.of("affinity-mode", "client-body-buffer-size",
+    static final Set<String> WARNED = Set.of("affinity-mode", "affinity-canary-behavior", "client-body-buffer-size",
             "connection-proxy-header", "custom-headers", "enable-access-log", "enable-global-auth", "enable-influxdb",
             "enable-opentelemetry", "enable-opentracing", "enable-rewrite-log", "from-to-www-redirect",
             "http2-push-preload", "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",

@@ -38,12 +38,15 @@ public final class IngressTranslator {
         for (Ingress ingress : IngressSelection.ours(state)) {
             settings.read(ingress).ifPresent(served::add);
         }
+        CanaryPhase canaries = new CanaryPhase(context, served);
+        served.removeIf(canaries::setAside); // canaries join their main routes below; no host of their own
         HttpRulesPhase httpRules = new HttpRulesPhase(context);
         IngressPhase passthroughRules = new PassthroughRulesPhase(context);
         // One pass for both kinds of rules, oldest Ingress first: that order decides contested hosts.
         served.forEach(ingress -> (ingress.passthrough() ? passthroughRules : httpRules).apply(ingress));
         // ACME HTTP-01 challenge rules join their hosts in the modes just decided; they never decide one.
         served.stream().filter(ingress -> !ingress.passthrough()).forEach(httpRules::applyChallengeRules);
+        canaries.apply();
         served.forEach(new DefaultBackendPhase(context)::apply);
         served.forEach(new TlsPhase(context)::apply);
         ListenerPhase.Listener listener = new ListenerPhase(context).apply();

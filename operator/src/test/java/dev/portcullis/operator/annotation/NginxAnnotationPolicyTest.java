@@ -31,7 +31,10 @@ class NginxAnnotationPolicyTest {
             "satisfy, REFUSED",
             "configuration-snippet, REFUSED",
             "server-snippet, REFUSED",
-            "canary-weight, REFUSED",
+            "canary, IMPLEMENTED",
+            "canary-weight, IMPLEMENTED",
+            "canary-by-header-pattern, IMPLEMENTED",
+            "affinity-canary-behavior, WARNED",
             "permanent-redirect, IMPLEMENTED",
             "temporal-redirect-code, IMPLEMENTED",
             "rewrite-target, IMPLEMENTED",
@@ -53,6 +56,7 @@ class NginxAnnotationPolicyTest {
             "limit-req-zone, REFUSED",
             "location-snippet, REFUSED",
             "allowlist-source-range, REFUSED",
+            "canary-by-query, REFUSED",
             "some-future-setting, WARNED",
     })
     void verdicts(String name, Verdict verdict) {

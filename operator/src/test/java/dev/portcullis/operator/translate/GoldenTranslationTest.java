@@ -142,6 +142,9 @@ class GoldenTranslationTest {
                 if (route.forwardedPrefix() != null) {
                     outcome += ", X-Forwarded-Prefix: " + route.forwardedPrefix();
                 }
+                if (route.canary() != null) {
+                    outcome += ", or its canary " + route.canary().cluster();
+                }
             }
             routed.add(probe + " -> " + outcome);
         }
