@@ -974,7 +974,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        if (event == dev.portcullis.dataplane.server.Draining.INSTANCE) {
+        if (event == dev.portcullis.dataplane.server.Draining.NOTICE) {
+            clientKeepAlive = false; // the response in flight says Connection: close; later ones too (config.draining())
+            return;
+        }
+        if (event == dev.portcullis.dataplane.server.Draining.CLOSE) {
             if (state == State.IDLE && !http2) {
                 state = State.CLOSED;
                 ctx.close();

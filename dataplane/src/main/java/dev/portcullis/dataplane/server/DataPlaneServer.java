@@ -171,12 +171,11 @@ public final class DataPlaneServer implements AutoCloseable {
         config.startDraining();
         LOG.info("draining: not ready from now, listeners close in {} ms, {} connections have {} ms to finish",
                 drain.delayMillis(), connections.size(), drain.timeoutMillis());
-        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.INSTANCE));
+        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.NOTICE));
         Thread.sleep(drain.delayMillis()); // load balancers take this long to see the pod not ready
         httpChannel.close().syncUninterruptibly();
         httpsChannel.close().syncUninterruptibly();
-        // Connections accepted during the delay are told too.
-        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.INSTANCE));
+        connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.CLOSE));
         long left = Math.max(0, deadline - System.nanoTime());
         boolean finished = connections.newCloseFuture().await(left, TimeUnit.NANOSECONDS);
         LOG.info("drained: {}", finished ? "every connection finished" : connections.size() + " connections cut at the timeout");

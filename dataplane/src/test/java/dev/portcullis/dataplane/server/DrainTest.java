@@ -34,9 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A drain on real sockets, in the order a SIGTERM runs it: not ready first, an idle keep-alive
- * connection closed, HTTP/2 told GOAWAY, the listeners closed after the delay, and a request in
- * flight still answered (with {@code Connection: close}) before the drain returns.
+ * A drain on real sockets, in the order a SIGTERM runs it: not ready and HTTP/2 told GOAWAY first,
+ * kept-alive connections served with {@code Connection: close} during the delay, then idle ones
+ * closed and the listeners too, and a request in flight still answered before the drain returns.
  */
 class DrainTest {
 
@@ -65,7 +65,7 @@ class DrainTest {
         pod.start();
         dataPlane = TestDataPlane.serving(new Snapshot(1, List.of(host("plain.example.test", null, prefix("/", "pod"))),
                 List.of(new Cluster("pod", List.of(Endpoint.ready("127.0.0.1", pod.getAddress().getPort())))), List.of(), null,
-                new ListenerSettings("1.2", Limits.DEFAULTS, null, null, null, null, new DrainSettings(500, 20_000))));
+                new ListenerSettings("1.2", Limits.DEFAULTS, null, null, null, null, new DrainSettings(2_000, 20_000))));
     }
 
     @AfterEach
@@ -77,6 +77,9 @@ class DrainTest {
 
     @Test
     void aDrainStopsTakingClientsAndFinishesWhatIsInFlight() throws Exception {
+        Socket keptAlive = connect();
+        keptAlive.getOutputStream().write(get("/").getBytes(StandardCharsets.US_ASCII));
+        assertThat(readResponse(keptAlive.getInputStream())).startsWith("HTTP/1.1 200 ");
         Socket idle = connect();
         idle.getOutputStream().write(get("/").getBytes(StandardCharsets.US_ASCII));
         assertThat(readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200 ");
@@ -97,8 +100,15 @@ class DrainTest {
         HttpClient admin = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.send(HttpRequest.newBuilder(dataPlane.admin("/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
-        assertThat(idle.getInputStream().read()).as("the idle keep-alive connection is closed").isEqualTo(-1);
-        assertThat(framesUntilGoAway(h2.getInputStream())).as("HTTP/2 is told GOAWAY").isTrue();
+        assertThat(goAwayLastStreamId(h2.getInputStream())).as("HTTP/2 is told GOAWAY, every stream still taken")
+                .isEqualTo(Integer.MAX_VALUE);
+        keptAlive.getOutputStream().write(get("/").getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(keptAlive.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                .as("during the delay a kept-alive connection is served once more, and told to close")
+                .startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close");
+
+        assertThat(idle.getInputStream().read()).as("after the delay an idle connection is closed").isEqualTo(-1);
+        assertThat(h2.getInputStream().readAllBytes()).as("and HTTP/2 without a stream too").isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(this::refused);
         assertThat(drained).as("a request is still in flight").isNotDone();
 
@@ -106,7 +116,7 @@ class DrainTest {
         String answer = new String(busy.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // until closed
         assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close").endsWith("done\n");
         drained.get(20, TimeUnit.SECONDS);
-        for (Socket socket : List.of(idle, busy, h2)) {
+        for (Socket socket : List.of(keptAlive, idle, busy, h2)) {
             socket.close();
         }
     }
@@ -148,18 +158,20 @@ class DrainTest {
         return head.toString();
     }
 
-    /** Reads HTTP/2 frames until a GOAWAY (true) or the end of the connection (false). */
-    private static boolean framesUntilGoAway(InputStream in) throws IOException {
+    /** Reads HTTP/2 frames until a GOAWAY, and returns its last stream id (-1: the connection ended first). */
+    private static int goAwayLastStreamId(InputStream in) throws IOException {
         DataInputStream frames = new DataInputStream(in);
         byte[] header = new byte[9];
         while (frames.read(header, 0, 1) == 1) {
             frames.readFully(header, 1, 8);
             int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
-            frames.skipNBytes(length);
             if (header[3] == 0x7) {
-                return true;
+                int lastStreamId = frames.readInt() & 0x7fffffff;
+                frames.skipNBytes(length - 4);
+                return lastStreamId;
             }
+            frames.skipNBytes(length);
         }
-        return false;
+        return -1;
     }
 }
