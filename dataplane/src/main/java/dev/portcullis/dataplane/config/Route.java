@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  *                        pod's response or the proxy's own answer), or {@code null}
  * @param cors            cross-origin resource sharing, or {@code null}
  * @param errorBackend    the cluster that stands in for the route's and makes its error pages, or {@code null}
+ * @param access          who gets in (source ranges, rate limits, external authentication), or {@code null}
  */
 public record Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
                     String appRoot, HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors,
-                    ErrorBackend errorBackend) {
+                    ErrorBackend errorBackend, AccessRules access) {
 
     /** The groups a rewrite may name: {@code $0} to {@code $9}. */
     public static final Pattern REWRITE_GROUP = Pattern.compile("\\$([0-9])");
@@ -37,6 +38,13 @@ public record Route(PathMatch match, String cluster, String rewrite, String forw
     public record Redirect(int code, String location) {
     }
 
+    public Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
+                 String appRoot, HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors,
+                 ErrorBackend errorBackend) {
+        this(match, cluster, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
+                errorBackend, null);
+    }
+
     public Route(PathMatch match, String cluster) {
         this(match, cluster, null, null, null, null);
     }
@@ -49,6 +57,6 @@ public record Route(PathMatch match, String cluster, String rewrite, String forw
     /** Whether anything but "forward the request as it came" is asked of this route. */
     public boolean hasActions() {
         return rewrite != null || forwardedPrefix != null || redirect != null || appRoot != null || requestHeaders != null
-                || responseHeaders != null || cors != null || errorBackend != null;
+                || responseHeaders != null || cors != null || errorBackend != null || access != null;
     }
 }

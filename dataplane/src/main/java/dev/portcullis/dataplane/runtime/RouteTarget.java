@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
+import dev.portcullis.dataplane.access.AccessGate;
 import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.route.CorsPolicy;
 import dev.portcullis.dataplane.route.HeaderRules;
@@ -13,15 +14,21 @@ import java.util.function.Function;
  * or {@code null}) and editing the request's fields ({@code requestHeaders}); or answer with
  * {@code redirect}; or, for exactly {@code /}, redirect to {@code appRoot}. Responses get
  * {@code responseHeaders} and the {@code cors} fields; {@code errorPages} stands in for the cluster
- * and makes error pages. Each part is {@code null} when the route does not ask for it.
+ * and makes error pages; {@code access} decides who gets in. Each part is {@code null} when the route does not ask for it.
  */
 public record RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String forwardedPrefix, Route.Redirect redirect,
                           String appRoot, HeaderRules requestHeaders, HeaderRules responseHeaders, CorsPolicy cors,
-                          ErrorPages errorPages) {
+                          ErrorPages errorPages, AccessGate access) {
 
     /** A target that forwards to the cluster as the request came. */
     public RouteTarget(UpstreamCluster cluster) {
         this(cluster, null, null, null, null, null, null, null, null);
+    }
+
+    public RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String forwardedPrefix, Route.Redirect redirect,
+                       String appRoot, HeaderRules requestHeaders, HeaderRules responseHeaders, CorsPolicy cors,
+                       ErrorPages errorPages) {
+        this(cluster, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors, errorPages, null);
     }
 
     public static RouteTarget of(Route route, Function<String, UpstreamCluster> clusters) {
@@ -29,7 +36,8 @@ public record RouteTarget(UpstreamCluster cluster, PathRewrite rewrite, String f
                 route.forwardedPrefix(), route.redirect(), route.appRoot(), HeaderRules.of(route.requestHeaders()),
                 HeaderRules.of(route.responseHeaders()), CorsPolicy.of(route.cors()),
                 route.errorBackend() == null ? null
-                        : ErrorPages.of(route.errorBackend(), clusters.apply(route.errorBackend().cluster())));
+                        : ErrorPages.of(route.errorBackend(), clusters.apply(route.errorBackend().cluster())),
+                AccessGate.of(route.access()));
     }
 
     /** Whether responses to this route are edited on their way to the client. */

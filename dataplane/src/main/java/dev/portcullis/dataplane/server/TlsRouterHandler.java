@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.server;
 
+import dev.portcullis.dataplane.access.ClientAddress;
 import dev.portcullis.dataplane.passthrough.PassthroughHandler;
 import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.ClientCertificateOf;
@@ -58,6 +59,10 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         RoutedHost host = future.getNow();
         ChannelPipeline pipeline = ctx.pipeline();
         if (host != null && host.isPassthrough()) {
+            if (!host.admits(ClientAddress.of(ctx.channel()))) {
+                ctx.close(); // a source range keeps this client out: no pod is connected
+                return;
+            }
             pipeline.remove(HandshakeCompletionHandler.class);
             host.metrics().passthroughConnection();
             // Replacing this handler hands the buffered ClientHello to the relay.
