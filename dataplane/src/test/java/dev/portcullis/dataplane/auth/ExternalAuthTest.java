@@ -236,6 +236,31 @@ class ExternalAuthTest {
     }
 
     @Test
+    void aRefusedRequestsBodyIsReadAndDroppedAndTheConnectionServesTheNextRequest() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dataPlane.httpPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /form HTTP/1.1\r\nHost: authed.example.test\r\nX-Test-Verdict: 403\r\nContent-Length: 7\r\n\r\n"
+                    + "payload").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String refused = dev.portcullis.dataplane.testsupport.RawHttp.readHead(in);
+            assertThat(refused).startsWith("HTTP/1.1 403");
+            int length = Integer.parseInt(refused.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                    .findFirst().orElseThrow().substring(15).trim());
+            in.readNBytes(length);
+            out.write("GET /next HTTP/1.1\r\nHost: authed.example.test\r\nX-Test-Verdict: 200\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200");
+        }
+        asked();
+        asked();
+        assertThat(app.next().target()).isEqualTo("/next");
+        assertThat(app.idle()).isTrue();
+    }
+
+    @Test
     void http2StreamsWaitForTheServiceToo() throws Exception {
         HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestClients.sslContextTrusting(CA))
                 .connectTimeout(Duration.ofSeconds(5)).build();
