@@ -61,6 +61,8 @@ class ExternalAuthTest {
     private static HttpServer authService;
     private static ScriptedPod app;
     private static TestDataPlane dataPlane;
+    /** An https authentication service whose certificate no platform CA issued: it must never let anyone in. */
+    private static dev.portcullis.dataplane.demo.EchoBackend untrustedService;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,6 +70,9 @@ class ExternalAuthTest {
         authService.createContext("/", ExternalAuthTest::answer);
         authService.start();
         app = ScriptedPod.start("app");
+        dev.portcullis.dataplane.tls.IssuedCertificate untrusted = CA.issueServer(List.of("127.0.0.1"), KeyType.EC_P256);
+        untrustedService = dev.portcullis.dataplane.demo.EchoBackend.start("untrusted-auth", "127.0.0.1", 0,
+                io.netty.handler.ssl.SslContextBuilder.forServer(untrusted.privateKey(), untrusted.chain()).build(), false);
         int port = authService.getAddress().getPort();
         String byAddress = "http://127.0.0.1:" + port + "/oauth2/auth";
         dataPlane = TestDataPlane.serving(new Snapshot(1, List.of(
@@ -77,7 +82,9 @@ class ExternalAuthTest {
                 host("authpost.example.test", null, new AccessRules.ExternalAuth(byAddress + "?from=portcullis", "POST", null, List.of())),
                 host("authdown.example.test", null, new AccessRules.ExternalAuth("http://127.0.0.1:" + FreePorts.next() + "/", null,
                         null, List.of())),
-                host("app.example.test", "app", new AccessRules.ExternalAuth(byAddress, null, null, COPIED))),
+                host("app.example.test", "app", new AccessRules.ExternalAuth(byAddress, null, null, COPIED)),
+                host("authtls.example.test", null, new AccessRules.ExternalAuth("https://127.0.0.1:"
+                        + untrustedService.address().getPort() + "/oauth2/auth", null, null, List.of()))),
                 List.of(new Cluster("app", List.of(Endpoint.ready("127.0.0.1", app.port())))),
                 List.of(certificate("app", CA.issueServer(List.of("app.example.test"), KeyType.EC_P256))), null));
     }
@@ -87,6 +94,7 @@ class ExternalAuthTest {
         dataPlane.close();
         app.close();
         authService.stop(0);
+        untrustedService.close();
     }
 
     @BeforeEach
@@ -199,6 +207,17 @@ class ExternalAuthTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(down.statusCode()).isEqualTo(500);
         assertThat(down.body()).doesNotContain("127.0.0.1"); // the service's address stays in the log
+        assertThat(app.idle()).isTrue();
+    }
+
+    @Test
+    void anHttpsServiceIsVerifiedAndOneThatCannotBeIs500NeverALetIn() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dataPlane.httpPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: authtls.example.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 500");
+        }
         assertThat(app.idle()).isTrue();
     }
 
