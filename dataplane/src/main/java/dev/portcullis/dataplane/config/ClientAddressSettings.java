@@ -25,9 +25,8 @@ public record ClientAddressSettings(List<String> proxyProtocolFrom, List<String>
     /** One message per entry that is not an address or CIDR range. */
     public List<String> problems() {
         java.util.ArrayList<String> problems = new java.util.ArrayList<>();
-        proxyProtocolFrom.stream().map(AddressRanges::problemOf).filter(java.util.Objects::nonNull)
-                .forEach(problem -> problems.add("listener.clientAddress.proxyProtocolFrom: " + problem));
-        trustForwardedForFrom.stream().map(AddressRanges::problemOf).filter(java.util.Objects::nonNull)
+        Cidr.problems(proxyProtocolFrom).forEach(problem -> problems.add("listener.clientAddress.proxyProtocolFrom: " + problem));
+        Cidr.problems(trustForwardedForFrom)
                 .forEach(problem -> problems.add("listener.clientAddress.trustForwardedForFrom: " + problem));
         return problems;
     }

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * @param cors            cross-origin resource sharing, or {@code null}
  * @param errorBackend    the cluster that stands in for the route's and makes its error pages, or {@code null}
  * @param canary          an alternative cluster some requests go to instead of {@code cluster}, or {@code null}
+ * @param access          who gets in (source ranges, rate limits, external authentication), or {@code null}
  */
 public record Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
                     String appRoot, HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors,
-                    ErrorBackend errorBackend, Canary canary) {
+                    ErrorBackend errorBackend, Canary canary, AccessRules access) {
 
     /** The groups a rewrite may name: {@code $0} to {@code $9}. */
     public static final Pattern REWRITE_GROUP = Pattern.compile("\\$([0-9])");
@@ -38,12 +39,12 @@ public record Route(PathMatch match, String cluster, String rewrite, String forw
     public record Redirect(int code, String location) {
     }
 
-    /** A route without a canary. */
+    /** A route without a canary or access rules. */
     public Route(PathMatch match, String cluster, String rewrite, String forwardedPrefix, Redirect redirect,
                  String appRoot, HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors,
                  ErrorBackend errorBackend) {
         this(match, cluster, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
-                errorBackend, null);
+                errorBackend, null, null);
     }
 
     public Route(PathMatch match, String cluster) {
@@ -58,6 +59,6 @@ public record Route(PathMatch match, String cluster, String rewrite, String forw
     /** Whether anything but "forward the request as it came" is asked of this route. */
     public boolean hasActions() {
         return rewrite != null || forwardedPrefix != null || redirect != null || appRoot != null || requestHeaders != null
-                || responseHeaders != null || cors != null || errorBackend != null || canary != null;
+                || responseHeaders != null || cors != null || errorBackend != null || canary != null || access != null;
     }
 }

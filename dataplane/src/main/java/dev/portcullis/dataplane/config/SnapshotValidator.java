@@ -208,6 +208,14 @@ final class SnapshotValidator {
                 }
             }
             checkHsts(where, host.hsts());
+            if (host.access() != null) {
+                for (String problem : host.access().problems(true)) {
+                    problems.add(where + ": access: " + problem);
+                }
+                if (host.tlsMode() != TlsMode.PASSTHROUGH) {
+                    problems.add(where + ": access on a host is for passthrough hosts; HTTP hosts have it on their routes");
+                }
+            }
             if (host.rsaCertificate() != null) {
                 if (!certificates.contains(host.rsaCertificate())) {
                     problems.add(where + ": names rsaCertificate \"" + host.rsaCertificate() + "\", which does not exist");
@@ -323,6 +331,9 @@ final class SnapshotValidator {
         }
         if (route.cors() != null) {
             route.cors().problems().forEach(problem -> problems.add(where + ": cors: " + problem));
+        }
+        if (route.access() != null) {
+            route.access().problems(false).forEach(problem -> problems.add(where + ": access: " + problem));
         }
         ErrorBackend errors = route.errorBackend();
         if (errors != null) {

@@ -19,9 +19,11 @@ import java.util.List;
  * @param hsts          the host's {@code Strict-Transport-Security}, or {@code null} for the listener's
  * @param rsaCertificate an RSA certificate served instead of {@code certificate} (then an ECDSA one) to
  *                      clients that cannot take ECDSA, or {@code null}
+ * @param access        a passthrough host's source ranges (checked on the ClientHello), or {@code null}
  */
 public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes,
-                          boolean httpsRedirect, TlsPolicy tls, Hsts hsts, String rsaCertificate) {
+                          boolean httpsRedirect, TlsPolicy tls, Hsts hsts, String rsaCertificate,
+                          AccessRules access) {
 
     public static final String ANY_HOST = "*";
 
@@ -29,6 +31,11 @@ public record VirtualHost(String hostname, TlsMode tlsMode, String certificate, 
         tlsMode = tlsMode == null ? TlsMode.TERMINATE : tlsMode;
         routes = Lists.copyOrEmpty(routes);
         tls = tls == null || tls.isDefault() ? null : tls;
+    }
+
+    public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes, boolean httpsRedirect,
+                       TlsPolicy tls, Hsts hsts, String rsaCertificate) {
+        this(hostname, tlsMode, certificate, routes, httpsRedirect, tls, hsts, rsaCertificate, null);
     }
 
     public VirtualHost(String hostname, TlsMode tlsMode, String certificate, List<Route> routes, boolean httpsRedirect) {

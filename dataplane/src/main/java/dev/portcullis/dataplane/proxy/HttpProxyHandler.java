@@ -1,5 +1,9 @@
 package dev.portcullis.dataplane.proxy;
 
+import dev.portcullis.dataplane.access.AccessGate;
+import dev.portcullis.dataplane.server.ClientAddress;
+import dev.portcullis.dataplane.auth.AuthDecision;
+import dev.portcullis.dataplane.auth.ExternalAuthClient;
 import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
 import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
@@ -146,6 +150,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     /** The status whose page the route's error backend is making (0: none), and the proxy's reason for it. */
     private int pageForStatus;
     private String pageDetail;
+    /** The request counted in progress for its client by a rate limit, or null. */
+    private AccessGate.Admitted admission;
     /** Bytes of a refused body still to read and drop before closing; negative: no bound. */
     private long discardBudget = -1;
 
@@ -190,7 +196,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         headDeadline = ctx.pipeline().get(RequestHeadDeadline.class);
         sniHost = dev.portcullis.dataplane.runtime.ServedTls.of(ctx.channel());
-        InetSocketAddress remote = dev.portcullis.dataplane.server.ClientAddress.of(ctx.channel());
+        InetSocketAddress remote = ClientAddress.of(ctx.channel());
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
         listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
@@ -297,6 +303,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 hostMetrics = forward.metrics();
                 target = forward.target();
                 cluster = forward.cluster();
+                if (target.access() != null && refusedAccess(target.access().check(requestClient))) {
+                    return;
+                }
                 bodyLimit.reset(cluster.maxRequestBodyBytes());
                 if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
                     refuseBody();
@@ -327,6 +336,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                     ForwardedHeaders.askUpgrade(head, upgradeProtocol);
                 }
                 state = State.CONNECTING;
+                if (target.access() != null && target.access().auth() != null) {
+                    askAuthentication(head); // the client is not read until it answers
+                    return;
+                }
                 connect(true);
             }
             case RequestRouting.Redirect redirect -> {
@@ -349,6 +362,33 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 sendLocally(answer, clientKeepAlive);
             }
         }
+    }
+
+    /** Source ranges and rate limits: the proxy answers a refused request (403, 429); true when it did. */
+    private boolean refusedAccess(AccessGate.Outcome outcome) {
+        if (outcome instanceof AccessGate.Admitted counted) {
+            admission = counted;
+            return false;
+        }
+        sendLocally(AccessAnswers.refused(ctx.alloc(), (AccessGate.Refused) outcome, clientKeepAlive, accept, requestId),
+                clientKeepAlive);
+        return true;
+    }
+
+    private void askAuthentication(HttpRequest head) {
+        ExternalAuthClient.ask(ctx.channel(), target.access().auth(), head, AccessAnswers.originalUrl(scheme, head, clientUri),
+                clientUri, decision -> {
+                    if (state != State.CONNECTING || request != head) {
+                        return; // the client went away meanwhile
+                    }
+                    if (decision instanceof AuthDecision.Allow allow) {
+                        allow.applyTo(head.headers());
+                        connect(true);
+                    } else {
+                        sendLocally(AccessAnswers.denied(ctx.alloc(), (AuthDecision.Deny) decision, clientKeepAlive, accept,
+                                requestId), clientKeepAlive);
+                    }
+                });
     }
 
     private void connect(boolean allowReuse) {
@@ -632,6 +672,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         Channel tunnelled = upstream;
         detachUpstream();
         deadlines.closed();
+        releaseAdmission();
         state = State.UPGRADED;
         UpgradedTunnel.open(ctx, firstHttpHandler, http2, tunnelled, protocol,
                 ClusterTimeouts.upgradedIdle(cluster, UPGRADED_IDLE_TIMEOUT_MILLIS), metrics);
@@ -893,6 +934,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     private void finishClientExchange(boolean keepAlive) {
         deadlines.exchangeEnded();
+        releaseAdmission();
         request = null;
         cluster = null;
         target = null;
@@ -995,8 +1037,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         ctx.fireUserEventTriggered(event);
     }
 
+    private void releaseAdmission() {
+        if (admission != null) {
+            admission.release();
+            admission = null;
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseAdmission();
         if (state == State.FORWARDING && upstream != null) {
             Channel abandoned = upstream;
             detachUpstream();

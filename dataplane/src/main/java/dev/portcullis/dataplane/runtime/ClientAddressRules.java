@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
-import dev.portcullis.dataplane.config.AddressRanges;
+import dev.portcullis.dataplane.access.NetworkSet;
 import dev.portcullis.dataplane.config.ClientAddressSettings;
 import dev.portcullis.dataplane.config.IpLiteral;
 
@@ -8,13 +8,13 @@ import java.net.InetAddress;
 import java.util.List;
 
 /** The listener's {@link ClientAddressSettings}, parsed once per snapshot. */
-public record ClientAddressRules(AddressRanges proxyProtocolFrom, AddressRanges trustForwardedForFrom) {
+public record ClientAddressRules(NetworkSet proxyProtocolFrom, NetworkSet trustForwardedForFrom) {
 
-    public static final ClientAddressRules NONE = new ClientAddressRules(AddressRanges.NONE, AddressRanges.NONE);
+    public static final ClientAddressRules NONE = of(ClientAddressSettings.NONE);
 
     public static ClientAddressRules of(ClientAddressSettings settings) {
-        return new ClientAddressRules(AddressRanges.parse(settings.proxyProtocolFrom()),
-                AddressRanges.parse(settings.trustForwardedForFrom()));
+        return new ClientAddressRules(NetworkSet.of(settings.proxyProtocolFrom()),
+                NetworkSet.of(settings.trustForwardedForFrom()));
     }
 
     public boolean expectsProxyHeaderFrom(InetAddress peer) {

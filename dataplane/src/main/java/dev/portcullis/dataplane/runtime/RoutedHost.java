@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
+import dev.portcullis.dataplane.access.SourceRanges;
 import dev.portcullis.dataplane.tls.ClientCertificateVerifier;
 import io.netty.util.AsciiString;
 
@@ -25,7 +26,20 @@ import io.netty.handler.ssl.SslContext;
 public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
                          PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
                          HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts,
-                         SslContext rsaSslContext) {
+                         SslContext rsaSslContext, SourceRanges sourceRanges) {
+
+    public RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
+                      PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
+                      HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts,
+                      SslContext rsaSslContext) {
+        this(hostname, tlsMode, sslContext, routes, acmeChallenges, passthrough, httpsRedirect, metrics, tlsIdentity,
+                clientAuth, hsts, rsaSslContext, null);
+    }
+
+    /** Whether a passthrough connection from this address may be relayed. */
+    public boolean admits(java.net.InetAddress client) {
+        return sourceRanges == null || sourceRanges.admits(client);
+    }
 
     /** The context for a client: the RSA one when the host has it and the client cannot take ECDSA. */
     public SslContext sslContextFor(boolean clientTakesEcdsa) {

@@ -19,6 +19,7 @@ import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.dataplane.access.SourceRanges;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
@@ -154,7 +155,8 @@ public final class RuntimeCompiler {
                     servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
                     served.verifier(),
                     hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
-                    rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN))));
+                    rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN)),
+                    host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny())));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));

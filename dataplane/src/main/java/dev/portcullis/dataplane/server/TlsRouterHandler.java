@@ -58,6 +58,10 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         RoutedHost host = future.getNow();
         ChannelPipeline pipeline = ctx.pipeline();
         if (host != null && host.isPassthrough()) {
+            if (!host.admits(ClientAddress.of(ctx.channel()).getAddress())) {
+                ctx.close(); // a source range keeps this client out: no pod is connected
+                return;
+            }
             pipeline.remove(HandshakeCompletionHandler.class);
             host.metrics().passthroughConnection();
             // Replacing this handler hands the buffered ClientHello to the relay.

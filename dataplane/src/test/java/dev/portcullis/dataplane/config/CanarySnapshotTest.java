@@ -12,7 +12,7 @@ class CanarySnapshotTest {
 
     private static Snapshot with(Canary canary) {
         return new Snapshot(1, List.of(new VirtualHost("app.example.test", TlsMode.TERMINATE, null, List.of(
-                new Route(PathMatch.prefix("/"), "main", null, null, null, null, null, null, null, null, canary)))),
+                new Route(PathMatch.prefix("/"), "main", null, null, null, null, null, null, null, null, canary, null)))),
                 List.of(new Cluster("main", List.of()), new Cluster("alt", List.of())), List.of(), null);
     }
 

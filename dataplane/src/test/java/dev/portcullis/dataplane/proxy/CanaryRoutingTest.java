@@ -64,7 +64,7 @@ class CanaryRoutingTest {
     }
 
     private static Route route(String path, Canary canary) {
-        return new Route(PathMatch.prefix(path), "main", null, null, null, null, null, null, null, null, canary);
+        return new Route(PathMatch.prefix(path), "main", null, null, null, null, null, null, null, null, canary, null);
     }
 
     private static Cluster cluster(String name, int port) {

@@ -129,8 +129,8 @@ class ClientAddressTest {
     @Test
     void aRangeThatIsNotOneRefusesTheSnapshot() {
         assertThat(snapshot(new ClientAddressSettings(List.of("10.0.0.0/33"), List.of("example.com")), Limits.DEFAULTS).validate())
-                .containsExactly("listener.clientAddress.proxyProtocolFrom: \"10.0.0.0/33\" has a prefix length outside 0..32",
-                        "listener.clientAddress.trustForwardedForFrom: \"example.com\" is not an IP address or CIDR range");
+                .containsExactly("listener.clientAddress.proxyProtocolFrom: \"10.0.0.0/33\" has a prefix length outside 0-32",
+                        "listener.clientAddress.trustForwardedForFrom: \"example.com\" is not an IPv4 or IPv6 address or network");
     }
 
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};

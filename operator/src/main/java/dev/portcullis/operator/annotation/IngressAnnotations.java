@@ -94,6 +94,19 @@ public final class IngressAnnotations {
     /** ingress-nginx's auth-tls-verify-client, with its "off"; portcullis.dev/client-auth wins over it. */
     public static final AnnotationParser<String> NGINX_VERIFY_CLIENT = TlsPolicyAnnotations.nginxVerifyClient(NGINX + "auth-tls-verify-client");
 
+    // Who gets in (AccessAnnotations): source ranges, rate limits, external authentication; ingress-nginx's values.
+    public static final AnnotationParser<List<String>> ALLOW_SOURCE_RANGES = AccessAnnotations.ranges(AnnotationParser.PREFIX + "allow-source-ranges");
+    public static final AnnotationParser<List<String>> DENY_SOURCE_RANGES = AccessAnnotations.ranges(AnnotationParser.PREFIX + "deny-source-ranges");
+    public static final AnnotationParser<Integer> LIMIT_RPS = AccessAnnotations.count(AnnotationParser.PREFIX + "limit-rps", "requests a second");
+    public static final AnnotationParser<Integer> LIMIT_RPM = AccessAnnotations.count(AnnotationParser.PREFIX + "limit-rpm", "requests a minute");
+    public static final AnnotationParser<Integer> LIMIT_BURST_MULTIPLIER = AccessAnnotations.count(AnnotationParser.PREFIX + "limit-burst-multiplier", "times the rate");
+    public static final AnnotationParser<Integer> LIMIT_CONNECTIONS = AccessAnnotations.count(AnnotationParser.PREFIX + "limit-connections", "requests in progress");
+    public static final AnnotationParser<List<String>> LIMIT_ALLOWLIST = AccessAnnotations.ranges(AnnotationParser.PREFIX + "limit-allowlist");
+    public static final AnnotationParser<String> AUTH_URL = AccessAnnotations.url(AnnotationParser.PREFIX + "auth-url");
+    public static final AnnotationParser<String> AUTH_SIGNIN = AccessAnnotations.signin(AnnotationParser.PREFIX + "auth-signin");
+    public static final AnnotationParser<List<String>> AUTH_RESPONSE_HEADERS = AccessAnnotations.headerNames(AnnotationParser.PREFIX + "auth-response-headers");
+    public static final AnnotationParser<String> AUTH_METHOD = AccessAnnotations.method(AnnotationParser.PREFIX + "auth-method");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
@@ -108,7 +121,9 @@ public final class IngressAnnotations {
             CLIENT_AUTH_SECRET, CLIENT_AUTH, CLIENT_AUTH_DEPTH, CLIENT_AUTH_PASS_CERTIFICATE, CLIENT_AUTH_ERROR_PAGE,
             MIN_TLS_VERSION, CIPHERS, HSTS,
             CANARY, CANARY_BY_HEADER, CANARY_BY_HEADER_VALUE, CANARY_BY_HEADER_PATTERN, CANARY_BY_COOKIE, CANARY_WEIGHT,
-            CANARY_WEIGHT_TOTAL);
+            CANARY_WEIGHT_TOTAL,
+            ALLOW_SOURCE_RANGES, DENY_SOURCE_RANGES, LIMIT_RPS, LIMIT_RPM, LIMIT_BURST_MULTIPLIER, LIMIT_CONNECTIONS,
+            LIMIT_ALLOWLIST, AUTH_URL, AUTH_SIGNIN, AUTH_RESPONSE_HEADERS, AUTH_METHOD);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -163,7 +178,20 @@ public final class IngressAnnotations {
             new Alias<>(CanaryAnnotations.headerPattern(NGINX + "canary-by-header-pattern"), CANARY_BY_HEADER_PATTERN),
             new Alias<>(CanaryAnnotations.cookie(NGINX + "canary-by-cookie"), CANARY_BY_COOKIE),
             new Alias<>(CanaryAnnotations.weight(NGINX + "canary-weight"), CANARY_WEIGHT),
-            new Alias<>(CanaryAnnotations.weightTotal(NGINX + "canary-weight-total"), CANARY_WEIGHT_TOTAL));
+            new Alias<>(CanaryAnnotations.weightTotal(NGINX + "canary-weight-total"), CANARY_WEIGHT_TOTAL),
+            new Alias<>(AccessAnnotations.ranges(NGINX + "whitelist-source-range"), ALLOW_SOURCE_RANGES),
+            new Alias<>(AccessAnnotations.ranges(NGINX + "allowlist-source-range"), ALLOW_SOURCE_RANGES),
+            new Alias<>(AccessAnnotations.ranges(NGINX + "denylist-source-range"), DENY_SOURCE_RANGES),
+            new Alias<>(AccessAnnotations.count(NGINX + "limit-rps", "requests a second"), LIMIT_RPS),
+            new Alias<>(AccessAnnotations.count(NGINX + "limit-rpm", "requests a minute"), LIMIT_RPM),
+            new Alias<>(AccessAnnotations.count(NGINX + "limit-burst-multiplier", "times the rate"), LIMIT_BURST_MULTIPLIER),
+            new Alias<>(AccessAnnotations.count(NGINX + "limit-connections", "requests in progress"), LIMIT_CONNECTIONS),
+            new Alias<>(AccessAnnotations.ranges(NGINX + "limit-whitelist"), LIMIT_ALLOWLIST),
+            new Alias<>(AccessAnnotations.ranges(NGINX + "limit-allowlist"), LIMIT_ALLOWLIST),
+            new Alias<>(AccessAnnotations.url(NGINX + "auth-url"), AUTH_URL),
+            new Alias<>(AccessAnnotations.signin(NGINX + "auth-signin"), AUTH_SIGNIN),
+            new Alias<>(AccessAnnotations.headerNames(NGINX + "auth-response-headers"), AUTH_RESPONSE_HEADERS),
+            new Alias<>(AccessAnnotations.method(NGINX + "auth-method"), AUTH_METHOD));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

@@ -1,14 +1,10 @@
 package dev.portcullis.operator.annotation;
 
-import dev.portcullis.dataplane.config.IpLiteral;
+import dev.portcullis.dataplane.config.Cidr;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * What Portcullis does with each {@code nginx.ingress.kubernetes.io/} annotation, so that a team
@@ -20,11 +16,10 @@ import java.util.regex.Pattern;
  * Portcullis implements it). A name on no list (a typo, or one newer than this table) is refused
  * when it looks like access control and warned otherwise.
  *
- * <p>One value changes a verdict: a source-range allow-list that names every IPv4 and every IPv6
- * address ({@code 0.0.0.0/0,::/0}) keeps no one out, so Portcullis, which lets every address in,
- * already does what it says. cert-manager puts exactly that value on every HTTP-01 solver Ingress it
- * creates (pkg/issuer/acme/http/ingress.go, buildIngressResource); refusing it would fail every
- * challenge. Any other value of a source-range annotation still restricts someone and stays refused.
+ * <p>Source ranges, rate limits and external authentication ({@code auth-url} and its companions) are
+ * implemented ({@link AccessAnnotations}). A source-range allow-list that names every IPv4 and every
+ * IPv6 address ({@code 0.0.0.0/0,::/0}, which cert-manager puts on every HTTP-01 solver Ingress it
+ * creates) keeps no one out and is translated as no restriction at all ({@link #allowsEveryAddress}).
  */
 public final class NginxAnnotationPolicy {
 
@@ -40,17 +35,18 @@ public final class NginxAnnotationPolicy {
             "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-pass-certificate-to-upstream",
             "auth-tls-error-page", "ssl-ciphers",
             "canary", "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie",
-            "canary-weight", "canary-weight-total");
+            "canary-weight", "canary-weight-total",
+            "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
+            "limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-whitelist", "limit-allowlist",
+            "auth-url", "auth-method", "auth-signin", "auth-response-headers");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
-            "auth-tls-match-cn", "auth-url", "auth-method", "auth-signin",
-            "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect", "auth-cache-key",
+            "auth-tls-match-cn",
+            "auth-signin-redirect-param", "auth-request-redirect", "auth-cache-key",
             "auth-cache-duration", "auth-keepalive", "auth-keepalive-share-vars", "auth-keepalive-requests",
             "auth-keepalive-timeout", "auth-proxy-set-headers", "auth-always-set-cookie", "auth-snippet",
-            "whitelist-source-range", "allowlist-source-range", "denylist-source-range", "satisfy",
-            "limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-rate", "limit-rate-after",
-            "limit-whitelist", "limit-allowlist", "global-rate-limit", "global-rate-limit-window",
+            "satisfy", "limit-rate", "limit-rate-after", "global-rate-limit", "global-rate-limit-window",
             "global-rate-limit-key", "global-rate-limit-ignored-cidrs",
             "configuration-snippet", "server-snippet", "stream-snippet", "modsecurity-snippet",
             "enable-modsecurity", "enable-owasp-core-rules");
@@ -75,8 +71,6 @@ public final class NginxAnnotationPolicy {
 
     /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */
     static final Set<String> ALLOW_LISTS = Set.of("whitelist-source-range", "allowlist-source-range");
-
-    private static final Pattern PREFIX_LENGTH = Pattern.compile("0|[1-9]\\d{0,2}");
 
     private static final List<String> REFUSED_PREFIXES = List.of("auth-", "limit-", "global-rate-limit", "canary");
     private static final List<String> REFUSED_SUFFIXES = List.of("-snippet", "-source-range");
@@ -113,38 +107,34 @@ public final class NginxAnnotationPolicy {
      * length 0. Anything less (only {@code 0.0.0.0/0}, which keeps every IPv6 client out; an entry
      * that does not parse) is not "every address". Only literals are read: no name is resolved.
      */
-    static boolean allowsEveryAddress(String value) {
-        if (value == null || value.isBlank()) {
+    public static boolean allowsEveryAddress(String value) {
+        List<Cidr> networks;
+        try {
+            networks = Cidr.parseList(value);
+        } catch (IllegalArgumentException e) {
             return false;
         }
-        boolean everyIpv4 = false;
-        boolean everyIpv6 = false;
-        for (String raw : value.split(",", -1)) {
-            String entry = raw.trim();
-            int slash = entry.indexOf('/');
-            String address = slash < 0 ? entry : entry.substring(0, slash);
-            String prefix = slash < 0 ? null : entry.substring(slash + 1);
-            InetAddress parsed = literal(address);
-            if (parsed == null || (prefix != null && !PREFIX_LENGTH.matcher(prefix).matches())) {
-                return false;
-            }
-            int bits = parsed instanceof Inet4Address ? 32 : 128;
-            int length = prefix == null ? bits : Integer.parseInt(prefix);
-            if (length > bits) {
-                return false;
-            }
-            everyIpv4 |= length == 0 && parsed instanceof Inet4Address;
-            everyIpv6 |= length == 0 && parsed instanceof Inet6Address;
-        }
-        return everyIpv4 && everyIpv6;
+        return networks.stream().anyMatch(network -> network.prefix() == 0 && network.ipv4())
+                && networks.stream().anyMatch(network -> network.prefix() == 0 && !network.ipv4());
     }
 
-    /** An IPv4 or IPv6 address literal, or {@code null}; never a name lookup (a malformed one such as 1:2 included). */
-    private static InetAddress literal(String address) {
-        InetAddress parsed = IpLiteral.parse(address).orElse(null);
-        // Java turns an IPv4-mapped literal (::ffff:a.b.c.d) into IPv4, where its prefix length would
-        // mean something else: such an entry is not read as either family.
-        return parsed != null && address.contains(":") && parsed instanceof Inet4Address ? null : parsed;
+    /**
+     * Why a refused name is refused, when there is more to say than "not implemented yet"; {@code null}
+     * otherwise. Shown in the problem, so that a user knows whether to wait or to change the Ingress.
+     */
+    public static String refusalReason(String name) {
+        if (name.startsWith("global-rate-limit")) {
+            return "global rate limits need a shared counter store (memcached in ingress-nginx), which Portcullis"
+                    + " does not have; limit-rps and limit-rpm count per data plane replica";
+        }
+        if (name.equals("limit-rate") || name.equals("limit-rate-after")) {
+            return "bandwidth limits per connection are not implemented";
+        }
+        if (name.startsWith("auth-") && !name.startsWith("auth-tls-")) {
+            return "of external authentication, Portcullis implements auth-url, auth-signin, auth-response-headers and"
+                    + " auth-method only";
+        }
+        return null;
     }
 
     /** Whether the name is one of the tables above (the rest are unknown, judged by their shape). */

@@ -49,7 +49,8 @@ final class DefaultBackendPhase implements IngressPhase {
             }
             HostTable.Claim existing = builder.routes.get(PathMatch.prefix("/"));
             if (existing == null) {
-                builder.routes.put(PathMatch.prefix("/"), new HostTable.Claim(cluster.get(), ref, true));
+                builder.routes.put(PathMatch.prefix("/"), new HostTable.Claim(cluster.get(), ref, true,
+                        RouteActions.NONE.withAccess(AccessRulesReader.read(served))));
             } else if (host.equals(VirtualHost.ANY_HOST) && existing.fromDefaultBackend() && !existing.ingress().equals(ref)) {
                 context.problems.warning(ref, "DefaultBackendConflict", "the defaultBackend of the older Ingress "
                         + existing.ingress() + " already serves requests for unknown hosts; this one serves only its own hosts");

@@ -44,6 +44,8 @@ final class HostTable {
         ObjectRef tlsPolicyFrom;
         Hsts hsts;
         ObjectRef hstsFrom;
+        /** A passthrough host's source ranges, from the Ingress whose rule it got, or null. */
+        dev.portcullis.dataplane.config.AccessRules access;
     }
 
     private final Map<String, Host> hosts = new TreeMap<>();

@@ -77,7 +77,7 @@ final class HttpRulesPhase implements IngressPhase {
         if (claimsMode && !context.hosts.claimTls(served, host.get(), builder)) {
             return;
         }
-        RouteActions actions = RouteActions.of(served.annotations());
+        RouteActions actions = RouteActions.of(served.annotations()).withAccess(AccessRulesReader.read(served));
         if (actions.regex() && builder.regexFrom == null) {
             builder.regexFrom = ref;
         }

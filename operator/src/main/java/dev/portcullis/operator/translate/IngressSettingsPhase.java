@@ -6,6 +6,7 @@ import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.operator.annotation.AffinityAnnotation;
 import dev.portcullis.operator.annotation.BackendProtocolAnnotation;
 import dev.portcullis.operator.annotation.IngressAnnotations;
+import dev.portcullis.operator.annotation.NginxAnnotationPolicy;
 import dev.portcullis.operator.annotation.SecretRef;
 import dev.portcullis.operator.annotation.TlsModeAnnotation;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -43,7 +44,9 @@ final class IngressSettingsPhase {
         annotations.nginxIgnored().forEach(name -> context.problems.warning(ref, "NginxAnnotationIgnored", name
                 + " is not implemented by Portcullis and is ignored"));
         annotations.nginxRefused().forEach(name -> context.problems.error(ref, "NginxAnnotationRefused", name
-                + " restricts who reaches this backend and Portcullis does not implement it yet; rather than serve"
+                + " restricts who reaches this backend and Portcullis does not implement it"
+                + Optional.ofNullable(NginxAnnotationPolicy.refusalReason(name.substring(IngressAnnotations.NGINX.length())))
+                        .map(reason -> " (" + reason + ")").orElse(" yet") + "; rather than serve"
                 + " the Ingress without it, Portcullis leaves this Ingress out until the annotation is removed"));
         if (!annotations.invalid().isEmpty() || !annotations.nginxRefused().isEmpty()) {
             return Optional.empty();
@@ -54,6 +57,9 @@ final class IngressSettingsPhase {
         TlsModeAnnotation mode = explicitMode.orElse(protocol.filter(BackendProtocolAnnotation::tls).isPresent()
                 ? TlsModeAnnotation.REENCRYPT : TlsModeAnnotation.TERMINATE);
         RouteActions.report(context.problems, ref, annotations, mode == TlsModeAnnotation.PASSTHROUGH);
+        if (AccessRulesReader.refused(context.problems, ref, annotations, mode == TlsModeAnnotation.PASSTHROUGH)) {
+            return Optional.empty();
+        }
         UpstreamProtocol upstreamProtocol = UpstreamProtocol.HTTP_1_1;
         if (protocol.isPresent()) {
             String source = annotations.sourceOf(IngressAnnotations.BACKEND_PROTOCOL);

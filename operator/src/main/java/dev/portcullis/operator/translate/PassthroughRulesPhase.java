@@ -54,6 +54,9 @@ final class PassthroughRulesPhase implements IngressPhase {
             if (!context.hosts.claimMode(served, host.get(), builder)) {
                 continue;
             }
+            if (builder.routes.isEmpty()) { // the Ingress whose rule the host gets decides its source ranges too
+                builder.access = AccessRulesReader.sourceRanges(served);
+            }
             context.backends.resolve(ref, served.namespace(), backend, "passthrough host " + host.get(), served.settings())
                     .ifPresent(cluster -> context.hosts.claim(ref, host.get(), builder, PathMatch.prefix("/"), cluster));
         }

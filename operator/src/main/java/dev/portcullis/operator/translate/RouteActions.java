@@ -1,5 +1,6 @@
 package dev.portcullis.operator.translate;
 
+import dev.portcullis.dataplane.config.AccessRules;
 import dev.portcullis.dataplane.config.Canary;
 import dev.portcullis.dataplane.config.Cors;
 import dev.portcullis.dataplane.config.ErrorBackend;
@@ -21,9 +22,9 @@ import java.util.List;
  */
 record RouteActions(boolean regex, String rewrite, String forwardedPrefix, Route.Redirect redirect, String appRoot,
                     HeaderEdits requestHeaders, HeaderEdits responseHeaders, Cors cors, ErrorBackend errorBackend,
-                    Canary canary) {
+                    Canary canary, AccessRules access) {
 
-    static final RouteActions NONE = new RouteActions(false, null, null, null, null, null, null, null, null, null);
+    static final RouteActions NONE = new RouteActions(false, null, null, null, null, null, null, null, null, null, null);
 
     static RouteActions of(IngressAnnotations annotations) {
         String rewrite = annotations.get(IngressAnnotations.REWRITE_TARGET).orElse(null);
@@ -36,7 +37,7 @@ record RouteActions(boolean regex, String rewrite, String forwardedPrefix, Route
         return new RouteActions(regex, rewrite, annotations.get(IngressAnnotations.X_FORWARDED_PREFIX).orElse(null),
                 redirect, annotations.get(IngressAnnotations.APP_ROOT).orElse(null),
                 annotations.get(IngressAnnotations.REQUEST_HEADERS).orElse(null),
-                annotations.get(IngressAnnotations.RESPONSE_HEADERS).orElse(null), cors(annotations), null, null);
+                annotations.get(IngressAnnotations.RESPONSE_HEADERS).orElse(null), cors(annotations), null, null, null);
     }
 
     /** ingress-nginx's CORS, with its defaults for what is not set; {@code null} unless enable-cors is true. */
@@ -54,18 +55,24 @@ record RouteActions(boolean regex, String rewrite, String forwardedPrefix, Route
 
     RouteActions withErrorBackend(ErrorBackend backend) {
         return new RouteActions(regex, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
-                backend, canary);
+                backend, canary, access);
     }
 
     /** The same actions, some of whose requests go to a canary ({@link CanaryPhase}). */
     RouteActions withCanary(Canary alternative) {
         return new RouteActions(regex, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
-                errorBackend, alternative);
+                errorBackend, alternative, access);
+    }
+
+    /** With who gets in ({@link AccessRulesReader}), or {@code null}. */
+    RouteActions withAccess(AccessRules rules) {
+        return new RouteActions(regex, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
+                errorBackend, canary, rules);
     }
 
     Route route(PathMatch match, String cluster) {
         return new Route(match, cluster, rewrite, forwardedPrefix, redirect, appRoot, requestHeaders, responseHeaders, cors,
-                errorBackend, canary);
+                errorBackend, canary, access);
     }
 
     /** Whether any annotation of this family is set. */

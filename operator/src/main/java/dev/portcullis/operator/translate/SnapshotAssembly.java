@@ -28,7 +28,7 @@ final class SnapshotAssembly {
                     : builder.mode == TlsModeAnnotation.REENCRYPT ? TlsMode.REENCRYPT : TlsMode.TERMINATE;
             virtualHosts.add(new VirtualHost(name, mode, passthrough ? null : builder.certificate, routes, redirect,
                     passthrough ? null : builder.tlsPolicy, passthrough ? null : builder.hsts,
-                    passthrough ? null : builder.rsaCertificate));
+                    passthrough ? null : builder.rsaCertificate, passthrough ? builder.access : null));
         });
         var seed = context.state.sessionTicketSeed();
         return new Snapshot(version, virtualHosts, context.backends.clusters(),

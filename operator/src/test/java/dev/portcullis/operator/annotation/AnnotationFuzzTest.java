@@ -31,7 +31,11 @@ class AnnotationFuzzTest {
             IngressAnnotations.TEMPORAL_REDIRECT, IngressAnnotations.TEMPORAL_REDIRECT_CODE,
             IngressAnnotations.CONNECT_TIMEOUT, IngressAnnotations.RESPONSE_TIMEOUT, IngressAnnotations.SEND_TIMEOUT,
             IngressAnnotations.IDLE_TIMEOUT, IngressAnnotations.MAX_BODY_SIZE,
-            IngressAnnotations.BACKEND_PROTOCOL);
+            IngressAnnotations.BACKEND_PROTOCOL,
+            IngressAnnotations.ALLOW_SOURCE_RANGES, IngressAnnotations.DENY_SOURCE_RANGES, IngressAnnotations.LIMIT_RPS,
+            IngressAnnotations.LIMIT_RPM, IngressAnnotations.LIMIT_BURST_MULTIPLIER, IngressAnnotations.LIMIT_CONNECTIONS,
+            IngressAnnotations.LIMIT_ALLOWLIST, IngressAnnotations.AUTH_URL, IngressAnnotations.AUTH_SIGNIN,
+            IngressAnnotations.AUTH_METHOD, IngressAnnotations.AUTH_RESPONSE_HEADERS);
 
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";
@@ -98,6 +102,25 @@ class AnnotationFuzzTest {
         if (parser instanceof StatusCodeParser) {
             assertThat((Integer) parsed).isBetween(300, 308);
             assertThat(parsed.toString()).isEqualTo(value);
+            return;
+        }
+        if (parsed instanceof java.util.List<?> list) { // networks in canonical form, or header names
+            assertThat(list).isNotEmpty().allSatisfy(entry -> {
+                String text = entry.toString();
+                if (parser.name().endsWith("auth-response-headers")) {
+                    assertThat(text).matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+                } else {
+                    assertThat(dev.portcullis.dataplane.config.Cidr.parse(text).toString()).isEqualTo(text);
+                }
+            });
+            return;
+        }
+        if (parser.name().contains("/limit-")) {
+            assertThat((Integer) parsed).isBetween(1, 1_000_000);
+            return;
+        }
+        if (parser.name().endsWith("/auth-method")) {
+            assertThat((String) parsed).matches("[A-Z]{1,20}");
             return;
         }
         switch (parsed) {

@@ -22,12 +22,18 @@ class NginxAnnotationPolicyTest {
             "auth-tls-verify-client, IMPLEMENTED",
             "auth-tls-match-cn, REFUSED",
             "ssl-ciphers, IMPLEMENTED",
-            "auth-url, REFUSED",
+            "auth-url, IMPLEMENTED",
+            "auth-signin, IMPLEMENTED",
+            "auth-snippet, REFUSED",
+            "auth-cache-key, REFUSED",
+            "global-rate-limit, REFUSED",
+            "limit-rate, REFUSED",
+            "limit-rate-after, REFUSED",
             "auth-type, REFUSED",
-            "whitelist-source-range, REFUSED",
-            "denylist-source-range, REFUSED",
-            "limit-rps, REFUSED",
-            "limit-connections, REFUSED",
+            "whitelist-source-range, IMPLEMENTED",
+            "denylist-source-range, IMPLEMENTED",
+            "limit-rps, IMPLEMENTED",
+            "limit-connections, IMPLEMENTED",
             "satisfy, REFUSED",
             "configuration-snippet, REFUSED",
             "server-snippet, REFUSED",
@@ -55,7 +61,8 @@ class NginxAnnotationPolicyTest {
             "auth-something-new, REFUSED",
             "limit-req-zone, REFUSED",
             "location-snippet, REFUSED",
-            "allowlist-source-range, REFUSED",
+            "allowlist-source-range, IMPLEMENTED",
+            "other-source-range, REFUSED",
             "canary-by-query, REFUSED",
             "some-future-setting, WARNED",
     })
@@ -65,32 +72,36 @@ class NginxAnnotationPolicyTest {
 
     /**
      * cert-manager's HTTP-01 solver Ingress carries {@code whitelist-source-range: 0.0.0.0/0,::/0}
-     * (pkg/issuer/acme/http/ingress.go): an allow-list of every address restricts nothing. Anything
-     * narrower, or anything that does not parse, still restricts someone and is refused.
+     * (pkg/issuer/acme/http/ingress.go): an allow-list of every address restricts nothing, and is
+     * translated as no restriction. Anything narrower, or anything that does not parse, is not "every address".
      */
-    @ParameterizedTest(name = "{0}: \"{1}\" is {2}")
+    @ParameterizedTest(name = "\"{0}\" allows every address: {1}")
     @CsvSource(delimiter = '|', value = {
-            "whitelist-source-range | 0.0.0.0/0,::/0 | IMPLEMENTED",
-            "allowlist-source-range | 0.0.0.0/0,::/0 | IMPLEMENTED",
-            "whitelist-source-range | ' ::/0 , 0.0.0.0/0 ' | IMPLEMENTED",
-            "whitelist-source-range | 10.0.0.0/8,0.0.0.0/0,2001:db8::/32,::/0 | IMPLEMENTED",
-            "whitelist-source-range | 0.0.0.0/0 | REFUSED",
-            "whitelist-source-range | ::/0 | REFUSED",
-            "whitelist-source-range | 10.0.0.0/8,192.168.0.0/16 | REFUSED",
-            "whitelist-source-range | 0.0.0.0/1,128.0.0.0/1,::/0 | REFUSED",
-            "whitelist-source-range | 0.0.0.0/0,::/0,not-an-address | REFUSED",
-            "whitelist-source-range | 0.0.0.0/0,::/0, | REFUSED",
-            "whitelist-source-range | 0.0.0.0/0,::/0,10.0.0.0/33 | REFUSED",
-            "whitelist-source-range | 0.0.0.0/0,::ffff:0.0.0.0/0 | REFUSED",
-            "whitelist-source-range | 0.0.0.0/0,localhost/0 | REFUSED",
-            "whitelist-source-range | 0.0.0.0/00,::/0 | REFUSED",
-            "whitelist-source-range | '' | REFUSED",
-            "denylist-source-range | 0.0.0.0/0,::/0 | REFUSED",
-            "limit-whitelist | 0.0.0.0/0,::/0 | REFUSED",
-            "mirror-target | 0.0.0.0/0,::/0 | WARNED",
+            "0.0.0.0/0,::/0 | true",
+            "' ::/0 , 0.0.0.0/0 ' | true",
+            "10.0.0.0/8,0.0.0.0/0,2001:db8::/32,::/0 | true",
+            "0.0.0.0/0 | false",
+            "::/0 | false",
+            "10.0.0.0/8,192.168.0.0/16 | false",
+            "0.0.0.0/1,128.0.0.0/1,::/0 | false",
+            "0.0.0.0/0,::/0,not-an-address | false",
+            "0.0.0.0/0,::/0, | false",
+            "0.0.0.0/0,::/0,10.0.0.0/33 | false",
+            "0.0.0.0/0,::ffff:0.0.0.0/0 | false",
+            "0.0.0.0/0,localhost/0 | false",
+            "0.0.0.0/00,::/0 | false",
+            "'' | false",
     })
-    void verdictsThatDependOnTheValue(String name, String value, Verdict verdict) {
-        assertThat(NginxAnnotationPolicy.verdict(name, value)).isEqualTo(verdict);
+    void allowListsOfEveryAddress(String value, boolean every) {
+        assertThat(NginxAnnotationPolicy.allowsEveryAddress(value)).isEqualTo(every);
+    }
+
+    @ParameterizedTest(name = "{0} is {1} whatever its value")
+    @CsvSource({"whitelist-source-range, IMPLEMENTED", "denylist-source-range, IMPLEMENTED", "limit-whitelist, IMPLEMENTED",
+            "mirror-target, WARNED", "satisfy, REFUSED"})
+    void verdictsDoNotDependOnTheValueOfImplementedNames(String name, Verdict verdict) {
+        assertThat(NginxAnnotationPolicy.verdict(name, "0.0.0.0/0,::/0")).isEqualTo(verdict);
+        assertThat(NginxAnnotationPolicy.verdict(name, "10.0.0.0/8")).isEqualTo(verdict);
     }
 
     @Test

@@ -104,17 +104,17 @@ class CheckCommandTest {
                 ---
                 """;
         Files.writeString(directory.resolve("ingress.yaml"), ingress.formatted("mirrored", "mirror-uri: /mirror")
-                + ingress.formatted("private", "whitelist-source-range: 10.0.0.0/8")
-                + ingress.formatted("guarded", "auth-url: https://auth.example.test/")
+                + ingress.formatted("private", "satisfy: any")
+                + ingress.formatted("guarded", "auth-type: basic")
                 + "apiVersion: v1\nkind: Service\nmetadata: {name: docs}\nspec:\n  ports: [{port: 80}]\n");
         Output output = check();
         assertThat(output.code).isEqualTo(1);
         assertThat(output.out).contains("default/mirrored: NginxAnnotationIgnored: nginx.ingress.kubernetes.io/mirror-uri"
                 + " is not implemented by Portcullis and is ignored (warning)");
         assertThat(output.out.lines().filter(line -> line.contains("NginxAnnotationRefused")))
-                .anyMatch(line -> line.startsWith("default/private:") && line.contains("whitelist-source-range")
+                .anyMatch(line -> line.startsWith("default/private:") && line.contains("satisfy")
                         && !line.endsWith("(warning)"))
-                .anyMatch(line -> line.startsWith("default/guarded:") && line.contains("auth-url"));
+                .anyMatch(line -> line.startsWith("default/guarded:") && line.contains("auth-type"));
     }
 
     @Test
