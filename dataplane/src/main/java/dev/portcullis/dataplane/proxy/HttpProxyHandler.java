@@ -115,6 +115,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private UpstreamCluster cluster;
     private int connectAttempts;
     private boolean staleRetried;
+    private final ExchangeBalancing balancing = new ExchangeBalancing();
 
     private Channel upstream;
     private InetSocketAddress endpoint;
@@ -340,7 +341,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     private void connect(boolean allowReuse) {
         connectAttempts++;
-        InetSocketAddress target = cluster.balancer().next(clientInetAddress, connectAttempts - 1);
+        InetSocketAddress target = balancing.pick(cluster, clientInetAddress, request, connectAttempts - 1);
         upstreams.acquire(ctx.channel().eventLoop(), target, cluster, allowReuse,
                 new UpstreamConnections.Callback() {
                     @Override
@@ -539,6 +540,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive,
                     clientVersion, HttpMethod.HEAD.equals(request.method()));
             editResponse(response.headers());
+            balancing.decorate(response.headers());
         }
         boolean last = message instanceof LastHttpContent;
         deadlines.bodyProgress();
@@ -639,6 +641,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         Channel closed = upstream;
         upstream = null;
+        balancing.finished();
         deadlines.exchangeEnded();
         if (responseStarted) {
             // Mid-body: the client can only learn of it by the connection closing.
@@ -777,6 +780,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void detachUpstream() {
+        balancing.finished();
         deadlines.exchangeEnded();
         if (upstream != null) {
             UpstreamConnections.handlerOf(upstream).owner(null);
@@ -870,6 +874,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void finishClientExchange(boolean keepAlive) {
+        balancing.finished();
         deadlines.exchangeEnded();
         request = null;
         cluster = null;
@@ -951,6 +956,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             detachUpstream();
             abandoned.close();
         }
+        balancing.finished();
         state = State.CLOSED;
         ctx.fireChannelInactive();
     }
