@@ -13,6 +13,11 @@ public interface BalanceRequest {
     /** The value of the request's cookie {@code name}, or {@code null}. */
     String cookie(String name);
 
+    /** The request target (path and query), or {@code null} when there is no HTTP request. */
+    default String uri() {
+        return null;
+    }
+
     /** A request known only by its client's address (a passthrough connection). */
     static BalanceRequest of(InetAddress client) {
         return new BalanceRequest() {

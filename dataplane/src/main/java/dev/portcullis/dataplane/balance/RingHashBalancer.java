@@ -11,7 +11,7 @@ import java.util.List;
  * A consistent hash ring: each endpoint owns {@value #POINTS_PER_WEIGHT} points per unit of weight,
  * placed by a hash of its address and port only, so removing an endpoint moves only the keys that
  * were its own and adding one takes keys only for itself. A request goes to the owner of the first
- * point at or after the hash of its key (a header, a cookie or the client address); retry {@code n}
+ * point at or after the hash of its key (a header, a cookie, the request target or the client address); retry {@code n}
  * goes to the n-th other endpoint along the ring. A request without its key is balanced round-robin.
  * The ring is built once per snapshot; a lookup is a binary search, without allocation.
  */
@@ -85,6 +85,13 @@ public final class RingHashBalancer implements Balancer {
             }
             case COOKIE -> {
                 String value = request.cookie(key.name());
+                if (value == null) {
+                    return keyless.next(request.client(), attempt);
+                }
+                hash = Hashing.of(value);
+            }
+            case URI -> {
+                String value = request.uri();
                 if (value == null) {
                     return keyless.next(request.client(), attempt);
                 }

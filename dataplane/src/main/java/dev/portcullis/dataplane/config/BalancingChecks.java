@@ -25,7 +25,7 @@ final class BalancingChecks {
             }
             if (key.source() == null) {
                 problems.add(where + ": hashBy.source is missing");
-            } else if (key.needsHttp() && !isToken(key.name())) {
+            } else if (key.named() && !isToken(key.name())) {
                 problems.add(where + ": hashBy.name must be a header or cookie name (an HTTP token)");
             }
         }

@@ -22,6 +22,7 @@ final class ExchangeBalancing implements BalanceRequest {
 
     private InetAddress client;
     private HttpHeaders headers;
+    private String uri;
     private Balancer inFlightBalancer;
     private InetSocketAddress inFlight;
     private CookieAffinity affinity;
@@ -33,6 +34,7 @@ final class ExchangeBalancing implements BalanceRequest {
         finished();
         this.client = client;
         this.headers = request.headers();
+        this.uri = request.uri();
         Balancer balancer = cluster.balancer();
         affinity = balancer.affinity();
         if (attempt == 0) {
@@ -71,6 +73,11 @@ final class ExchangeBalancing implements BalanceRequest {
     @Override
     public InetAddress client() {
         return client;
+    }
+
+    @Override
+    public String uri() {
+        return uri;
     }
 
     @Override

@@ -116,6 +116,36 @@ class BalancersTest {
     }
 
     @Test
+    void ringHashByUriKeepsATargetOnOneEndpoint() {
+        RingHashBalancer ring = new RingHashBalancer(FOUR, null, HashKey.REQUEST_URI);
+        BalanceRequest page = new BalanceRequest() {
+            @Override
+            public InetAddress client() {
+                return CLIENT;
+            }
+
+            @Override
+            public String header(String name) {
+                return null;
+            }
+
+            @Override
+            public String cookie(String name) {
+                return null;
+            }
+
+            @Override
+            public String uri() {
+                return "/catalog?page=2";
+            }
+        };
+        InetSocketAddress first = ring.next(page, 0);
+        for (int i = 0; i < 10; i++) {
+            assertThat(ring.next(page, 0)).isEqualTo(first);
+        }
+    }
+
+    @Test
     void ringHashWithoutTheKeyBalancesInTurn() {
         RingHashBalancer ring = new RingHashBalancer(FOUR, null, HashKey.header("X-User"));
         assertThat(count(ring, 400, i -> request(null, null)).values()).containsOnly(100);

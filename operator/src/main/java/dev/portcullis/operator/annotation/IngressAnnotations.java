@@ -86,6 +86,17 @@ public final class IngressAnnotations {
     /** ingress-nginx's auth-tls-verify-client, with its "off"; portcullis.dev/client-auth wins over it. */
     public static final AnnotationParser<String> NGINX_VERIFY_CLIENT = TlsPolicyAnnotations.nginxVerifyClient(NGINX + "auth-tls-verify-client");
 
+    // Which pod answers (BalancingAnnotations): the policy, its hash key, the affinity cookie.
+    public static final AnnotationParser<dev.portcullis.dataplane.config.BalancePolicy> LOAD_BALANCE = BalancingAnnotations.loadBalance(AnnotationParser.PREFIX + "load-balance");
+    public static final AnnotationParser<dev.portcullis.dataplane.config.HashKey> HASH_BY = BalancingAnnotations.hashBy(AnnotationParser.PREFIX + "hash-by");
+    public static final AnnotationParser<String> SESSION_COOKIE_NAME = BalancingAnnotations.cookieName(AnnotationParser.PREFIX + "session-cookie-name");
+    public static final AnnotationParser<Long> SESSION_COOKIE_MAX_AGE = BalancingAnnotations.seconds(AnnotationParser.PREFIX + "session-cookie-max-age");
+    public static final AnnotationParser<Long> SESSION_COOKIE_EXPIRES = BalancingAnnotations.seconds(AnnotationParser.PREFIX + "session-cookie-expires");
+    public static final AnnotationParser<String> SESSION_COOKIE_PATH = BalancingAnnotations.cookiePath(AnnotationParser.PREFIX + "session-cookie-path");
+    public static final AnnotationParser<String> SESSION_COOKIE_SAMESITE = BalancingAnnotations.sameSite(AnnotationParser.PREFIX + "session-cookie-samesite");
+    public static final AnnotationParser<Boolean> SESSION_COOKIE_SECURE = BalancingAnnotations.flag(AnnotationParser.PREFIX + "session-cookie-secure");
+    public static final AnnotationParser<String> SESSION_COOKIE_DOMAIN = BalancingAnnotations.cookieDomain(AnnotationParser.PREFIX + "session-cookie-domain");
+
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
     }
@@ -98,7 +109,9 @@ public final class IngressAnnotations {
             REQUEST_HEADERS, RESPONSE_HEADERS, ENABLE_CORS, CORS_ALLOW_ORIGIN, CORS_ALLOW_METHODS, CORS_ALLOW_HEADERS,
             CORS_EXPOSE_HEADERS, CORS_ALLOW_CREDENTIALS, CORS_MAX_AGE, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND,
             CLIENT_AUTH_SECRET, CLIENT_AUTH, CLIENT_AUTH_DEPTH, CLIENT_AUTH_PASS_CERTIFICATE, CLIENT_AUTH_ERROR_PAGE,
-            MIN_TLS_VERSION, CIPHERS, HSTS);
+            MIN_TLS_VERSION, CIPHERS, HSTS,
+            LOAD_BALANCE, HASH_BY, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE, SESSION_COOKIE_EXPIRES, SESSION_COOKIE_PATH,
+            SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE, SESSION_COOKIE_DOMAIN);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -146,7 +159,16 @@ public final class IngressAnnotations {
             new Alias<>(TlsPolicyAnnotations.depth(NGINX + "auth-tls-verify-depth"), CLIENT_AUTH_DEPTH),
             new Alias<>(TlsPolicyAnnotations.flag(NGINX + "auth-tls-pass-certificate-to-upstream"), CLIENT_AUTH_PASS_CERTIFICATE),
             new Alias<>(TlsPolicyAnnotations.errorPage(NGINX + "auth-tls-error-page"), CLIENT_AUTH_ERROR_PAGE),
-            new Alias<>(TlsPolicyAnnotations.ciphers(NGINX + "ssl-ciphers"), CIPHERS));
+            new Alias<>(TlsPolicyAnnotations.ciphers(NGINX + "ssl-ciphers"), CIPHERS),
+            new Alias<>(BalancingAnnotations.nginxLoadBalance(NGINX + "load-balance"), LOAD_BALANCE),
+            new Alias<>(BalancingAnnotations.nginxHashBy(NGINX + "upstream-hash-by"), HASH_BY),
+            new Alias<>(BalancingAnnotations.cookieName(NGINX + "session-cookie-name"), SESSION_COOKIE_NAME),
+            new Alias<>(BalancingAnnotations.seconds(NGINX + "session-cookie-max-age"), SESSION_COOKIE_MAX_AGE),
+            new Alias<>(BalancingAnnotations.seconds(NGINX + "session-cookie-expires"), SESSION_COOKIE_EXPIRES),
+            new Alias<>(BalancingAnnotations.cookiePath(NGINX + "session-cookie-path"), SESSION_COOKIE_PATH),
+            new Alias<>(BalancingAnnotations.sameSite(NGINX + "session-cookie-samesite"), SESSION_COOKIE_SAMESITE),
+            new Alias<>(BalancingAnnotations.flag(NGINX + "session-cookie-secure"), SESSION_COOKIE_SECURE),
+            new Alias<>(BalancingAnnotations.cookieDomain(NGINX + "session-cookie-domain"), SESSION_COOKIE_DOMAIN));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(
