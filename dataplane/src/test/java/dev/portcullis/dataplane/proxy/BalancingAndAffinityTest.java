@@ -79,6 +79,17 @@ class BalancingAndAffinityTest {
         // Round-robin would have given the slow pod 15; least-request sends it no more while it holds one.
         assertThat(slow.count()).isLessThanOrEqualTo(2);
         assertThat(fast.count()).isGreaterThanOrEqualTo(28);
+
+        // A snapshot that leaves the cluster as it was keeps its balancer, and so what is in flight.
+        var before = dataPlane.server().config().current().clusters().get("web").balancer();
+        dataPlane.server().config().apply(snapshot(2, new Cluster("web", BalancePolicy.LEAST_REQUEST,
+                List.of(slow.endpoint(), fast.endpoint()), 0, 0)));
+        assertThat(dataPlane.server().config().current().clusters().get("web").balancer()).isSameAs(before);
+        if (slow.count() > 0) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.send(get("/after-swap/" + i), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("fast");
+            }
+        }
         release.countDown();
         for (CompletableFuture<HttpResponse<String>> response : held) {
             assertThat(response.get(10, TimeUnit.SECONDS).body()).isEqualTo("slow");
