@@ -58,6 +58,15 @@ class BalancersTest {
     }
 
     @Test
+    void leastRequestWeighsInFlightByWeight() {
+        LeastRequestBalancer balancer = new LeastRequestBalancer(FOUR.subList(0, 2), new int[] {3, 1});
+        balancer.started(FOUR.get(0));
+        balancer.started(FOUR.get(0)); // 2 of 3 for the heavy endpoint
+        balancer.started(FOUR.get(1)); // 1 of 1 for the light one
+        assertThat(count(balancer, 100, i -> request(null, null))).containsOnlyKeys(FOUR.get(0));
+    }
+
+    @Test
     void leastRequestSpreadsWhenIdleAndAvoidsTheBusiest() {
         LeastRequestBalancer balancer = new LeastRequestBalancer(FOUR, null);
         for (int i = 0; i < 5; i++) {

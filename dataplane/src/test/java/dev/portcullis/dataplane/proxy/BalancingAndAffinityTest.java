@@ -10,7 +10,10 @@ import dev.portcullis.dataplane.config.SessionAffinity;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.dataplane.testsupport.Snapshots;
+import dev.portcullis.dataplane.testsupport.TestClients;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,32 @@ class BalancingAndAffinityTest {
         HttpResponse<String> forged = cookieless.send(HttpRequest.newBuilder(dataPlane.http(HOST, "/"))
                 .header("Cookie", "INGRESSCOOKIE=0000000000000000").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forged.headers().firstValue("set-cookie")).as("an unknown id is replaced").isPresent();
+    }
+
+    @Test
+    void overHttp2TheCookiePinsEveryStream() throws Exception {
+        Pod a = pod("a", null);
+        Pod b = pod("b", null);
+        CertificateAuthority ca = CertificateAuthority.create("balance CA", CertificateAuthority.KeyType.EC_P256);
+        Cluster cluster = sticky(SessionAffinity.cookie("route"), a, b);
+        dataPlane = TestDataPlane.serving(new Snapshot(1, List.of(new VirtualHost(HOST, TlsMode.TERMINATE, "balance",
+                List.of(new Route(PathMatch.prefix("/"), "web", null, null, null, null, null, null, null, null)), false)),
+                List.of(cluster), List.of(Snapshots.certificate("balance", ca.issueServer(List.of(HOST),
+                CertificateAuthority.KeyType.EC_P256))), null));
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestClients.sslContextTrusting(ca))
+                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).build();
+        HttpResponse<String> first = h2.send(HttpRequest.newBuilder(dataPlane.https(HOST, "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(first.headers().firstValue("set-cookie")).hasValueSatisfying(cookie -> assertThat(cookie).startsWith("route="));
+        List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // concurrent streams on one connection
+            streams.add(h2.sendAsync(HttpRequest.newBuilder(dataPlane.https(HOST, "/" + i)).header("Cookie", "other=1").build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> stream : streams) {
+            assertThat(stream.get(10, TimeUnit.SECONDS).body()).isEqualTo(first.body());
+        }
     }
 
     private void assertStaysOn(HttpClient browser, String pod, int requests) throws Exception {
