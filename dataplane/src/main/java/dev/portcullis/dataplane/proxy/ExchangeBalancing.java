@@ -29,16 +29,29 @@ final class ExchangeBalancing implements BalanceRequest {
     private InetSocketAddress chosen;
     private String presentedCookie;
 
-    /** The endpoint for this attempt ({@code null}: none ready); the previous attempt's is let go. */
+    /**
+     * The endpoint for this attempt ({@code null}: none ready); the previous attempt's is let go. A
+     * retry after the pinned endpoint's connection was made and then lost (a pooled connection it had
+     * closed, a stream it refused unprocessed) stays on the pinned endpoint: the endpoint is there,
+     * and moving would re-pin the client. A retry after a failed connect is balanced.
+     */
     InetSocketAddress pick(UpstreamCluster cluster, InetAddress client, HttpRequest request, int attempt) {
+        boolean connectedThenLost = attempt > 0 && inFlight == null && chosen != null;
         finished();
         this.client = client;
         this.headers = request.headers();
         this.uri = request.uri();
         Balancer balancer = cluster.balancer();
+        CookieAffinity previousAffinity = affinity;
         affinity = balancer.affinity();
         if (attempt == 0) {
             presentedCookie = affinity == null ? null : cookie(affinity.cookieName());
+        } else if (connectedThenLost && affinity != null && affinity == previousAffinity
+                && chosen.equals(affinity.endpointOf(presentedCookie))) {
+            balancer.started(chosen);
+            inFlightBalancer = balancer;
+            inFlight = chosen;
+            return chosen;
         }
         InetSocketAddress target = balancer.next(this, attempt);
         chosen = target;
@@ -57,6 +70,8 @@ final class ExchangeBalancing implements BalanceRequest {
             inFlight = null;
             inFlightBalancer = null;
         }
+        headers = null; // the request is not kept past its exchange
+        uri = null;
     }
 
     /** Pins the client to the endpoint that answered, unless its cookie already did. */
