@@ -14,4 +14,22 @@ public interface Balancer {
 
     /** How many ready endpoints there are to choose from. */
     int size();
+
+    /** The endpoint for an HTTP request: balancers keyed by a header or cookie read them from {@code request}. */
+    default InetSocketAddress next(BalanceRequest request, int attempt) {
+        return next(request.client(), attempt);
+    }
+
+    /** A request (or passthrough connection) went to {@code endpoint}; each is matched by one {@link #finished}. */
+    default void started(InetSocketAddress endpoint) {
+    }
+
+    /** The request (or connection) {@link #started} on {@code endpoint} is over. */
+    default void finished(InetSocketAddress endpoint) {
+    }
+
+    /** The cluster's cookie affinity, or {@code null}. */
+    default CookieAffinity affinity() {
+        return null;
+    }
 }

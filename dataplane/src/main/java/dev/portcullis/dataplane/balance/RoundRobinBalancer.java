@@ -5,14 +5,47 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Each request goes to the next ready endpoint in turn. */
+/**
+ * Each request goes to the next ready endpoint in turn. With weights, the turn is nginx's smooth
+ * weighted round-robin, computed once: weights 5, 1, 1 give a a b a c a a, not a a a a a b c.
+ */
 public final class RoundRobinBalancer implements Balancer {
 
+    /** Longest precomputed turn; heavier weight sums fall back to weighted picks along a scrambled counter. */
+    static final int MAX_SEQUENCE = 1 << 12;
+
     private final List<InetSocketAddress> endpoints;
+    private final int[] sequence;
+    private final long[] cumulative;
     private final AtomicInteger counter = new AtomicInteger();
 
     public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints) {
+        this(readyEndpoints, null);
+    }
+
+    /** {@code weights} (one per endpoint, each at least 1) or {@code null} for equal shares. */
+    public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints, int[] weights) {
         this.endpoints = List.copyOf(readyEndpoints);
+        long total = 0;
+        boolean equal = true;
+        for (int i = 0; weights != null && i < weights.length; i++) {
+            total += weights[i];
+            equal &= weights[i] == weights[0];
+        }
+        if (weights == null || equal) {
+            sequence = null;
+            cumulative = null;
+        } else if (total <= MAX_SEQUENCE) {
+            sequence = smooth(weights, (int) total);
+            cumulative = null;
+        } else {
+            sequence = null;
+            cumulative = new long[weights.length];
+            long sum = 0;
+            for (int i = 0; i < weights.length; i++) {
+                cumulative[i] = sum += weights[i];
+            }
+        }
     }
 
     @Override
@@ -20,11 +53,39 @@ public final class RoundRobinBalancer implements Balancer {
         if (endpoints.isEmpty()) {
             return null;
         }
-        return endpoints.get(Math.floorMod(counter.getAndIncrement(), endpoints.size()));
+        int turn = counter.getAndIncrement();
+        if (sequence != null) {
+            return endpoints.get(sequence[Math.floorMod(turn, sequence.length)]);
+        }
+        if (cumulative != null) {
+            long total = cumulative[cumulative.length - 1];
+            long point = Math.floorMod(Hashing.mix(turn), total);
+            int found = java.util.Arrays.binarySearch(cumulative, point + 1);
+            return endpoints.get(found >= 0 ? found : -found - 1);
+        }
+        return endpoints.get(Math.floorMod(turn, endpoints.size()));
     }
 
     @Override
     public int size() {
         return endpoints.size();
+    }
+
+    /** nginx's smooth weighted round-robin, one full cycle of {@code total} turns. */
+    private static int[] smooth(int[] weights, int total) {
+        int[] sequence = new int[total];
+        long[] current = new long[weights.length];
+        for (int turn = 0; turn < total; turn++) {
+            int best = 0;
+            for (int i = 0; i < weights.length; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            sequence[turn] = best;
+        }
+        return sequence;
     }
 }

@@ -23,6 +23,8 @@ import java.util.List;
  *                                 {@code Content-Length} gets 413 before any endpoint is connected, a streamed
  *                                 body that grows past it is cut and its upstream exchange aborted
  * @param protocol                 HTTP/1.1 (the default, left out of JSON) or HTTP/2 to the endpoints
+ * @param hashBy                   what a {@link BalancePolicy#RING_HASH} cluster hashes (null: the client address)
+ * @param affinity                 cookie affinity over the balancing policy, or {@code null}
  */
 public record Cluster(
         String name,
@@ -37,9 +39,19 @@ public record Cluster(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long idleTimeoutMillis,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long maxRequestBodyBytes,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UpstreamProtocol.Http11Filter.class)
-        UpstreamProtocol protocol) {
+        UpstreamProtocol protocol,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HashKey hashBy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SessionAffinity affinity) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    /** A cluster balanced without a hash key and without cookie affinity. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
+                   long sendTimeoutMillis, long idleTimeoutMillis, long maxRequestBodyBytes, UpstreamProtocol protocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, null, null);
+    }
 
     public Cluster {
         balance = balance == null ? BalancePolicy.ROUND_ROBIN : balance;
@@ -83,24 +95,30 @@ public record Cluster(
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
         return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, hashBy, affinity);
     }
 
     /** The same cluster with its own body timeouts (0: the listener's). */
     public Cluster withBodyTimeouts(long sendMillis, long idleMillis) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol);
+                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol, hashBy, affinity);
     }
 
     /** The same cluster with a request body limit (0: none). */
     public Cluster withMaxRequestBodyBytes(long bytes) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol, hashBy, affinity);
+    }
+
+    /** The same cluster with a ring-hash key and cookie affinity ({@code null}: none). */
+    public Cluster withBalancing(BalancePolicy policy, HashKey key, SessionAffinity sticky) {
+        return new Cluster(name, policy, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, key, sticky);
     }
 
     /** This cluster spoken to in {@code replacement}. */
     public Cluster withProtocol(UpstreamProtocol replacement) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement, hashBy, affinity);
     }
 }

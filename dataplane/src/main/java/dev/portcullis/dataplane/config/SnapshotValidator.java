@@ -155,6 +155,7 @@ final class SnapshotValidator {
                     problems.add(endpointWhere + ": port " + endpoint.port() + " is outside 1-65535");
                 }
             }
+            BalancingChecks.check(where, cluster, problems);
         }
         return names;
     }

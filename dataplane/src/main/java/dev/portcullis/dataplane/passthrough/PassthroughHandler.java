@@ -88,6 +88,8 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel(), this))
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
+                        cluster.balancer().started(endpoint); // least-request counts connections in flight
+                        connected.channel().closeFuture().addListener(closed -> cluster.balancer().finished(endpoint));
                         connected(connected.channel());
                     } else if (ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster.balancer().size())) {
                         UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),

@@ -126,6 +126,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private UpstreamCluster cluster;
     private int connectAttempts;
     private boolean staleRetried;
+    private final ExchangeBalancing balancing = new ExchangeBalancing();
 
     private Channel upstream;
     private InetSocketAddress endpoint;
@@ -396,7 +397,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         if (upstreamStartNanos == 0) {
             upstreamStartNanos = System.nanoTime();
         }
-        InetSocketAddress target = cluster.balancer().next(requestClient, connectAttempts - 1);
+        InetSocketAddress target = balancing.pick(cluster, requestClient, request, connectAttempts - 1);
         upstreams.acquire(ctx.channel().eventLoop(), target, cluster, allowReuse,
                 new UpstreamConnections.Callback() {
                     @Override
@@ -596,6 +597,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             keepAliveAfterResponse = ForwardedHeaders.rewriteResponse(response, clientKeepAlive && !config.draining(),
                     clientVersion, HttpMethod.HEAD.equals(request.method()));
             editResponse(response.headers());
+            balancing.decorate(response.headers());
         }
         boolean last = message instanceof LastHttpContent;
         deadlines.bodyProgress();
@@ -700,6 +702,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         Channel closed = upstream;
         upstream = null;
+        balancing.finished();
         deadlines.exchangeEnded();
         if (responseStarted) {
             // Mid-body: the client can only learn of it by the connection closing.
@@ -838,6 +841,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void detachUpstream() {
+        balancing.finished();
         deadlines.exchangeEnded();
         if (upstream != null) {
             UpstreamConnections.handlerOf(upstream).owner(null);
@@ -933,6 +937,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void finishClientExchange(boolean keepAlive) {
+        balancing.finished();
         deadlines.exchangeEnded();
         releaseAdmission();
         request = null;
@@ -1052,6 +1057,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             detachUpstream();
             abandoned.close();
         }
+        balancing.finished();
         state = State.CLOSED;
         ctx.fireChannelInactive();
     }

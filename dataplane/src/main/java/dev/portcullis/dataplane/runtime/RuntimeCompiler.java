@@ -3,14 +3,10 @@ package dev.portcullis.dataplane.runtime;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import dev.portcullis.dataplane.balance.Balancer;
-import dev.portcullis.dataplane.balance.ClientIpBalancer;
-import dev.portcullis.dataplane.balance.RoundRobinBalancer;
-import dev.portcullis.dataplane.config.BalancePolicy;
+import dev.portcullis.dataplane.balance.Balancers;
 import dev.portcullis.dataplane.config.Cluster;
-import dev.portcullis.dataplane.config.Endpoint;
 import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
-import dev.portcullis.dataplane.config.IpLiteral;
 import dev.portcullis.dataplane.config.PathMatch;
 import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
@@ -33,8 +29,6 @@ import dev.portcullis.dataplane.tls.SessionTickets;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import io.netty.handler.ssl.SslContext;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -255,17 +249,7 @@ public final class RuntimeCompiler {
                 return existing;
             }
         }
-        List<InetSocketAddress> ready = new ArrayList<>();
-        for (Endpoint endpoint : cluster.endpoints()) {
-            if (endpoint.ready()) {
-                // Endpoints are IP literals (the validator refuses anything else): parsed, never looked up in DNS.
-                InetAddress address = IpLiteral.parse(endpoint.address())
-                        .orElseThrow(() -> new UnknownHostException(endpoint.address()));
-                ready.add(new InetSocketAddress(address, endpoint.port()));
-            }
-        }
-        Balancer balancer = cluster.balance() == BalancePolicy.CLIENT_IP
-                ? new ClientIpBalancer(ready) : new RoundRobinBalancer(ready);
+        Balancer balancer = Balancers.forCluster(cluster);
         return new UpstreamCluster(cluster, balancer, upstreamSsl);
     }
 }

@@ -106,6 +106,16 @@ public final class IngressAnnotations {
     public static final AnnotationParser<String> AUTH_SIGNIN = AccessAnnotations.signin(AnnotationParser.PREFIX + "auth-signin");
     public static final AnnotationParser<List<String>> AUTH_RESPONSE_HEADERS = AccessAnnotations.headerNames(AnnotationParser.PREFIX + "auth-response-headers");
     public static final AnnotationParser<String> AUTH_METHOD = AccessAnnotations.method(AnnotationParser.PREFIX + "auth-method");
+    // Which pod answers (BalancingAnnotations): the policy, its hash key, the affinity cookie.
+    public static final AnnotationParser<dev.portcullis.dataplane.config.BalancePolicy> LOAD_BALANCE = BalancingAnnotations.loadBalance(AnnotationParser.PREFIX + "load-balance");
+    public static final AnnotationParser<dev.portcullis.dataplane.config.HashKey> HASH_BY = BalancingAnnotations.hashBy(AnnotationParser.PREFIX + "hash-by");
+    public static final AnnotationParser<String> SESSION_COOKIE_NAME = BalancingAnnotations.cookieName(AnnotationParser.PREFIX + "session-cookie-name");
+    public static final AnnotationParser<Long> SESSION_COOKIE_MAX_AGE = BalancingAnnotations.seconds(AnnotationParser.PREFIX + "session-cookie-max-age");
+    public static final AnnotationParser<Long> SESSION_COOKIE_EXPIRES = BalancingAnnotations.seconds(AnnotationParser.PREFIX + "session-cookie-expires");
+    public static final AnnotationParser<String> SESSION_COOKIE_PATH = BalancingAnnotations.cookiePath(AnnotationParser.PREFIX + "session-cookie-path");
+    public static final AnnotationParser<String> SESSION_COOKIE_SAMESITE = BalancingAnnotations.sameSite(AnnotationParser.PREFIX + "session-cookie-samesite");
+    public static final AnnotationParser<Boolean> SESSION_COOKIE_SECURE = BalancingAnnotations.flag(AnnotationParser.PREFIX + "session-cookie-secure");
+    public static final AnnotationParser<String> SESSION_COOKIE_DOMAIN = BalancingAnnotations.cookieDomain(AnnotationParser.PREFIX + "session-cookie-domain");
 
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
@@ -123,7 +133,9 @@ public final class IngressAnnotations {
             CANARY, CANARY_BY_HEADER, CANARY_BY_HEADER_VALUE, CANARY_BY_HEADER_PATTERN, CANARY_BY_COOKIE, CANARY_WEIGHT,
             CANARY_WEIGHT_TOTAL,
             ALLOW_SOURCE_RANGES, DENY_SOURCE_RANGES, LIMIT_RPS, LIMIT_RPM, LIMIT_BURST_MULTIPLIER, LIMIT_CONNECTIONS,
-            LIMIT_ALLOWLIST, AUTH_URL, AUTH_SIGNIN, AUTH_RESPONSE_HEADERS, AUTH_METHOD);
+            LIMIT_ALLOWLIST, AUTH_URL, AUTH_SIGNIN, AUTH_RESPONSE_HEADERS, AUTH_METHOD,
+            LOAD_BALANCE, HASH_BY, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE, SESSION_COOKIE_EXPIRES, SESSION_COOKIE_PATH,
+            SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE, SESSION_COOKIE_DOMAIN);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -191,7 +203,16 @@ public final class IngressAnnotations {
             new Alias<>(AccessAnnotations.url(NGINX + "auth-url"), AUTH_URL),
             new Alias<>(AccessAnnotations.signin(NGINX + "auth-signin"), AUTH_SIGNIN),
             new Alias<>(AccessAnnotations.headerNames(NGINX + "auth-response-headers"), AUTH_RESPONSE_HEADERS),
-            new Alias<>(AccessAnnotations.method(NGINX + "auth-method"), AUTH_METHOD));
+            new Alias<>(AccessAnnotations.method(NGINX + "auth-method"), AUTH_METHOD),
+            new Alias<>(BalancingAnnotations.nginxLoadBalance(NGINX + "load-balance"), LOAD_BALANCE),
+            new Alias<>(BalancingAnnotations.nginxHashBy(NGINX + "upstream-hash-by"), HASH_BY),
+            new Alias<>(BalancingAnnotations.cookieName(NGINX + "session-cookie-name"), SESSION_COOKIE_NAME),
+            new Alias<>(BalancingAnnotations.seconds(NGINX + "session-cookie-max-age"), SESSION_COOKIE_MAX_AGE),
+            new Alias<>(BalancingAnnotations.seconds(NGINX + "session-cookie-expires"), SESSION_COOKIE_EXPIRES),
+            new Alias<>(BalancingAnnotations.cookiePath(NGINX + "session-cookie-path"), SESSION_COOKIE_PATH),
+            new Alias<>(BalancingAnnotations.sameSite(NGINX + "session-cookie-samesite"), SESSION_COOKIE_SAMESITE),
+            new Alias<>(BalancingAnnotations.flag(NGINX + "session-cookie-secure"), SESSION_COOKIE_SECURE),
+            new Alias<>(BalancingAnnotations.cookieDomain(NGINX + "session-cookie-domain"), SESSION_COOKIE_DOMAIN));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

@@ -38,7 +38,9 @@ public final class NginxAnnotationPolicy {
             "canary-weight", "canary-weight-total",
             "whitelist-source-range", "allowlist-source-range", "denylist-source-range",
             "limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-whitelist", "limit-allowlist",
-            "auth-url", "auth-method", "auth-signin", "auth-response-headers");
+            "auth-url", "auth-method", "auth-signin", "auth-response-headers",
+            "load-balance", "upstream-hash-by", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
+            "session-cookie-path", "session-cookie-samesite", "session-cookie-secure", "session-cookie-domain");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -56,7 +58,7 @@ public final class NginxAnnotationPolicy {
             "connection-proxy-header", "custom-headers", "enable-access-log", "enable-global-auth", "enable-influxdb",
             "enable-opentelemetry", "enable-opentracing", "enable-rewrite-log", "from-to-www-redirect",
             "http2-push-preload", "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",
-            "load-balance", "mirror-host", "mirror-request-body", "mirror-target", "mirror-uri",
+            "mirror-host", "mirror-request-body", "mirror-target", "mirror-uri",
             "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
             "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-cookie-domain",
@@ -64,10 +66,8 @@ public final class NginxAnnotationPolicy {
             "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
             "proxy-redirect-to", "proxy-request-buffering", "proxy-ssl-ciphers",
             "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
-            "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",
-            "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",
-            "session-cookie-samesite", "session-cookie-secure", "ssl-prefer-server-ciphers",
-            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost");
+            "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "ssl-prefer-server-ciphers",
+            "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost");
 
     /** Source-range allow-lists: ingress-nginx lets in only the addresses listed. */
     static final Set<String> ALLOW_LISTS = Set.of("whitelist-source-range", "allowlist-source-range");

@@ -63,7 +63,7 @@ final class BackendResolver {
             clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor),
                     limits.connectMillis(), limits.responseMillis(), settings.upstreamTls(namespace, service.getName()),
                     settings.proxyProtocol(), limits.sendMillis(), limits.idleMillis(), limits.maxBodyBytes(),
-                    settings.protocol()));
+                    settings.protocol()).withBalancing(settings.balance(), settings.hashBy(), settings.affinity()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

@@ -1,6 +1,8 @@
 package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.BalancePolicy;
+import dev.portcullis.dataplane.config.HashKey;
+import dev.portcullis.dataplane.config.SessionAffinity;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
@@ -14,7 +16,12 @@ import java.util.List;
  * cluster's identity, so one Service reached two ways becomes two clusters.
  */
 record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, UpstreamProtocol protocol,
-                       ExchangeLimits limits) {
+                       ExchangeLimits limits, HashKey hashBy, SessionAffinity affinity) {
+
+    ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, UpstreamProtocol protocol,
+                    ExchangeLimits limits) {
+        this(balance, proxyProtocol, tls, protocol, limits, null, null);
+    }
 
     ClusterSettings {
         protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
@@ -49,8 +56,11 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
         if (protocol == UpstreamProtocol.HTTP_2) {
             parts.add("h2");
         }
-        if (balance == BalancePolicy.CLIENT_IP) {
-            parts.add("client-ip");
+        if (balance != BalancePolicy.ROUND_ROBIN) {
+            parts.add(BalancingReader.word(balance) + (hashBy == null || hashBy.equals(HashKey.CLIENT_ADDRESS) ? "" : " " + hashBy));
+        }
+        if (affinity != null) {
+            parts.add(AffinityDescription.of(affinity));
         }
         if (proxyProtocol != ProxyProtocol.OFF) {
             parts.add("proxy-protocol " + proxyProtocol.name().toLowerCase(java.util.Locale.ROOT));

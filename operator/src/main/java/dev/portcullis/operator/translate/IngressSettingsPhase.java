@@ -1,9 +1,7 @@
 package dev.portcullis.operator.translate;
 
-import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
-import dev.portcullis.operator.annotation.AffinityAnnotation;
 import dev.portcullis.operator.annotation.BackendProtocolAnnotation;
 import dev.portcullis.operator.annotation.IngressAnnotations;
 import dev.portcullis.operator.annotation.NginxAnnotationPolicy;
@@ -77,10 +75,8 @@ final class IngressSettingsPhase {
                 upstreamProtocol = UpstreamProtocol.HTTP_2;
             }
         }
-        AffinityAnnotation affinity = annotations.get(IngressAnnotations.AFFINITY).orElse(AffinityAnnotation.NONE);
-        if (affinity == AffinityAnnotation.COOKIE) {
-            context.problems.error(ref, "UnsupportedAffinity", annotations.sourceOf(IngressAnnotations.AFFINITY)
-                    + ": cookie affinity is not served by this version of Portcullis (client-ip is); this Ingress is left out");
+        Optional<BalancingReader.Balancing> balancing = BalancingReader.read(ref, annotations, mode, context.problems);
+        if (balancing.isEmpty()) {
             return Optional.empty();
         }
         ProxyProtocol proxyProtocol = annotations.get(IngressAnnotations.PROXY_PROTOCOL).orElse(ProxyProtocol.OFF);
@@ -105,14 +101,14 @@ final class IngressSettingsPhase {
                 }
             }
         }
-        BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
         ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
         Optional<HostTlsReader.HostTls> hostTls = new HostTlsReader(context).read(ref, namespace, annotations, mode);
         if (hostTls.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
-                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits), hostTls.get()));
+                new ClusterSettings(balancing.get().policy(), proxyProtocol, tls, upstreamProtocol, limits,
+                        balancing.get().hashBy(), balancing.get().affinity()), hostTls.get()));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
