@@ -37,7 +37,12 @@ public record Cluster(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long idleTimeoutMillis,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long maxRequestBodyBytes,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UpstreamProtocol.Http11Filter.class)
-        UpstreamProtocol protocol) {
+        UpstreamProtocol protocol,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HealthCheck healthCheck,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OutlierDetection.DefaultsFilter.class)
+        OutlierDetection outlierDetection,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryPolicy.DefaultsFilter.class)
+        RetryPolicy retry) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -47,6 +52,16 @@ public record Cluster(
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
         protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
+        outlierDetection = outlierDetection == null ? OutlierDetection.DEFAULTS : outlierDetection;
+        retry = retry == null ? RetryPolicy.DEFAULTS : retry;
+    }
+
+    /** A cluster with the default health settings: no active check, default outlier ejection and retries. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
+                   long sendTimeoutMillis, long idleTimeoutMillis, long maxRequestBodyBytes, UpstreamProtocol protocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, null, null, null);
     }
 
     /** An HTTP/1.1 cluster with its own body timeouts and body limit (0: the listener's, none). */
@@ -83,24 +98,33 @@ public record Cluster(
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
         return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol,
+                healthCheck, outlierDetection, retry);
     }
 
     /** The same cluster with its own body timeouts (0: the listener's). */
     public Cluster withBodyTimeouts(long sendMillis, long idleMillis) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol);
+                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol,
+                healthCheck, outlierDetection, retry);
     }
 
     /** The same cluster with a request body limit (0: none). */
     public Cluster withMaxRequestBodyBytes(long bytes) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol, healthCheck, outlierDetection, retry);
     }
 
     /** This cluster spoken to in {@code replacement}. */
     public Cluster withProtocol(UpstreamProtocol replacement) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement,
+                healthCheck, outlierDetection, retry);
+    }
+
+    /** This cluster with its active check (null: none), outlier ejection and retry policy (null: the defaults). */
+    public Cluster withHealth(HealthCheck check, OutlierDetection outliers, RetryPolicy retries) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, check, outliers, retries);
     }
 }

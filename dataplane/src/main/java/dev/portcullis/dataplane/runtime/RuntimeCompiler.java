@@ -19,6 +19,9 @@ import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.dataplane.health.ClusterHealth;
+import dev.portcullis.dataplane.health.EndpointHealth;
+import dev.portcullis.dataplane.health.HealthMetrics;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
@@ -59,6 +62,7 @@ public final class RuntimeCompiler {
     private final UpstreamSslContexts upstreamSslContexts;
     private final ServedCertificate generatedDefault;
     private final DataPlaneMetrics metrics;
+    private final EndpointHealth health;
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -66,6 +70,12 @@ public final class RuntimeCompiler {
         this.upstreamSslContexts = upstreamSslContexts;
         this.generatedDefault = generatedDefault;
         this.metrics = metrics;
+        this.health = new EndpointHealth(new HealthMetrics(metrics.registry()));
+    }
+
+    /** What this data plane knows of its endpoints' health, across snapshots. */
+    public EndpointHealth health() {
+        return health;
     }
 
     /** Throws {@link InvalidSnapshotException} listing every problem when the snapshot cannot be served. */
@@ -260,8 +270,9 @@ public final class RuntimeCompiler {
                 ready.add(new InetSocketAddress(address, endpoint.port()));
             }
         }
+        ClusterHealth endpointHealth = health.forCluster(cluster, ready);
         Balancer balancer = cluster.balance() == BalancePolicy.CLIENT_IP
-                ? new ClientIpBalancer(ready) : new RoundRobinBalancer(ready);
-        return new UpstreamCluster(cluster, balancer, upstreamSsl);
+                ? new ClientIpBalancer(ready, endpointHealth) : new RoundRobinBalancer(ready, endpointHealth);
+        return new UpstreamCluster(cluster, balancer, upstreamSsl, endpointHealth);
     }
 }
