@@ -38,7 +38,8 @@ public final class NginxAnnotationPolicy {
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
             "cors-allow-credentials", "cors-max-age", "custom-http-errors", "default-backend",
             "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-pass-certificate-to-upstream",
-            "auth-tls-error-page", "ssl-ciphers");
+            "auth-tls-error-page", "ssl-ciphers",
+            "proxy-next-upstream", "proxy-next-upstream-tries", "proxy-next-upstream-timeout");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -64,8 +65,7 @@ public final class NginxAnnotationPolicy {
             "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
             "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-cookie-domain",
-            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
-            "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
+            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-redirect-from",
             "proxy-redirect-to", "proxy-request-buffering", "proxy-ssl-ciphers",
             "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
             "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "session-cookie-domain",

@@ -101,12 +101,13 @@ final class IngressSettingsPhase {
         }
         BalancePolicy balance = affinity == AffinityAnnotation.CLIENT_IP ? BalancePolicy.CLIENT_IP : BalancePolicy.ROUND_ROBIN;
         ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
+        Optional<HealthSettings> health = HealthSettingsReader.read(ref, annotations, mode, upstreamProtocol, context.problems);
         Optional<HostTlsReader.HostTls> hostTls = new HostTlsReader(context).read(ref, namespace, annotations, mode);
-        if (hostTls.isEmpty()) {
+        if (hostTls.isEmpty() || health.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
-                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits), hostTls.get()));
+                new ClusterSettings(balance, proxyProtocol, tls, upstreamProtocol, limits, health.get()), hostTls.get()));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
