@@ -23,6 +23,9 @@ import java.util.List;
  *                                 {@code Content-Length} gets 413 before any endpoint is connected, a streamed
  *                                 body that grows past it is cut and its upstream exchange aborted
  * @param protocol                 HTTP/1.1 (the default, left out of JSON) or HTTP/2 to the endpoints
+ * @param healthCheck              the active check each data plane runs against the endpoints, or {@code null} for none
+ * @param outlierDetection         passive ejection of failing endpoints (the defaults, left out of JSON, when null)
+ * @param retry                    when a request goes again to another endpoint (the defaults, left out of JSON, when null)
  */
 public record Cluster(
         String name,

@@ -7,7 +7,6 @@ import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ public final class EndpointHealth implements AutoCloseable {
         Map<String, Object> clusters = new TreeMap<>();
         for (UpstreamCluster cluster : served.values()) {
             Map<String, Object> entry = new java.util.LinkedHashMap<>();
-            entry.put("activeCheck", cluster.health().check() == null ? "none" : cluster.health().check().kind().name().toLowerCase());
+            entry.put("activeCheck", cluster.health().check() == null ? "none" : cluster.health().check().kind().name().toLowerCase(java.util.Locale.ROOT));
             entry.put("usableEndpoints", cluster.health().usableCount());
             entry.put("activeRequests", cluster.health().retryBudget().active());
             entry.put("retrying", cluster.health().retryBudget().retrying());
