@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The admin listener: {@code /healthz} (the process is up), {@code /readyz} (a snapshot is
- * applied) and {@code /metrics} (Prometheus text). Kept off the proxy's event loops.
+ * applied), {@code /metrics} (Prometheus text) and {@code /debug/endpoints} (each cluster's
+ * endpoints as this data plane sees them: healthy, ejected, failing checks). Kept off the proxy's event loops.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -43,6 +44,8 @@ public final class AdminServer implements AutoCloseable {
                 respond(exchange, 200, "text/plain", "ready: snapshot version " + current.version() + "\n");
             }
         });
+        server.createContext("/debug/endpoints", exchange -> respond(exchange, 200, "application/json",
+                dev.portcullis.dataplane.health.EndpointsJson.of(config.health())));
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.start();

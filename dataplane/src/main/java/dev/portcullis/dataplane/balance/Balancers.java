@@ -16,28 +16,37 @@ public final class Balancers {
     private Balancers() {
     }
 
-    public static Balancer forCluster(Cluster cluster) throws UnknownHostException {
+    /** The cluster's ready endpoints, in the snapshot's order. */
+    public static List<InetSocketAddress> readyEndpoints(Cluster cluster) throws UnknownHostException {
         List<InetSocketAddress> ready = new ArrayList<>();
-        List<Integer> weightList = new ArrayList<>();
-        boolean weighted = false;
         for (Endpoint endpoint : cluster.endpoints()) {
             if (endpoint.ready()) {
                 // Endpoints are IP literals (the validator refuses anything else): parsed, never looked up in DNS.
                 InetAddress address = IpLiteral.parse(endpoint.address())
                         .orElseThrow(() -> new UnknownHostException(endpoint.address()));
                 ready.add(new InetSocketAddress(address, endpoint.port()));
-                weightList.add(endpoint.weight());
-                weighted |= endpoint.weight() != Endpoint.DEFAULT_WEIGHT;
             }
         }
-        int[] weights = weighted ? weightList.stream().mapToInt(Integer::intValue).toArray() : null;
+        return ready;
+    }
+
+    /** The balancer of {@code ready} (the cluster's {@link #readyEndpoints}), skipping what {@code health} refuses. */
+    public static Balancer forCluster(Cluster cluster, List<InetSocketAddress> ready, EndpointFilter health) {
+        int[] weights = cluster.endpoints().stream().filter(Endpoint::ready)
+                .anyMatch(endpoint -> endpoint.weight() != Endpoint.DEFAULT_WEIGHT)
+                ? cluster.endpoints().stream().filter(Endpoint::ready).mapToInt(Endpoint::weight).toArray() : null;
         Balancer balancer = switch (cluster.balance()) {
-            case CLIENT_IP -> new ClientIpBalancer(ready);
-            case LEAST_REQUEST -> new LeastRequestBalancer(ready, weights);
-            case RING_HASH -> new RingHashBalancer(ready, weights, cluster.hashBy());
-            case ROUND_ROBIN -> new RoundRobinBalancer(ready, weights);
+            case CLIENT_IP -> new ClientIpBalancer(ready, health);
+            case LEAST_REQUEST -> new HealthyFirstBalancer(new LeastRequestBalancer(ready, weights), health);
+            case RING_HASH -> new HealthyFirstBalancer(new RingHashBalancer(ready, weights, cluster.hashBy()), health);
+            case ROUND_ROBIN -> new RoundRobinBalancer(ready, weights, health);
         };
         return cluster.affinity() == null ? balancer
                 : new CookieAffinityBalancer(balancer, new CookieAffinity(cluster.name(), cluster.affinity(), ready));
+    }
+
+    /** As {@link #forCluster(Cluster, List, EndpointFilter)}, every endpoint usable. */
+    public static Balancer forCluster(Cluster cluster) throws UnknownHostException {
+        return forCluster(cluster, readyEndpoints(cluster), EndpointFilter.ALL);
     }
 }

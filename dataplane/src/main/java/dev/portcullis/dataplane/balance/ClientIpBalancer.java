@@ -15,8 +15,18 @@ public final class ClientIpBalancer implements Balancer {
 
     private final List<InetSocketAddress> endpoints;
     private final long[] endpointSeeds;
+    private final EndpointFilter filter;
 
     public ClientIpBalancer(List<InetSocketAddress> readyEndpoints) {
+        this(readyEndpoints, EndpointFilter.ALL);
+    }
+
+    /**
+     * A client whose endpoint {@code filter} refuses goes to its next-ranked usable one (and back
+     * when its own returns), unless the filter refuses them all.
+     */
+    public ClientIpBalancer(List<InetSocketAddress> readyEndpoints, EndpointFilter filter) {
+        this.filter = filter;
         this.endpoints = List.copyOf(readyEndpoints);
         this.endpointSeeds = endpoints.stream().mapToLong(endpoint -> mix(Arrays.hashCode(endpoint.getAddress().getAddress()) * 31L
                 + endpoint.getPort())).toArray();
@@ -26,6 +36,12 @@ public final class ClientIpBalancer implements Balancer {
     public InetSocketAddress next(InetAddress client, int attempt) {
         if (endpoints.isEmpty()) {
             return null;
+        }
+        for (int skipped = 0; skipped < endpoints.size(); skipped++) {
+            InetSocketAddress candidate = endpoints.get(rank(client, attempt + skipped));
+            if (filter.usable(candidate)) {
+                return candidate;
+            }
         }
         return endpoints.get(rank(client, attempt));
     }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Each request goes to the next ready endpoint in turn. With weights, the turn is nginx's smooth
- * weighted round-robin, computed once: weights 5, 1, 1 give a a b a c a a, not a a a a a b c.
+ * Each request goes to the next ready endpoint in turn, skipping those its filter refuses. With
+ * weights, the turn is nginx's smooth weighted round-robin, computed once: weights 5, 1, 1 give
+ * a a b a c a a, not a a a a a b c.
  */
 public final class RoundRobinBalancer implements Balancer {
 
@@ -18,14 +19,25 @@ public final class RoundRobinBalancer implements Balancer {
     private final int[] sequence;
     private final long[] cumulative;
     private final AtomicInteger counter = new AtomicInteger();
+    private final EndpointFilter filter;
 
     public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints) {
-        this(readyEndpoints, null);
+        this(readyEndpoints, null, EndpointFilter.ALL);
+    }
+
+    /** Skips the endpoints {@code filter} refuses, unless it refuses them all. */
+    public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints, EndpointFilter filter) {
+        this(readyEndpoints, null, filter);
     }
 
     /** {@code weights} (one per endpoint, each at least 1) or {@code null} for equal shares. */
     public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints, int[] weights) {
+        this(readyEndpoints, weights, EndpointFilter.ALL);
+    }
+
+    public RoundRobinBalancer(List<InetSocketAddress> readyEndpoints, int[] weights, EndpointFilter filter) {
         this.endpoints = List.copyOf(readyEndpoints);
+        this.filter = filter;
         long total = 0;
         boolean equal = true;
         for (int i = 0; weights != null && i < weights.length; i++) {
@@ -53,7 +65,25 @@ public final class RoundRobinBalancer implements Balancer {
         if (endpoints.isEmpty()) {
             return null;
         }
-        int turn = counter.getAndIncrement();
+        // A few more turns past refused endpoints, then the first usable one in order; none: the turn's (panic).
+        int first = counter.getAndIncrement();
+        InetSocketAddress chosen = turn(first);
+        for (int i = 0; i < 2 * endpoints.size() && !filter.usable(chosen); i++) {
+            chosen = turn(counter.getAndIncrement());
+        }
+        if (filter.usable(chosen)) {
+            return chosen;
+        }
+        for (int i = 0; i < endpoints.size(); i++) {
+            InetSocketAddress candidate = endpoints.get(Math.floorMod(first + i, endpoints.size()));
+            if (filter.usable(candidate)) {
+                return candidate;
+            }
+        }
+        return turn(first);
+    }
+
+    private InetSocketAddress turn(int turn) {
         if (sequence != null) {
             return endpoints.get(sequence[Math.floorMod(turn, sequence.length)]);
         }

@@ -25,6 +25,9 @@ import java.util.List;
  * @param protocol                 HTTP/1.1 (the default, left out of JSON) or HTTP/2 to the endpoints
  * @param hashBy                   what a {@link BalancePolicy#RING_HASH} cluster hashes (null: the client address)
  * @param affinity                 cookie affinity over the balancing policy, or {@code null}
+ * @param healthCheck              the active check each data plane runs against the endpoints, or {@code null} for none
+ * @param outlierDetection         passive ejection of failing endpoints (the defaults, left out of JSON, when null)
+ * @param retry                    when a request goes again to another endpoint (the defaults, left out of JSON, when null)
  */
 public record Cluster(
         String name,
@@ -41,17 +44,14 @@ public record Cluster(
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UpstreamProtocol.Http11Filter.class)
         UpstreamProtocol protocol,
         @JsonInclude(JsonInclude.Include.NON_NULL) HashKey hashBy,
-        @JsonInclude(JsonInclude.Include.NON_NULL) SessionAffinity affinity) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) SessionAffinity affinity,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HealthCheck healthCheck,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OutlierDetection.DefaultsFilter.class)
+        OutlierDetection outlierDetection,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryPolicy.DefaultsFilter.class)
+        RetryPolicy retry) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
-
-    /** A cluster balanced without a hash key and without cookie affinity. */
-    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
-                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
-                   long sendTimeoutMillis, long idleTimeoutMillis, long maxRequestBodyBytes, UpstreamProtocol protocol) {
-        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
-                sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, null, null);
-    }
 
     public Cluster {
         balance = balance == null ? BalancePolicy.ROUND_ROBIN : balance;
@@ -59,6 +59,16 @@ public record Cluster(
         connectTimeoutMillis = connectTimeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.OFF : proxyProtocol;
         protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
+        outlierDetection = outlierDetection == null ? OutlierDetection.DEFAULTS : outlierDetection;
+        retry = retry == null ? RetryPolicy.DEFAULTS : retry;
+    }
+
+    /** A cluster balanced by its policy alone, with the default health settings: no active check, default outlier ejection and retries. */
+    public Cluster(String name, BalancePolicy balance, List<Endpoint> endpoints, long connectTimeoutMillis,
+                   long responseTimeoutMillis, UpstreamTls upstreamTls, ProxyProtocol proxyProtocol,
+                   long sendTimeoutMillis, long idleTimeoutMillis, long maxRequestBodyBytes, UpstreamProtocol protocol) {
+        this(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls, proxyProtocol,
+                sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, null, null, null, null, null);
     }
 
     /** An HTTP/1.1 cluster with its own body timeouts and body limit (0: the listener's, none). */
@@ -95,30 +105,42 @@ public record Cluster(
 
     public Cluster withEndpoints(List<Endpoint> replacement) {
         return new Cluster(name, balance, replacement, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, hashBy, affinity);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, hashBy, affinity,
+                healthCheck, outlierDetection, retry);
     }
 
     /** The same cluster with its own body timeouts (0: the listener's). */
     public Cluster withBodyTimeouts(long sendMillis, long idleMillis) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol, hashBy, affinity);
+                proxyProtocol, sendMillis, idleMillis, maxRequestBodyBytes, protocol, hashBy, affinity,
+                healthCheck, outlierDetection, retry);
     }
 
     /** The same cluster with a request body limit (0: none). */
     public Cluster withMaxRequestBodyBytes(long bytes) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol, hashBy, affinity);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, bytes, protocol, hashBy, affinity,
+                healthCheck, outlierDetection, retry);
     }
 
     /** The same cluster with a ring-hash key and cookie affinity ({@code null}: none). */
     public Cluster withBalancing(BalancePolicy policy, HashKey key, SessionAffinity sticky) {
         return new Cluster(name, policy, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, key, sticky);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, key, sticky,
+                healthCheck, outlierDetection, retry);
     }
 
     /** This cluster spoken to in {@code replacement}. */
     public Cluster withProtocol(UpstreamProtocol replacement) {
         return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
-                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement, hashBy, affinity);
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, replacement, hashBy, affinity,
+                healthCheck, outlierDetection, retry);
+    }
+
+    /** This cluster with its active check (null: none), outlier ejection and retry policy (null: the defaults). */
+    public Cluster withHealth(HealthCheck check, OutlierDetection outliers, RetryPolicy retries) {
+        return new Cluster(name, balance, endpoints, connectTimeoutMillis, responseTimeoutMillis, upstreamTls,
+                proxyProtocol, sendTimeoutMillis, idleTimeoutMillis, maxRequestBodyBytes, protocol, hashBy, affinity,
+                check, outliers, retries);
     }
 }

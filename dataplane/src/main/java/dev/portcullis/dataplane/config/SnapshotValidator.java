@@ -143,6 +143,7 @@ final class SnapshotValidator {
             if (cluster.maxRequestBodyBytes() < 0) {
                 problems.add(where + ": maxRequestBodyBytes " + cluster.maxRequestBodyBytes() + " is negative");
             }
+            HealthSettingsCheck.check(where, cluster, problems);
             for (int e = 0; e < cluster.endpoints().size(); e++) {
                 Endpoint endpoint = cluster.endpoints().get(e);
                 String endpointWhere = where + " endpoints[" + e + "]";

@@ -88,10 +88,11 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel(), this))
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
+                        cluster.health().succeeded(endpoint);
                         cluster.balancer().started(endpoint); // least-request counts connections in flight
                         connected.channel().closeFuture().addListener(closed -> cluster.balancer().finished(endpoint));
                         connected(connected.channel());
-                    } else if (ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster.balancer().size())) {
+                    } else if (failed(endpoint) && ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster)) {
                         UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
                                 endpoint, connected.cause().toString());
                         connect();
@@ -101,6 +102,12 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
                         ctx.close();
                     }
                 });
+    }
+
+    /** Tells outlier detection; always true, to sit in the retry condition. */
+    private boolean failed(InetSocketAddress endpoint) {
+        cluster.health().failed(endpoint);
+        return true;
     }
 
     private void connected(Channel channel) {

@@ -36,6 +36,12 @@ final class ExchangeBalancing implements BalanceRequest {
      * and moving would re-pin the client. A retry after a failed connect is balanced.
      */
     InetSocketAddress pick(UpstreamCluster cluster, InetAddress client, HttpRequest request, int attempt) {
+        return pick(cluster, client, request, attempt, endpoint -> false);
+    }
+
+    /** As {@link #pick(UpstreamCluster, InetAddress, HttpRequest, int)}, balancing past the endpoints {@code tried} names. */
+    InetSocketAddress pick(UpstreamCluster cluster, InetAddress client, HttpRequest request, int attempt,
+                           java.util.function.Predicate<InetSocketAddress> tried) {
         boolean connectedThenLost = attempt > 0 && inFlight == null && chosen != null;
         finished();
         this.client = client;
@@ -54,6 +60,9 @@ final class ExchangeBalancing implements BalanceRequest {
             return chosen;
         }
         InetSocketAddress target = balancer.next(this, attempt);
+        for (int i = 1; target != null && tried.test(target) && i <= balancer.size(); i++) {
+            target = balancer.next(this, attempt + i);
+        }
         chosen = target;
         if (target != null) {
             balancer.started(target);

@@ -4,7 +4,9 @@ import dev.portcullis.dataplane.access.AccessGate;
 import dev.portcullis.dataplane.server.ClientAddress;
 import dev.portcullis.dataplane.auth.AuthDecision;
 import dev.portcullis.dataplane.auth.ExternalAuthClient;
+import dev.portcullis.dataplane.config.RetryPolicy;
 import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
+import dev.portcullis.dataplane.upstream.RetryAttempts;
 import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
@@ -141,6 +143,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private int responseStatus;
     private boolean keepAliveAfterResponse;
     private final RequestBodyLimit bodyLimit = new RequestBodyLimit();
+    /** This request's tries at its cluster's endpoints: health reports, retries, the retry budget. */
+    private final RetryAttempts attempts = new RetryAttempts();
     /** The route the request matched (its response edits, CORS and error pages), or null. */
     private RouteTarget target;
     /** The host the request is for (its HSTS and client authentication), or null. */
@@ -307,6 +311,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 if (target.access() != null && refusedAccess(target.access().check(requestClient))) {
                     return;
                 }
+                attempts.begin(cluster);
                 bodyLimit.reset(cluster.maxRequestBodyBytes());
                 if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
                     refuseBody();
@@ -397,7 +402,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         if (upstreamStartNanos == 0) {
             upstreamStartNanos = System.nanoTime();
         }
-        InetSocketAddress target = balancing.pick(cluster, requestClient, request, connectAttempts - 1);
+        InetSocketAddress target = balancing.pick(cluster, requestClient, request, connectAttempts - 1, attempts::tried);
+        attempts.picked(cluster, target);
         upstreams.acquire(ctx.channel().eventLoop(), target, cluster, allowReuse,
                 new UpstreamConnections.Callback() {
                     @Override
@@ -445,7 +451,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         metrics.upstreamConnectError(cluster.name());
         UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: cannot connect to endpoint {}: {}", cluster.name(), target, describe(cause));
-        if (ConnectRetryPolicy.tryAnother(connectAttempts, cluster.balancer().size())) {
+        if (attempts.retryConnect(cluster, target, connectAttempts)) {
             connect(true);
             return;
         }
@@ -579,6 +585,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 skippingInterimResponse = true; // the empty end the codec gives an interim response
                 ReferenceCountUtil.release(message);
                 upstream.read();
+                return;
+            }
+            if (pageForStatus == 0 && attempts.answered(endpoint, response.status().code())
+                    && retryElsewhere(attempts.retryOn(response.status().code()), "http-" + response.status().code())) {
+                ReferenceCountUtil.release(message);
                 return;
             }
             if (errorPageWanted(response.status().code())) {
@@ -722,7 +733,28 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             connect(false);
             return;
         }
+        if (attempts.failed(endpoint) && retryElsewhere(RetryPolicy.On.RESET, "reset")) {
+            return;
+        }
         upstreamFailed("endpoint closed the connection before responding");
+    }
+
+    /**
+     * Sends the request to another endpoint after {@code failure}, when the cluster's retry policy,
+     * the request (bodiless and idempotent) and the retry budget allow; the failed try is dropped.
+     */
+    private boolean retryElsewhere(RetryPolicy.On failure, String reason) {
+        if (failure == null || !attempts.retry(failure, RetryAttempts.replayable(request.method().name(), requestHasBody), reason)) {
+            return false;
+        }
+        if (upstream != null) {
+            Channel dropped = upstream;
+            detachUpstream();
+            dropped.close();
+        }
+        state = State.CONNECTING;
+        connect(true);
+        return true;
     }
 
     private void startResponseTimer() {
@@ -732,7 +764,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private long responseStartTimeoutMillis() {
-        return ClusterTimeouts.responseStart(cluster, limits);
+        return attempts.responseStartMillis(ClusterTimeouts.responseStart(cluster, limits));
     }
 
     /**
@@ -824,6 +856,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         UpstreamWarnings.shared().warn(LOG, cluster.name(), "cluster {}: endpoint {} did not respond within {} ms", cluster.name(), endpoint,
                 responseStartTimeoutMillis());
+        if (attempts.failed(endpoint) && retryElsewhere(RetryPolicy.On.TIMEOUT, "timeout")) {
+            return;
+        }
         Channel abandoned = upstream;
         detachUpstream();
         abandoned.close();
@@ -940,6 +975,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         balancing.finished();
         deadlines.exchangeEnded();
         releaseAdmission();
+        attempts.end();
         request = null;
         cluster = null;
         target = null;
@@ -1059,7 +1095,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
         balancing.finished();
         state = State.CLOSED;
+        attempts.end();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        attempts.end(); // an upgraded connection's relay took over
     }
 
     @Override

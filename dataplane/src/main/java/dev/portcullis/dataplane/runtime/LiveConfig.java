@@ -70,6 +70,11 @@ public final class LiveConfig {
         return metrics;
     }
 
+    /** What this data plane knows of its endpoints' health. */
+    public dev.portcullis.dataplane.health.EndpointHealth health() {
+        return compiler.health();
+    }
+
     public boolean ready() {
         return current.get() != null;
     }
@@ -89,6 +94,7 @@ public final class LiveConfig {
             throw e;
         }
         current.set(next);
+        compiler.health().applied(next.clusters());
         sslContexts.retainOnly(next.certificateContentKeys());
         upstreamSslContexts.retainOnly(next.upstreamSslContexts());
         Duration took = Duration.ofNanos(System.nanoTime() - started);

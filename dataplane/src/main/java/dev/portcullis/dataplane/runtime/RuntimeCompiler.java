@@ -16,6 +16,9 @@ import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
 import dev.portcullis.dataplane.access.SourceRanges;
+import dev.portcullis.dataplane.health.ClusterHealth;
+import dev.portcullis.dataplane.health.EndpointHealth;
+import dev.portcullis.dataplane.health.HealthMetrics;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
@@ -29,6 +32,7 @@ import dev.portcullis.dataplane.tls.SessionTickets;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import io.netty.handler.ssl.SslContext;
 
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +58,7 @@ public final class RuntimeCompiler {
     private final UpstreamSslContexts upstreamSslContexts;
     private final ServedCertificate generatedDefault;
     private final DataPlaneMetrics metrics;
+    private final EndpointHealth health;
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -61,6 +66,12 @@ public final class RuntimeCompiler {
         this.upstreamSslContexts = upstreamSslContexts;
         this.generatedDefault = generatedDefault;
         this.metrics = metrics;
+        this.health = new EndpointHealth(new HealthMetrics(metrics.registry()));
+    }
+
+    /** What this data plane knows of its endpoints' health, across snapshots. */
+    public EndpointHealth health() {
+        return health;
     }
 
     /** Throws {@link InvalidSnapshotException} listing every problem when the snapshot cannot be served. */
@@ -249,7 +260,9 @@ public final class RuntimeCompiler {
                 return existing;
             }
         }
-        Balancer balancer = Balancers.forCluster(cluster);
-        return new UpstreamCluster(cluster, balancer, upstreamSsl);
+        List<InetSocketAddress> ready = Balancers.readyEndpoints(cluster);
+        ClusterHealth endpointHealth = health.forCluster(cluster, ready);
+        Balancer balancer = Balancers.forCluster(cluster, ready, endpointHealth);
+        return new UpstreamCluster(cluster, balancer, upstreamSsl, endpointHealth);
     }
 }

@@ -4,13 +4,20 @@ import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
+import dev.portcullis.dataplane.health.ClusterHealth;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * A cluster ready to serve: its balancer keeps its state across snapshots that leave the cluster
- * unchanged; {@code upstreamSsl} is the client context for re-encryption, or {@code null}.
+ * unchanged; {@code upstreamSsl} is the client context for re-encryption, or {@code null};
+ * {@code health} is what this data plane knows of its endpoints (its balancer's filter).
  */
-public record UpstreamCluster(Cluster source, Balancer balancer, SslContext upstreamSsl) {
+public record UpstreamCluster(Cluster source, Balancer balancer, SslContext upstreamSsl, ClusterHealth health) {
+
+    /** A cluster whose endpoints' health is its own (not a data plane's). */
+    public UpstreamCluster(Cluster source, Balancer balancer, SslContext upstreamSsl) {
+        this(source, balancer, upstreamSsl, ClusterHealth.standalone(source, java.util.List.of()));
+    }
 
     public String name() {
         return source.name();

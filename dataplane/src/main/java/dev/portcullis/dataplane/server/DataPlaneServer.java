@@ -95,6 +95,7 @@ public final class DataPlaneServer implements AutoCloseable {
 
         acceptors = transport.newGroup(1);
         workers = transport.newGroup(workerThreads);
+        config.health().startChecks(workers, transport.clientChannel());
         UpstreamConnections upstreams = new UpstreamConnections(transport.clientChannel());
         PassthroughConnector passthrough = new PassthroughConnector(transport.clientChannel(), config);
         IntSupplier redirectPort = () -> listen.httpsRedirectPort() != 0 ? listen.httpsRedirectPort()
@@ -184,6 +185,7 @@ public final class DataPlaneServer implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
+        config.health().close();
         httpChannel.close().syncUninterruptibly();
         httpsChannel.close().syncUninterruptibly();
         shutdownGroups();

@@ -35,6 +35,17 @@ public final class ConnectRetryPolicy {
         return !alreadyResent && !hasBody;
     }
 
+    /**
+     * After {@code attemptsSoFar} failed connects to {@code cluster}: try another endpoint? As far as
+     * its retry policy allows ({@code connect-failure}, its number of retries), and never more
+     * attempts than it has endpoints.
+     */
+    public static boolean tryAnother(int attemptsSoFar, dev.portcullis.dataplane.runtime.UpstreamCluster cluster) {
+        var policy = cluster.source().retry();
+        return policy.on(dev.portcullis.dataplane.config.RetryPolicy.On.CONNECT_FAILURE)
+                && attemptsSoFar <= policy.retries() && attemptsSoFar < cluster.balancer().size();
+    }
+
     /** After {@code attemptsSoFar} failed connects to a cluster of {@code endpoints}: try another? */
     public static boolean tryAnother(int attemptsSoFar, int endpoints) {
         return attemptsSoFar < Math.min(MAX_ATTEMPTS, endpoints);

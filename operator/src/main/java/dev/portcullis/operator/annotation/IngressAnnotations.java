@@ -2,6 +2,7 @@ package dev.portcullis.operator.annotation;
 
 import dev.portcullis.dataplane.config.ClientAuth;
 import dev.portcullis.dataplane.config.HeaderEdits;
+import dev.portcullis.dataplane.config.HealthCheck;
 import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.ProxyProtocol;
 
@@ -116,6 +117,23 @@ public final class IngressAnnotations {
     public static final AnnotationParser<String> SESSION_COOKIE_SAMESITE = BalancingAnnotations.sameSite(AnnotationParser.PREFIX + "session-cookie-samesite");
     public static final AnnotationParser<Boolean> SESSION_COOKIE_SECURE = BalancingAnnotations.flag(AnnotationParser.PREFIX + "session-cookie-secure");
     public static final AnnotationParser<String> SESSION_COOKIE_DOMAIN = BalancingAnnotations.cookieDomain(AnnotationParser.PREFIX + "session-cookie-domain");
+    // Endpoint health and retries (HealthAnnotations).
+    public static final AnnotationParser<HealthCheck.Kind> HEALTH_CHECK = HealthAnnotations.kind(AnnotationParser.PREFIX + "health-check");
+    public static final AnnotationParser<String> HEALTH_CHECK_PATH = HealthAnnotations.path(AnnotationParser.PREFIX + "health-check-path");
+    public static final AnnotationParser<HealthAnnotations.StatusRange> HEALTH_CHECK_STATUS = HealthAnnotations.statusRange(AnnotationParser.PREFIX + "health-check-status");
+    public static final AnnotationParser<Long> HEALTH_CHECK_INTERVAL = DurationParser.duration(AnnotationParser.PREFIX + "health-check-interval");
+    public static final AnnotationParser<Long> HEALTH_CHECK_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "health-check-timeout");
+    public static final AnnotationParser<Integer> HEALTH_CHECK_HEALTHY_THRESHOLD = HealthAnnotations.count(AnnotationParser.PREFIX + "health-check-healthy-threshold", 1, 100);
+    public static final AnnotationParser<Integer> HEALTH_CHECK_UNHEALTHY_THRESHOLD = HealthAnnotations.count(AnnotationParser.PREFIX + "health-check-unhealthy-threshold", 1, 100);
+    public static final AnnotationParser<Boolean> OUTLIER_DETECTION = new ChoiceParser<>(AnnotationParser.PREFIX + "outlier-detection", ChoiceParser.choices("on", true, "off", false));
+    public static final AnnotationParser<Integer> OUTLIER_CONSECUTIVE_FAILURES = HealthAnnotations.count(AnnotationParser.PREFIX + "outlier-consecutive-failures", 1, 1000);
+    public static final AnnotationParser<Long> OUTLIER_EJECTION_TIME = DurationParser.duration(AnnotationParser.PREFIX + "outlier-ejection-time");
+    public static final AnnotationParser<Long> OUTLIER_MAX_EJECTION_TIME = DurationParser.duration(AnnotationParser.PREFIX + "outlier-max-ejection-time");
+    public static final AnnotationParser<Integer> OUTLIER_MAX_EJECTION_PERCENT = HealthAnnotations.count(AnnotationParser.PREFIX + "outlier-max-ejection-percent", 0, 100);
+    public static final AnnotationParser<Integer> RETRIES = HealthAnnotations.count(AnnotationParser.PREFIX + "retries", 0, dev.portcullis.dataplane.config.RetryPolicy.MAX_RETRIES);
+    public static final AnnotationParser<java.util.Set<dev.portcullis.dataplane.config.RetryPolicy.On>> RETRY_ON = HealthAnnotations.retryOn(AnnotationParser.PREFIX + "retry-on");
+    public static final AnnotationParser<Long> PER_TRY_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "per-try-timeout");
+    public static final AnnotationParser<Long> RETRY_TIMEOUT = DurationParser.duration(AnnotationParser.PREFIX + "retry-timeout");
 
     /** An ingress-nginx annotation read as a Portcullis one; {@code null} from its parser means "no setting". */
     private record Alias<T>(AnnotationParser<T> parser, AnnotationParser<T> target) {
@@ -135,7 +153,11 @@ public final class IngressAnnotations {
             ALLOW_SOURCE_RANGES, DENY_SOURCE_RANGES, LIMIT_RPS, LIMIT_RPM, LIMIT_BURST_MULTIPLIER, LIMIT_CONNECTIONS,
             LIMIT_ALLOWLIST, AUTH_URL, AUTH_SIGNIN, AUTH_RESPONSE_HEADERS, AUTH_METHOD,
             LOAD_BALANCE, HASH_BY, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE, SESSION_COOKIE_EXPIRES, SESSION_COOKIE_PATH,
-            SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE, SESSION_COOKIE_DOMAIN);
+            SESSION_COOKIE_SAMESITE, SESSION_COOKIE_SECURE, SESSION_COOKIE_DOMAIN,
+            HEALTH_CHECK, HEALTH_CHECK_PATH, HEALTH_CHECK_STATUS, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT,
+            HEALTH_CHECK_HEALTHY_THRESHOLD, HEALTH_CHECK_UNHEALTHY_THRESHOLD, OUTLIER_DETECTION,
+            OUTLIER_CONSECUTIVE_FAILURES, OUTLIER_EJECTION_TIME, OUTLIER_MAX_EJECTION_TIME, OUTLIER_MAX_EJECTION_PERCENT,
+            RETRIES, RETRY_ON, PER_TRY_TIMEOUT, RETRY_TIMEOUT);
 
     private static final List<Alias<?>> ALIASES = List.of(
             new Alias<>(new ChoiceParser<>(NGINX + "ssl-passthrough",
@@ -212,7 +234,10 @@ public final class IngressAnnotations {
             new Alias<>(BalancingAnnotations.cookiePath(NGINX + "session-cookie-path"), SESSION_COOKIE_PATH),
             new Alias<>(BalancingAnnotations.sameSite(NGINX + "session-cookie-samesite"), SESSION_COOKIE_SAMESITE),
             new Alias<>(BalancingAnnotations.flag(NGINX + "session-cookie-secure"), SESSION_COOKIE_SECURE),
-            new Alias<>(BalancingAnnotations.cookieDomain(NGINX + "session-cookie-domain"), SESSION_COOKIE_DOMAIN));
+            new Alias<>(BalancingAnnotations.cookieDomain(NGINX + "session-cookie-domain"), SESSION_COOKIE_DOMAIN),
+            new Alias<>(HealthAnnotations.nginxNextUpstream(NGINX + "proxy-next-upstream"), RETRY_ON),
+            new Alias<>(HealthAnnotations.nginxTries(NGINX + "proxy-next-upstream-tries"), RETRIES),
+            new Alias<>(HealthAnnotations.nginxRetryTimeout(NGINX + "proxy-next-upstream-timeout"), RETRY_TIMEOUT));
 
     /** ingress-nginx annotations that are read but change nothing here, with the reason users are told. */
     private static final Map<String, String> NOTED = Map.of(

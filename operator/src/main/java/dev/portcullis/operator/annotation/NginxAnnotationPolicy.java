@@ -40,7 +40,8 @@ public final class NginxAnnotationPolicy {
             "limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-whitelist", "limit-allowlist",
             "auth-url", "auth-method", "auth-signin", "auth-response-headers",
             "load-balance", "upstream-hash-by", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
-            "session-cookie-path", "session-cookie-samesite", "session-cookie-secure", "session-cookie-domain");
+            "session-cookie-path", "session-cookie-samesite", "session-cookie-secure", "session-cookie-domain",
+            "proxy-next-upstream", "proxy-next-upstream-tries", "proxy-next-upstream-timeout");
 
     /** Access control, traffic limits, raw configuration. */
     static final Set<String> REFUSED = Set.of("auth-type", "auth-secret", "auth-secret-type", "auth-realm",
@@ -62,8 +63,7 @@ public final class NginxAnnotationPolicy {
             "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",
             "opentracing-trust-incoming-span", "preserve-trailing-slash", "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-cookie-domain",
-            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
-            "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-redirect-from",
+            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-redirect-from",
             "proxy-redirect-to", "proxy-request-buffering", "proxy-ssl-ciphers",
             "proxy-ssl-protocols", "proxy-ssl-verify-depth", "server-alias", "service-upstream",
             "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none", "ssl-prefer-server-ciphers",

@@ -63,7 +63,8 @@ final class BackendResolver {
             clusters.put(name, new Cluster(name, settings.balance(), endpoints(ingress, namespace, service, usedFor),
                     limits.connectMillis(), limits.responseMillis(), settings.upstreamTls(namespace, service.getName()),
                     settings.proxyProtocol(), limits.sendMillis(), limits.idleMillis(), limits.maxBodyBytes(),
-                    settings.protocol()).withBalancing(settings.balance(), settings.hashBy(), settings.affinity()));
+                    settings.protocol()).withBalancing(settings.balance(), settings.hashBy(), settings.affinity())
+                    .withHealth(settings.health().check(), settings.health().outliers(), settings.health().retry()));
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }

@@ -16,16 +16,17 @@ import java.util.List;
  * cluster's identity, so one Service reached two ways becomes two clusters.
  */
 record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, UpstreamProtocol protocol,
-                       ExchangeLimits limits, HashKey hashBy, SessionAffinity affinity) {
+                       ExchangeLimits limits, HashKey hashBy, SessionAffinity affinity, HealthSettings health) {
 
     ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls, UpstreamProtocol protocol,
                     ExchangeLimits limits) {
-        this(balance, proxyProtocol, tls, protocol, limits, null, null);
+        this(balance, proxyProtocol, tls, protocol, limits, null, null, null);
     }
 
     ClusterSettings {
         protocol = protocol == null ? UpstreamProtocol.HTTP_1_1 : protocol;
         limits = limits == null ? ExchangeLimits.NONE : limits;
+        health = health == null ? HealthSettings.DEFAULTS : health;
     }
 
     ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, BackendTls tls) {
@@ -74,6 +75,7 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
             }
         }
         parts.addAll(limits.describe());
+        parts.addAll(health.describe());
         return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 }

@@ -102,13 +102,14 @@ final class IngressSettingsPhase {
             }
         }
         ExchangeLimits limits = ExchangeLimitsReader.read(ref, annotations, mode, context.problems);
+        Optional<HealthSettings> health = HealthSettingsReader.read(ref, annotations, mode, upstreamProtocol, context.problems);
         Optional<HostTlsReader.HostTls> hostTls = new HostTlsReader(context).read(ref, namespace, annotations, mode);
-        if (hostTls.isEmpty()) {
+        if (hostTls.isEmpty() || health.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServedIngress(ingress, ref, annotations, mode,
                 new ClusterSettings(balancing.get().policy(), proxyProtocol, tls, upstreamProtocol, limits,
-                        balancing.get().hashBy(), balancing.get().affinity()), hostTls.get()));
+                        balancing.get().hashBy(), balancing.get().affinity(), health.get()), hostTls.get()));
     }
 
     /** Re-encryption settings: the CA and client certificate Secrets must exist and parse. */
