@@ -28,6 +28,11 @@ public interface Balancer {
     default void finished(InetSocketAddress endpoint) {
     }
 
+    /** Requests (or passthrough connections) in flight to {@code endpoint}, where the policy counts them; else 0. */
+    default int inFlight(InetSocketAddress endpoint) {
+        return 0;
+    }
+
     /** The cluster's cookie affinity, or {@code null}. */
     default CookieAffinity affinity() {
         return null;

@@ -37,12 +37,16 @@ public final class Balancers {
                 ? cluster.endpoints().stream().filter(Endpoint::ready).mapToInt(Endpoint::weight).toArray() : null;
         Balancer balancer = switch (cluster.balance()) {
             case CLIENT_IP -> new ClientIpBalancer(ready, health);
-            case LEAST_REQUEST -> new HealthyFirstBalancer(new LeastRequestBalancer(ready, weights), health);
-            case RING_HASH -> new HealthyFirstBalancer(new RingHashBalancer(ready, weights, cluster.hashBy()), health);
+            case LEAST_REQUEST -> healthyFirst(new LeastRequestBalancer(ready, weights), health);
+            case RING_HASH -> healthyFirst(new RingHashBalancer(ready, weights, cluster.hashBy()), health);
             case ROUND_ROBIN -> new RoundRobinBalancer(ready, weights, health);
         };
         return cluster.affinity() == null ? balancer
-                : new CookieAffinityBalancer(balancer, new CookieAffinity(cluster.name(), cluster.affinity(), ready));
+                : new CookieAffinityBalancer(balancer, new CookieAffinity(cluster.name(), cluster.affinity(), ready), health);
+    }
+
+    private static Balancer healthyFirst(Balancer balancer, EndpointFilter health) {
+        return health == EndpointFilter.ALL ? balancer : new HealthyFirstBalancer(balancer, health);
     }
 
     /** As {@link #forCluster(Cluster, List, EndpointFilter)}, every endpoint usable. */

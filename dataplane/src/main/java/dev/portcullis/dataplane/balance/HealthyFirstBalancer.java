@@ -49,6 +49,11 @@ final class HealthyFirstBalancer implements Balancer {
     }
 
     @Override
+    public int inFlight(InetSocketAddress endpoint) {
+        return inner.inFlight(endpoint);
+    }
+
+    @Override
     public CookieAffinity affinity() {
         return inner.affinity();
     }

@@ -66,7 +66,7 @@ public final class LeastRequestBalancer implements Balancer {
         }
     }
 
-    /** Requests now in flight to {@code endpoint}, for tests and metrics. */
+    @Override
     public int inFlight(InetSocketAddress endpoint) {
         Integer index = indexes.get(endpoint);
         return index == null ? 0 : inFlight.get(index);

@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.passthrough;
 
-import dev.portcullis.dataplane.balance.LeastRequestBalancer;
+import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
@@ -81,7 +81,7 @@ class PassthroughLeastRequestTest {
             assertThat(client.getInputStream().read()).as("the pod's end reached the client").isEqualTo(-1);
             client.close(); // and the client ends its side: the relay is over
         }
-        LeastRequestBalancer balancer = (LeastRequestBalancer) dataPlane.server().config().current().clusters().get("pass").balancer();
+        Balancer balancer = dataPlane.server().config().current().clusters().get("pass").balancer();
         InetSocketAddress endpointB = new InetSocketAddress("127.0.0.1", b.port());
         await().atMost(Duration.ofSeconds(10)).until(() -> balancer.inFlight(endpointB) == 0);
         assertThat(balancer.inFlight(new InetSocketAddress("127.0.0.1", a.port()))).isEqualTo(3);

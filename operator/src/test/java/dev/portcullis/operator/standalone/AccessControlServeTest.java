@@ -66,26 +66,7 @@ class AccessControlServeTest {
     }
 
     private static String ingress(String name, String host, String annotations) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                  annotations:
-                %s
-                spec:
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: app
-                            port:
-                              name: http
-                """.formatted(name, annotations.stripTrailing(), host);
+        return StandaloneManifests.ingress(name, host, "app", null, StandaloneManifests.annotationLines(annotations));
     }
 
     @AfterAll

@@ -126,28 +126,7 @@ class BackendProtocolServeTest {
 
 
     private static String ingress(String name, List<String> annotations, String host, String service) {
-        String annotationLines = "  annotations:\n" + annotations.stream().map(line -> "    " + line + "\n").reduce("", String::concat);
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                %sspec:
-                  tls:
-                  - hosts: [%s]
-                    secretName: edge-tls
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              name: http
-                """.formatted(name, annotationLines, host, host, service);
+        return StandaloneManifests.ingress(name, host, service, "edge-tls", annotations);
     }
 
 }

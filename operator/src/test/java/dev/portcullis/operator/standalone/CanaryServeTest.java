@@ -109,23 +109,6 @@ class CanaryServeTest {
     }
 
     private static String ingress(String name, String annotations, String host, String service) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                %sspec:
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              name: http
-                """.formatted(name, annotations, host, service);
+        return StandaloneManifests.ingress(name, host, service, null, StandaloneManifests.annotationLines(annotations));
     }
 }

@@ -124,29 +124,6 @@ class ClientAuthServeTest {
     }
 
     private static String ingress(String name, String host, String... annotations) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                  annotations:
-                %s
-                spec:
-                  tls:
-                  - hosts: [%s]
-                    secretName: edge-tls
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: app
-                            port:
-                              name: http
-                """.formatted(name, String.join("\n", List.of(annotations).stream().map(line -> "    " + line).toList()),
-                host, host);
+        return StandaloneManifests.ingress(name, host, "app", "edge-tls", List.of(annotations));
     }
 }

@@ -196,25 +196,7 @@ class ServeCommandTest {
 
 
     private static String ingress(String name, String host, String service, String secret) {
-        String tls = secret == null ? "" : "  tls:\n  - hosts: [" + host + "]\n    secretName: " + secret + "\n";
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                spec:
-                %s  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              name: http
-                """.formatted(name, tls, host, service);
+        return StandaloneManifests.ingress(name, host, service, secret, List.of());
     }
 
 }

@@ -4,6 +4,7 @@ import dev.portcullis.dataplane.tls.IssuedCertificate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /** The manifests the standalone tests serve: a Service with its EndpointSlice, a TLS Secret. */
 final class StandaloneManifests {
@@ -62,5 +63,39 @@ final class StandaloneManifests {
 
     static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Ingress {@code name} routing every path of {@code host} to Service {@code service} (port {@code http}),
+     * with {@code annotations} ("key: value" lines) and, when {@code tlsSecret} is not null, TLS from that Secret.
+     */
+    static String ingress(String name, String host, String service, String tlsSecret, List<String> annotations) {
+        StringBuilder yaml = new StringBuilder("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name + "\n");
+        if (!annotations.isEmpty()) {
+            yaml.append("  annotations:\n");
+            annotations.forEach(line -> yaml.append("    ").append(line.strip()).append('\n'));
+        }
+        yaml.append("spec:\n");
+        if (tlsSecret != null) {
+            yaml.append("  tls:\n  - hosts: [").append(host).append("]\n    secretName: ").append(tlsSecret).append('\n');
+        }
+        return yaml.append("""
+                  rules:
+                  - host: %s
+                    http:
+                      paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: %s
+                            port:
+                              name: http
+                """.formatted(host, service)).toString();
+    }
+
+    /** The "key: value" lines of a YAML block of annotations, however it is indented. */
+    static List<String> annotationLines(String block) {
+        return block.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.equals("annotations:")).toList();
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,25 +83,6 @@ class TimeoutAndBodySizeServeTest {
 
 
     private static String ingress(String name, String host, String service, String annotation) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                  annotations:
-                    %s
-                spec:
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              name: http
-                """.formatted(name, annotation, host, service);
+        return StandaloneManifests.ingress(name, host, service, null, List.of(annotation));
     }
 }

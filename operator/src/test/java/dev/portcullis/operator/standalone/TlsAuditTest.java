@@ -156,27 +156,7 @@ class TlsAuditTest {
 
 
     private static String ingress(String name, String host, String secret) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                spec:
-                  tls:
-                  - hosts: [%s]
-                    secretName: %s
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: audit
-                            port:
-                              name: http
-                """.formatted(name, host, secret, host);
+        return StandaloneManifests.ingress(name, host, "audit", secret, List.of());
     }
 
 }
