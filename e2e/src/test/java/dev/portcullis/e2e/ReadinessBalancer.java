@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,12 +36,14 @@ final class ReadinessBalancer implements AutoCloseable {
     private final Map<Backend, Boolean> ready = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final HttpClient probes = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
     private volatile boolean open = true;
 
     ReadinessBalancer() throws IOException {
         listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
-        Thread.ofVirtual().start(this::probe);
+        // As a kubelet's readiness probe: every 200 ms.
+        prober.scheduleWithFixedDelay(this::probe, 0, 200, TimeUnit.MILLISECONDS);
     }
 
     int port() {
@@ -59,15 +64,8 @@ final class ReadinessBalancer implements AutoCloseable {
     }
 
     private void probe() {
-        while (open) {
-            for (Backend backend : backends) {
-                ready.put(backend, readyz(backend));
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
+        for (Backend backend : backends) {
+            ready.put(backend, readyz(backend));
         }
     }
 
@@ -138,6 +136,7 @@ final class ReadinessBalancer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         open = false;
+        prober.shutdownNow();
         listener.close();
     }
 }

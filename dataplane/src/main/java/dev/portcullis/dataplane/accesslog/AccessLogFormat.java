@@ -15,39 +15,44 @@ final class AccessLogFormat {
     private AccessLogFormat() {
     }
 
-    static void writeJson(AccessLogEntry entry, OutputStream out) throws IOException {
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            json.writeStartObject();
-            json.writeStringField("time", Instant.ofEpochMilli(entry.epochMillis()).toString());
-            json.writeStringField("kind", entry.kind());
-            json.writeStringField("client", entry.client());
-            optional(json, "sni", entry.sni());
-            optional(json, "tls", entry.tlsVersion());
-            optional(json, "cipher", entry.cipher());
-            optional(json, "clientSubject", entry.clientSubject());
-            optional(json, "host", entry.host());
-            optional(json, "method", entry.method());
-            optional(json, "path", entry.path());
-            optional(json, "protocol", entry.protocol());
-            if (!entry.kind().equals("passthrough")) {
-                json.writeNumberField("status", entry.status());
-            }
-            json.writeNumberField("bytesSent", entry.bytesSent());
-            if (entry.kind().equals("passthrough")) {
-                json.writeNumberField("bytesReceived", entry.bytesReceived());
-            }
-            optional(json, "upstream", entry.upstream());
-            optional(json, "cluster", entry.cluster());
-            if (entry.upstreamMillis() >= 0) {
-                json.writeNumberField("upstreamMillis", entry.upstreamMillis());
-            }
-            json.writeNumberField("totalMillis", entry.totalMillis());
-            json.writeNumberField("retries", entry.retries());
-            optional(json, "requestId", entry.requestId());
-            json.writeEndObject();
+    /** One generator for all the lines a writer writes to {@code out}: it does not close {@code out}. */
+    static JsonGenerator jsonLines(OutputStream out) throws IOException {
+        JsonGenerator json = JSON.createGenerator(out);
+        json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        json.setRootValueSeparator(null); // each object ends its own line
+        return json;
+    }
+
+    static void writeJson(AccessLogEntry entry, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("time", Instant.ofEpochMilli(entry.epochMillis()).toString());
+        json.writeStringField("kind", entry.kind());
+        json.writeStringField("client", entry.client());
+        optional(json, "sni", entry.sni());
+        optional(json, "tls", entry.tlsVersion());
+        optional(json, "cipher", entry.cipher());
+        optional(json, "clientSubject", entry.clientSubject());
+        optional(json, "host", entry.host());
+        optional(json, "method", entry.method());
+        optional(json, "path", entry.path());
+        optional(json, "protocol", entry.protocol());
+        if (!entry.kind().equals("passthrough")) {
+            json.writeNumberField("status", entry.status());
         }
-        out.write('\n');
+        json.writeNumberField("bytesSent", entry.bytesSent());
+        if (entry.kind().equals("passthrough")) {
+            json.writeNumberField("bytesReceived", entry.bytesReceived());
+        }
+        optional(json, "upstream", entry.upstream());
+        optional(json, "cluster", entry.cluster());
+        if (entry.upstreamMillis() >= 0) {
+            json.writeNumberField("upstreamMillis", entry.upstreamMillis());
+        }
+        json.writeNumberField("totalMillis", entry.totalMillis());
+        json.writeNumberField("retries", entry.retries());
+        optional(json, "requestId", entry.requestId());
+        json.writeEndObject();
+        json.writeRaw('\n');
     }
 
     static void writeText(AccessLogEntry entry, StringBuilder line) {

@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.accesslog;
 
 import dev.portcullis.dataplane.config.AccessLogSettings;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.micrometer.core.instrument.Counter;
 import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
@@ -17,13 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The access log off the event loops: an event loop only puts an entry in a bounded lock-free queue;
- * one writer thread formats and writes, flushing when the queue runs dry. When the writer cannot keep
- * up, entries are dropped and counted, never waited for.
+ * one writer thread wakes every {@value #PERIOD_MILLIS} ms, formats and writes what is queued, and
+ * flushes. Event loops never wake it (a wake-up per request costs a context switch on a busy core),
+ * unless the queue is half full. When the writer cannot keep up, entries are dropped and counted,
+ * never waited for.
  */
 public final class AsyncAccessLog implements AccessLogSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncAccessLog.class);
     static final int CAPACITY = 64 * 1024;
+    static final long PERIOD_MILLIS = 20;
 
     private record Queued(AccessLogEntry entry, String format) {
     }
@@ -54,7 +58,7 @@ public final class AsyncAccessLog implements AccessLogSink, AutoCloseable {
             dropped.increment();
             return;
         }
-        if (parked) {
+        if (parked && queue.size() > CAPACITY / 2) {
             parked = false;
             LockSupport.unpark(writer);
         }
@@ -62,30 +66,41 @@ public final class AsyncAccessLog implements AccessLogSink, AutoCloseable {
 
     private void write() {
         StringBuilder text = new StringBuilder(256);
+        JsonGenerator json;
+        try {
+            json = AccessLogFormat.jsonLines(out);
+        } catch (IOException e) {
+            LOG.warn("access log: cannot write: {}", e.toString());
+            return;
+        }
         while (true) {
-            Queued next = queue.poll();
-            if (next == null) {
-                flush();
-                if (closed) {
-                    return;
+            boolean stopping = closed;
+            Queued next;
+            while ((next = queue.poll()) != null) {
+                try {
+                    if (next.format().equals(AccessLogSettings.TEXT)) {
+                        json.flush(); // a JSON line before it goes out first
+                        AccessLogFormat.writeText(next.entry(), text);
+                        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        AccessLogFormat.writeJson(next.entry(), json);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("access log: cannot write: {}", e.toString());
                 }
-                parked = true;
-                if (queue.isEmpty() && !closed) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                }
-                parked = false;
-                continue;
             }
             try {
-                if (next.format().equals(AccessLogSettings.TEXT)) {
-                    AccessLogFormat.writeText(next.entry(), text);
-                    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-                } else {
-                    AccessLogFormat.writeJson(next.entry(), out);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("access log: cannot write: {}", e.toString());
+                json.flush();
+            } catch (IOException e) {
+                LOG.warn("access log: cannot flush: {}", e.toString());
             }
+            flush();
+            if (stopping) {
+                return;
+            }
+            parked = true;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS));
+            parked = false;
         }
     }
 

@@ -283,8 +283,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         limits = current.limits();
-        requestClient = current.clientAddresses().clientBehind(clientInetAddress,
-                head.headers().getAll(ForwardedHeaders.X_FORWARDED_FOR));
+        if (current.clientAddresses().trustsForwardedFor()) {
+            requestClient = current.clientAddresses().clientBehind(clientInetAddress,
+                    head.headers().getAll(ForwardedHeaders.X_FORWARDED_FOR));
+        }
         if (unsupportedExpectation(head)) {
             clientKeepAlive = false; // the body, if any, was never going to be sent
             respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "only Expect: 100-continue is understood");

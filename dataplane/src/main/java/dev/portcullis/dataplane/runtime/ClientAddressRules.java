@@ -17,6 +17,11 @@ public record ClientAddressRules(NetworkSet proxyProtocolFrom, NetworkSet trustF
                 NetworkSet.of(settings.trustForwardedForFrom()));
     }
 
+    /** Whether any peer's X-Forwarded-For is believed. */
+    public boolean trustsForwardedFor() {
+        return !trustForwardedForFrom.isEmpty();
+    }
+
     public boolean expectsProxyHeaderFrom(InetAddress peer) {
         return proxyProtocolFrom.contains(peer);
     }

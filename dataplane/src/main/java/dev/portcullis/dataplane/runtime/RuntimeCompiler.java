@@ -178,7 +178,7 @@ public final class RuntimeCompiler {
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
                 List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates),
                 ClientAddressRules.of(snapshot.listener().clientAddress()), snapshot.listener().accessLog(),
-                snapshot.listener().drain());
+                snapshot.listener().drain(), defaultCertificate.served().policy().cacheKey());
     }
 
     /**

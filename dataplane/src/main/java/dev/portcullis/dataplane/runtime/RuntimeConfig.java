@@ -13,7 +13,9 @@ import java.util.Set;
  * A snapshot compiled for serving. Immutable: a new snapshot gives a new RuntimeConfig, swapped in
  * atomically; a connection reads the current one once, a request looks its route up in the current one.
  * {@code defaultCertificate} and {@code hostCertificates} say what each place serves, for the next
- * snapshot's {@code keepServing} certificates.
+ * snapshot's {@code keepServing} certificates. {@code defaultTlsPolicyKey} is the handshake policy of
+ * connections that name no host (the listener's), as {@link RoutedHost#tlsIdentity()} ends: computed
+ * once, since every request without SNI compares it.
  */
 public record RuntimeConfig(
         long version,
@@ -29,7 +31,8 @@ public record RuntimeConfig(
         Map<String, ServedCertificateOf> hostCertificates,
         ClientAddressRules clientAddresses,
         dev.portcullis.dataplane.config.AccessLogSettings accessLog,
-        dev.portcullis.dataplane.config.DrainSettings drain) {
+        dev.portcullis.dataplane.config.DrainSettings drain,
+        String defaultTlsPolicyKey) {
 
     /** Where {@code hostCertificates} keeps a host's RSA certificate beside its ECDSA one: under its name and this. */
     public static final String RSA_SUFFIX = "#rsa";
@@ -42,8 +45,4 @@ public record RuntimeConfig(
         return hostCertificates.get(hostname);
     }
 
-    /** The handshake policy of connections that name no host (the listener's), as {@link RoutedHost#tlsIdentity()} ends. */
-    public String defaultTlsPolicyKey() {
-        return defaultCertificate.served().policy().cacheKey();
-    }
 }
