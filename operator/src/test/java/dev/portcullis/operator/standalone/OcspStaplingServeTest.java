@@ -238,28 +238,8 @@ class OcspStaplingServeTest {
     private void writeManifest(String name, String host, IssuedCertificate certificate) throws Exception {
         Files.writeString(directory.resolve("ca.pem"), dev.portcullis.dataplane.tls.Pem.certificates(List.of(CA.certificate())));
         Files.writeString(directory.resolve(name + ".yaml"), StandaloneManifests.service(name, backend.address().getPort()) + "---\n"
-                + StandaloneManifests.tlsSecret(name + "-tls", certificate) + """
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                spec:
-                  tls:
-                  - hosts: [%s]
-                    secretName: %s-tls
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              name: http
-                """.formatted(name, host, name, host, name));
+                + StandaloneManifests.tlsSecret(name + "-tls", certificate) + "---\n"
+                + StandaloneManifests.ingress(name, host, name, name + "-tls", List.of()));
     }
 
     private void awaitStapled(int certificates) {
