@@ -28,18 +28,20 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Reads Kubernetes manifests (YAML, several documents per file, {@code kind: List} too) into a
@@ -99,16 +101,33 @@ public final class ManifestReader {
         return reader.result();
     }
 
-    /** Every manifest file below the folder; a sub-folder that cannot be listed is an IOException, never thrown unchecked. */
+    /**
+     * Every manifest file below the folder; a sub-folder that cannot be listed is an IOException. A file
+     * that vanishes while the folder is walked (an editor's or another serve's temporary) is no error:
+     * the folder's watcher sees the change and reads it again.
+     */
     public static List<Path> manifestFiles(Path directory) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(file -> file.getFileName().toString().endsWith(".yaml") || file.getFileName().toString().endsWith(".yml"))
-                    .sorted()
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<Path> manifests = new ArrayList<>();
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                String name = file.getFileName().toString();
+                if ((name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(file)) {
+                    manifests.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException && !file.equals(directory)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        manifests.sort(null);
+        return manifests;
     }
 
     public static Manifests readText(String source, String yaml) {
@@ -117,11 +136,13 @@ public final class ManifestReader {
         return reader.result();
     }
 
-    /** The file as text, or {@code null} with a problem saying why it cannot be: too large, binary, not UTF-8, unreadable. */
+    /** The file as text, or {@code null}: gone, or with a problem saying why it cannot be: too large, binary, not UTF-8, unreadable. */
     private String text(String source, Path file) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            return null; // deleted since the folder was listed: it is not there to serve
         } catch (IOException e) {
             return unreadable(source, "cannot be read: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + firstLine(e.getMessage()) + ")"));

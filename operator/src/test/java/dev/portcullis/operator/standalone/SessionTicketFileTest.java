@@ -26,7 +26,7 @@ class SessionTicketFileTest {
     @TempDir
     Path directory;
 
-    @RepeatedTest(5)
+    @RepeatedTest(25)
     void servesStartingTogetherWriteOneSecretBetweenThem() throws Exception {
         int starters = 4;
         CountDownLatch go = new CountDownLatch(1);
