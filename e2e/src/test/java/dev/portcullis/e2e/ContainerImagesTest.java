@@ -198,7 +198,7 @@ class ContainerImagesTest {
                 "--dataplane-service=portcullis-dataplane", "--leader-election=true",
                 "--channel-bind=127.0.0.1", "--channel-port=" + channelPort, "--metrics-port=" + metricsPort));
         podman.run(run);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(180)).ignoreExceptions().until(() -> {
             assertThat(podman.run(List.of("inspect", "--format", "{{.State.Running}}", "operator")))
                     .as("operator container: %s", podman.tryRun(List.of("logs", "operator")).output()).isEqualTo("true");
             return Processes.run(List.of("curl", "-sf", "http://127.0.0.1:" + metricsPort + "/healthz"), null).exitCode() == 0;
@@ -223,7 +223,7 @@ class ContainerImagesTest {
                 "--bind", "127.0.0.1", "--http-port", String.valueOf(FreePorts.next()),
                 "--https-port", String.valueOf(httpsPort), "--admin-port", String.valueOf(adminPort)));
         podman.run(run);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(180)).ignoreExceptions().until(() -> {
             assertThat(podman.run(List.of("inspect", "--format", "{{.State.Running}}", "dataplane")))
                     .as("data plane container: %s", podman.tryRun(List.of("logs", "dataplane")).output()).isEqualTo("true");
             return Processes.run(List.of("curl", "-sf", "http://127.0.0.1:" + adminPort + "/readyz"), null).exitCode() == 0;
