@@ -93,7 +93,12 @@ public final class SnapshotCodec {
                 ? limit / (1024 * 1024) + " MiB" : limit + " bytes") + ", the most a data plane reads");
     }
 
-    private static String describe(JsonProcessingException e) {
+    /** The one mapper, bounded as above, for the other documents of the wire ({@link SnapshotDeltaCodec}). */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    static String describe(JsonProcessingException e) {
         String location = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping

@@ -2,7 +2,6 @@ package dev.portcullis.dataplane.controlplane;
 
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
-import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.metrics.ControlPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import org.slf4j.Logger;
@@ -17,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Pulls snapshots from the operator: long-polls {@code GET /v1/snapshot?after=VERSION&epoch=E} over
@@ -41,6 +39,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final LiveConfig config;
     private final ControlPlaneMetrics metrics;
     private final Thread thread;
+    private final SnapshotAnswers answers;
     private final Backoff backoff = Backoff.forReconnects();
     private volatile HttpClient http;
     private volatile boolean running = true;
@@ -55,6 +54,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         this.http = httpClient(certificates.context());
         this.config = config;
         this.metrics = config.metrics().controlPlane();
+        this.answers = new SnapshotAnswers(metrics);
         this.thread = new Thread(this::run, "portcullis-control-plane");
         this.thread.setDaemon(true);
     }
@@ -116,7 +116,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         URI uri = base.resolve("/v1/snapshot?after=" + version + "&epoch=" + epoch
                 + (ingressClass == null ? "" : "&class=" + ingressClass));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(POLL_TIMEOUT.plusSeconds(15))
-                .header("Accept-Encoding", "gzip").GET().build();
+                .header("Accept-Encoding", "gzip").header("Accept", SnapshotAnswers.ACCEPT).GET().build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() == 204) {
@@ -128,8 +128,7 @@ public final class ControlPlaneClient implements AutoCloseable {
             boolean gzip = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent();
             Snapshot snapshot;
             try {
-                // Bounded after decompression: a small gzip body can inflate a thousandfold.
-                snapshot = SnapshotCodec.read(gzip ? new GZIPInputStream(body) : body);
+                snapshot = answers.read(response.headers().firstValue("Content-Type").orElse(null), gzip, body);
             } catch (InvalidSnapshotException e) {
                 // Not a connection problem: said as what it is, and the poll backs off as after a failure.
                 // The same answer comes again at every retry: said once, then counted.
@@ -142,6 +141,13 @@ public final class ControlPlaneClient implements AutoCloseable {
                 }
                 lastRejection = e.getMessage();
                 throw new RejectedSnapshot();
+            }
+            if (snapshot == null) {
+                LOG.warn("the control plane sent a delta from another version than {}; asking for the whole snapshot",
+                        version);
+                version = -1;
+                answers.forget();
+                return;
             }
             lastRejection = null;
             epoch = response.headers().firstValue("X-Snapshot-Epoch").orElse("");

@@ -15,6 +15,9 @@ public final class ControlPlaneMetrics {
 
     private final AtomicInteger connected = new AtomicInteger();
     private final Counter pollFailures;
+    private final Counter receivedBytes;
+    private final Counter fullUpdates;
+    private final Counter deltaUpdates;
 
     ControlPlaneMetrics(MeterRegistry registry) {
         Gauge.builder("portcullis.control.plane.connected", connected, AtomicInteger::get)
@@ -23,6 +26,27 @@ public final class ControlPlaneMetrics {
         pollFailures = Counter.builder("portcullis.control.plane.poll.failures")
                 .description("Polls of the operator's snapshot channel that failed (refused, TLS refused, timed out, an error answer)")
                 .register(registry);
+        receivedBytes = Counter.builder("portcullis.control.plane.received.bytes")
+                .description("Bytes of snapshot and delta bodies received from the operator, as on the wire (gzipped)")
+                .register(registry);
+        fullUpdates = updates(registry, "full");
+        deltaUpdates = updates(registry, "delta");
+    }
+
+    private static Counter updates(MeterRegistry registry, String kind) {
+        return Counter.builder("portcullis.control.plane.updates").tag("kind", kind)
+                .description("Snapshots received from the operator: whole (full) or as what changed (delta)")
+                .register(registry);
+    }
+
+    /** Bytes of an answer's body as they came over the wire. */
+    public void received(long bytes) {
+        receivedBytes.increment(bytes);
+    }
+
+    /** An answer read into a snapshot: {@code full} or {@code delta}. */
+    public void updated(String kind) {
+        (kind.equals("delta") ? deltaUpdates : fullUpdates).increment();
     }
 
     /** The operator answered (a snapshot, or nothing new before the poll timed out). */

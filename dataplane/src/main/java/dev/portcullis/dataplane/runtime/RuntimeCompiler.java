@@ -59,6 +59,7 @@ public final class RuntimeCompiler {
     private final ServedCertificate generatedDefault;
     private final DataPlaneMetrics metrics;
     private final EndpointHealth health;
+    private final CompiledHosts compiled = new CompiledHosts();
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -80,6 +81,7 @@ public final class RuntimeCompiler {
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
+        compiled.forgetNext();
         String minTls = snapshot.listener().minTlsVersion();
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = new HashMap<>();
@@ -90,8 +92,11 @@ public final class RuntimeCompiler {
                 continue;
             }
             try {
-                certificates.put(certificate.name(), sslContexts.fromPem(certificate.certificateChainPem(),
-                        certificate.privateKeyPem(), listenerPolicy));
+                ServedCertificate known = compiled.certificate(certificate, listenerPolicy);
+                ServedCertificate built = known != null ? known : sslContexts.fromPem(certificate.certificateChainPem(),
+                        certificate.privateKeyPem(), listenerPolicy);
+                certificates.put(certificate.name(), built);
+                compiled.builtCertificate(certificate, listenerPolicy, built);
             } catch (InvalidCertificateException e) {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
@@ -136,6 +141,24 @@ public final class RuntimeCompiler {
             }
             contentKeys.add(served.contentKey());
             expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), served.keyMaterial().notAfter()));
+            ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
+            if (rsa != null) {
+                hostCertificates.put(host.hostname() + RuntimeConfig.RSA_SUFFIX, new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN));
+                contentKeys.add(rsa.contentKey());
+                expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
+            }
+            CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa, certificatesByName, clusters);
+            RoutedHost kept = compiled.host(inputs);
+            if (kept != null) {
+                // Nothing it was built from changed (a delta left it alone): its routes and contexts stay.
+                stapled.kept(servedOf, kept.sslContext());
+                if (rsa != null) {
+                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaSslContext());
+                }
+                hosts.put(host.hostname(), kept);
+                compiled.builtHost(inputs, kept);
+                continue;
+            }
             List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
             for (Route route : host.routes()) {
                 rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters::get)));
@@ -149,19 +172,15 @@ public final class RuntimeCompiler {
                 hostMetrics.passthrough();
             }
             Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
-            ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
-            if (rsa != null) {
-                hostCertificates.put(host.hostname() + RuntimeConfig.RSA_SUFFIX, new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN));
-                contentKeys.add(rsa.contentKey());
-                expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
-            }
-            hosts.put(host.hostname(), new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
+            RoutedHost routed = new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
                     PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
                     servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
                     served.verifier(),
                     hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
                     rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN)),
-                    host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny())));
+                    host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny()));
+            hosts.put(host.hostname(), routed);
+            compiled.builtHost(inputs, routed);
         }
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
@@ -174,6 +193,7 @@ public final class RuntimeCompiler {
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         SslContext defaultContext = stapled.of(defaultCertificate);
         metrics.ocspStapled(stapled.count());
+        compiled.keep();
         return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
                 List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates),

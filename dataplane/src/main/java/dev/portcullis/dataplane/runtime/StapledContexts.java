@@ -35,6 +35,13 @@ final class StapledContexts {
                 unused -> StapledSslContext.of(context, certificate.ocspResponse()));
     }
 
+    /** A host's context kept from the last configuration: shared again by hosts with the same certificate, and counted. */
+    void kept(ServedCertificateOf servedOf, SslContext context) {
+        if (context != servedOf.served().context()) {
+            stapled.putIfAbsent(servedOf.served().contentKey(), context);
+        }
+    }
+
     /** How many served certificates have a staple. */
     int count() {
         return (int) stapled.values().stream().filter(StapledSslContext.class::isInstance).count();

@@ -1,5 +1,6 @@
 package dev.portcullis.operator.channel;
 
+import dev.portcullis.dataplane.config.SnapshotDelta;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -31,7 +32,9 @@ import java.util.zip.GZIPInputStream;
  * The channel data planes pull snapshots from: {@code GET /v1/snapshot?after=VERSION}, long-polled,
  * over mutual TLS. Only clients with a certificate from the operator's CA get through the handshake.
  * The answer is the newest snapshot (gzip) once it is newer than {@code after}, or 204 when the
- * poll times out.
+ * poll times out. A data plane whose {@code Accept} names {@link SnapshotDelta#MEDIA_TYPE} gets only
+ * what changed since {@code after} when the publisher still keeps the deltas from there; else, and
+ * always for a new data plane or one from another epoch, the whole snapshot ({@code application/json}).
  */
 public final class ChannelServer implements AutoCloseable {
 
@@ -116,11 +119,20 @@ public final class ChannelServer implements AutoCloseable {
             exchange.sendResponseHeaders(204, -1);
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        // A data plane that reads deltas says so; it gets one when a kept chain leads from its version.
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        byte[] body = after >= 0 && accept != null && accept.contains(SnapshotDelta.MEDIA_TYPE)
+                ? snapshot.gzippedDeltaSince(after) : null;
+        if (body != null) {
+            exchange.getResponseHeaders().set("Content-Type", SnapshotDelta.MEDIA_TYPE);
+            exchange.getResponseHeaders().set("X-Snapshot-Base", String.valueOf(after));
+        } else {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            body = snapshot.gzippedJson();
+        }
         exchange.getResponseHeaders().set("X-Snapshot-Version", String.valueOf(snapshot.version()));
         exchange.getResponseHeaders().set("X-Snapshot-Epoch", epoch);
         String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
-        byte[] body = snapshot.gzippedJson();
         if (accepts != null && accepts.contains("gzip")) {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         } else {

@@ -1,7 +1,8 @@
 package dev.portcullis.operator.publish;
 
 import dev.portcullis.dataplane.config.Snapshot;
-import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.config.SnapshotDelta;
+import dev.portcullis.dataplane.config.SnapshotDiff;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
@@ -14,10 +15,6 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +32,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Turns cluster changes into published snapshots, on one thread (the loop): debouncing (see
@@ -61,7 +57,6 @@ public final class SnapshotPublisher implements AutoCloseable {
     // Owned by the loop thread.
     private final Debounce debounce;
     private final Set<String> classes = new LinkedHashSet<>(List.of(SnapshotSource.ALL_CLASSES));
-    private final Map<String, Snapshot> publishedContent = new HashMap<>();
     private final Map<String, ParsedSecrets> parsedSecrets = new HashMap<>();
     private ScheduledFuture<?> pending;
     private volatile Supplier<OcspStaples> ocspStaples = () -> OcspStaples.NONE;
@@ -155,16 +150,18 @@ public final class SnapshotPublisher implements AutoCloseable {
                 translationFailures.increment();
                 return;
             }
-            Snapshot content = snapshot.withVersion(0);
+            Snapshot content = SnapshotDiff.canonical(snapshot);
             PublishedSnapshot next;
-            if (latest != null && content.equals(publishedContent.get(ingressClass))) {
+            SnapshotDelta delta = latest == null ? null : SnapshotDiff.diff(latest.content(), content);
+            if (delta != null && SnapshotDiff.changesNothing(latest.content(), delta)) {
                 // Nothing the data planes serve changed: keep the version, refresh the problems.
-                next = new PublishedSnapshot(latest.version(), latest.gzippedJson(), translation);
+                next = latest.withTranslation(translation);
             } else {
-                next = new PublishedSnapshot(nextVersion, gzip(SnapshotCodec.toJson(snapshot)), translation);
-                publishedContent.put(ingressClass, content);
-                LOG.info("published snapshot{} version {}: {} virtual hosts, {} clusters, {} problems", describe(ingressClass),
-                        nextVersion, snapshot.virtualHosts().size(), snapshot.clusters().size(), translation.problems().size());
+                next = latest == null ? PublishedSnapshot.first(content, translation)
+                        : latest.next(content, delta, translation);
+                LOG.info("published snapshot{} version {}: {} virtual hosts, {} clusters, {} problems{}", describe(ingressClass),
+                        nextVersion, snapshot.virtualHosts().size(), snapshot.clusters().size(), translation.problems().size(),
+                        delta == null ? "" : "; changed " + delta.size() + " hosts, clusters and certificates");
             }
             synchronized (publication) {
                 published.put(ingressClass, next);
@@ -215,16 +212,6 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
             return latest;
         }
-    }
-
-    private static byte[] gzip(String json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     @Override

@@ -1,0 +1,110 @@
+package dev.portcullis.dataplane.runtime;
+
+import dev.portcullis.dataplane.config.ListenerSettings;
+import dev.portcullis.dataplane.config.TlsCertificate;
+import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.dataplane.tls.HandshakePolicy;
+import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the last compiled configuration built, by name, with what it was built from, so that a
+ * snapshot that changes a few hosts (a delta) rebuilds only those: a certificate whose record is
+ * equal keeps its {@link ServedCertificate} without hashing its PEM again, and a host whose record,
+ * listener settings, certificates and clusters (the same instances) are all unchanged keeps its
+ * {@link RoutedHost}, routes and contexts included. Used by the compiler's one thread at a time
+ * ({@link LiveConfig#apply} is synchronized); {@link #keep} is called only for a configuration that
+ * compiled, so a rejected snapshot leaves the memo as it was.
+ */
+final class CompiledHosts {
+
+    /** What a host was compiled from; clusters are compared by identity (an unchanged one is kept whole). */
+    record Inputs(VirtualHost host, ListenerSettings listener, ServedCertificateOf certificate, ServedCertificate rsa,
+                  TlsCertificate ownCertificate, TlsCertificate rsaCertificate, List<String> clusterNames,
+                  List<UpstreamCluster> clusters) {
+
+        boolean sameAs(Inputs other) {
+            if (other == null || !host.equals(other.host) || !listener.equals(other.listener)
+                    || !certificate.equals(other.certificate) || !java.util.Objects.equals(rsa, other.rsa)
+                    || !java.util.Objects.equals(ownCertificate, other.ownCertificate)
+                    || !java.util.Objects.equals(rsaCertificate, other.rsaCertificate)
+                    || !clusterNames.equals(other.clusterNames)) {
+                return false;
+            }
+            for (int i = 0; i < clusters.size(); i++) {
+                if (clusters.get(i) != other.clusters.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Certificate(TlsCertificate source, HandshakePolicy policy, ServedCertificate served) {
+    }
+
+    private record Host(Inputs inputs, RoutedHost routed) {
+    }
+
+    private Map<String, Certificate> certificates = Map.of();
+    private Map<String, Host> hosts = Map.of();
+    private final Map<String, Certificate> nextCertificates = new HashMap<>();
+    private final Map<String, Host> nextHosts = new HashMap<>();
+
+    /** The certificate built for the last configuration from an equal record under the same policy, or null. */
+    ServedCertificate certificate(TlsCertificate source, HandshakePolicy policy) {
+        Certificate known = certificates.get(source.name());
+        return known != null && known.source.equals(source) && known.policy.equals(policy) ? known.served : null;
+    }
+
+    void builtCertificate(TlsCertificate source, HandshakePolicy policy, ServedCertificate served) {
+        nextCertificates.put(source.name(), new Certificate(source, policy, served));
+    }
+
+    /** The host built for the last configuration from the same inputs, or null. */
+    RoutedHost host(Inputs inputs) {
+        Host known = hosts.get(inputs.host().hostname());
+        return known != null && inputs.sameAs(known.inputs) ? known.routed : null;
+    }
+
+    void builtHost(Inputs inputs, RoutedHost routed) {
+        nextHosts.put(inputs.host().hostname(), new Host(inputs, routed));
+    }
+
+    static Inputs inputs(VirtualHost host, ListenerSettings listener, ServedCertificateOf certificate,
+                         ServedCertificate rsa, Map<String, TlsCertificate> certificatesByName,
+                         Map<String, UpstreamCluster> clusters) {
+        List<String> names = new ArrayList<>();
+        List<UpstreamCluster> found = new ArrayList<>();
+        for (var route : host.routes()) {
+            // Every cluster a route's target holds: its own, its error backend's, its canary's.
+            for (String name : java.util.Arrays.asList(route.cluster(),
+                    route.errorBackend() == null ? null : route.errorBackend().cluster(),
+                    route.canary() == null ? null : route.canary().cluster())) {
+                names.add(name);
+                found.add(name == null ? null : clusters.get(name));
+            }
+        }
+        return new Inputs(host, listener, certificate, rsa,
+                // The record of the certificate served (its staple included), the default one's for a host naming none.
+                certificatesByName.get(certificate.name()),
+                host.rsaCertificate() == null ? null : certificatesByName.get(host.rsaCertificate()), names, found);
+    }
+
+    /** The configuration compiled: what it built is what the next one may keep. */
+    void keep() {
+        certificates = Map.copyOf(nextCertificates);
+        hosts = Map.copyOf(nextHosts);
+        forgetNext();
+    }
+
+    /** The configuration did not compile: the next one compares with the last that did. */
+    void forgetNext() {
+        nextCertificates.clear();
+        nextHosts.clear();
+    }
+}
