@@ -1096,6 +1096,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             abandoned.close();
         }
         balancing.finished();
+        deadlines.closed(); // its timers' pending checks go with it
         state = State.CLOSED;
         attempts.end();
         ctx.fireChannelInactive();
