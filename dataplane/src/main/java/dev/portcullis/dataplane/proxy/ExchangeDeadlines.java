@@ -31,29 +31,30 @@ final class ExchangeDeadlines {
 
     private final EventExecutor executor;
     private final Owner owner;
-    private ScheduledFuture<?> responseStart;
-    private ScheduledFuture<?> bodyIdleCheck;
+    private final LazyDeadline responseStart;
+    private final LazyDeadline bodyIdleCheck;
     private ScheduledFuture<?> writeStall;
     private long lastBodyProgressNanos;
 
     ExchangeDeadlines(EventExecutor executor, Owner owner) {
         this.executor = executor;
         this.owner = owner;
+        this.responseStart = new LazyDeadline(executor, owner::responseTimedOut);
+        this.bodyIdleCheck = new LazyDeadline(executor, this::checkBodyIdle);
     }
 
     /** Starts the endpoint's response-start timer, unless it runs already. */
     void startResponseTimer(long millis) {
-        if (responseStart == null) {
-            responseStart = executor.schedule(owner::responseTimedOut, millis, TimeUnit.MILLISECONDS);
+        if (!responseStart.armed()) {
+            responseStart.arm(millis);
         }
     }
 
     /** Call once the owner counts the response as started: the body silence allowed may change then. */
     void responseStarted() {
-        responseStart = cancel(responseStart);
-        if (bodyIdleCheck != null) {
-            bodyIdleCheck.cancel(false);
-            bodyIdleCheck = executor.schedule(this::checkBodyIdle, owner.bodyIdleLimitMillis(), TimeUnit.MILLISECONDS);
+        responseStart.disarm();
+        if (bodyIdleCheck.armed()) {
+            bodyIdleCheck.arm(owner.bodyIdleLimitMillis());
         }
     }
 
@@ -64,8 +65,7 @@ final class ExchangeDeadlines {
      */
     void watchBodies() {
         bodyProgress();
-        bodyIdleCheck = cancel(bodyIdleCheck);
-        bodyIdleCheck = executor.schedule(this::checkBodyIdle, owner.bodyIdleLimitMillis(), TimeUnit.MILLISECONDS);
+        bodyIdleCheck.arm(owner.bodyIdleLimitMillis());
     }
 
     void bodyProgress() {
@@ -74,13 +74,14 @@ final class ExchangeDeadlines {
 
     /** The exchange is over (or its endpoint gone): its response and body timers stop. */
     void exchangeEnded() {
-        responseStart = cancel(responseStart);
-        bodyIdleCheck = cancel(bodyIdleCheck);
+        responseStart.disarm();
+        bodyIdleCheck.disarm();
     }
 
     /** The connection leaves HTTP (or closes): every timer stops. */
     void closed() {
-        exchangeEnded();
+        responseStart.stop();
+        bodyIdleCheck.stop();
         writeStall = cancel(writeStall);
     }
 
@@ -97,13 +98,11 @@ final class ExchangeDeadlines {
     }
 
     private void checkBodyIdle() {
-        bodyIdleCheck = null;
         boolean streaming = owner.bodyStreaming();
         long bodyIdleMillis = owner.bodyIdleLimitMillis();
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBodyProgressNanos);
         if (!streaming || idleMillis < bodyIdleMillis) {
-            bodyIdleCheck = executor.schedule(this::checkBodyIdle,
-                    Math.max(1, bodyIdleMillis - (streaming ? idleMillis : 0)), TimeUnit.MILLISECONDS);
+            bodyIdleCheck.arm(Math.max(1, bodyIdleMillis - (streaming ? idleMillis : 0)));
             return;
         }
         owner.bodyIdle(idleMillis);

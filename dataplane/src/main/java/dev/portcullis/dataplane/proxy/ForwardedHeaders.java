@@ -49,6 +49,12 @@ public final class ForwardedHeaders {
      */
     public static void rewriteRequest(HttpRequest request, String peerAddress, String clientAddress, String scheme,
                                       int listenerPort) {
+        rewriteRequest(request, peerAddress, clientAddress, scheme, Integer.toString(listenerPort));
+    }
+
+    /** As above, with the listener's port as text (a connection's, made once, not per request). */
+    static void rewriteRequest(HttpRequest request, String peerAddress, String clientAddress, String scheme,
+                               CharSequence listenerPort) {
         HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         removeHopByHop(headers);

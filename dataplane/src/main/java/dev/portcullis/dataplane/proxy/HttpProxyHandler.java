@@ -104,6 +104,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     /** The client this request is from: the connection's, or who a trusted proxy's X-Forwarded-For names. */
     private java.net.InetAddress requestClient;
     private int listenerPort;
+    private String listenerPortText;
 
     private State state = State.IDLE;
     private boolean awaitingClientMessage;
@@ -205,6 +206,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         clientInetAddress = remote.getAddress();
         clientAddress = clientInetAddress.getHostAddress();
         listenerPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+        listenerPortText = Integer.toString(listenerPort);
         readClient();
     }
 
@@ -329,7 +331,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 // An HTTP/2 pod cannot be asked to switch protocols: it gets the request as it is.
                 upgradeProtocol = requestHasBody || cluster.http2() ? null : ForwardedHeaders.upgradeRequested(head);
                 boolean trailersAccepted = ForwardedHeaders.acceptsTrailers(head);
-                ForwardedHeaders.rewriteRequest(head, clientAddress, requestClient.getHostAddress(), scheme, listenerPort);
+                ForwardedHeaders.rewriteRequest(head, clientAddress,
+                        requestClient == clientInetAddress ? clientAddress : requestClient.getHostAddress(), scheme, listenerPortText);
                 if (routedHost.clientAuth() != null && scheme.equals("https")) {
                     ClientCertificateHeaders.set(head.headers(), clientCertificate,
                             routedHost.clientAuth().settings().passCertificate());
@@ -1096,6 +1099,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             abandoned.close();
         }
         balancing.finished();
+        deadlines.closed(); // its timers' pending checks go with it
         state = State.CLOSED;
         attempts.end();
         ctx.fireChannelInactive();

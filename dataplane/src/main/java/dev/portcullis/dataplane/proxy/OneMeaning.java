@@ -28,7 +28,10 @@ final class OneMeaning {
             return "an HTTP/1.1 request needs a Host";
         }
         // HTTP/2's :authority arrives as a Host field: a Host sent beside it must name the same.
-        boolean sameNames = hosts.stream().allMatch(host -> host.equalsIgnoreCase(hosts.getFirst()));
+        boolean sameNames = true;
+        for (int i = 1; i < hosts.size(); i++) {
+            sameNames &= hosts.get(i).equalsIgnoreCase(hosts.getFirst());
+        }
         if (hosts.size() > 1 && !(http2 && sameNames)) {
             return "more than one Host";
         }

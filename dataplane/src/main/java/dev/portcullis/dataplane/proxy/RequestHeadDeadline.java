@@ -2,9 +2,6 @@ package dev.portcullis.dataplane.proxy;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.concurrent.ScheduledFuture;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The time a client has to send a whole request head (HAProxy's {@code timeout http-request}):
@@ -20,7 +17,7 @@ public final class RequestHeadDeadline extends ChannelDuplexHandler {
 
     private final long deadlineMillis;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
+    private LazyDeadline timer;
     private boolean startOnNextByte;
 
     public RequestHeadDeadline(long deadlineMillis) {
@@ -30,6 +27,7 @@ public final class RequestHeadDeadline extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timer = new LazyDeadline(ctx.executor(), this::expire);
         if (ctx.channel().isActive()) {
             start();
         }
@@ -63,25 +61,26 @@ public final class RequestHeadDeadline extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
         ctx.fireChannelInactive();
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        timer.stop(); // an upgrade left HTTP
+    }
+
     private void start() {
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::expire, deadlineMillis, TimeUnit.MILLISECONDS);
+        if (!timer.armed()) {
+            timer.arm(deadlineMillis);
         }
     }
 
     private void expire() {
-        timer = null;
         ctx.fireUserEventTriggered(Expired.INSTANCE);
     }
 
     private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.disarm();
     }
 }

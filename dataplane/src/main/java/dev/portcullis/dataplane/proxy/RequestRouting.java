@@ -91,7 +91,7 @@ final class RequestRouting {
         RoutedHost host = current.hosts().find(hostname);
         String path = RequestTarget.normalizedPath(RequestTarget.path(head.uri()));
         String query = RequestTarget.query(head.uri());
-        head.setUri(path + query);
+        head.setUri(query.isEmpty() ? path : path + query);
         if (host == null) {
             return new Answer(HttpResponseStatus.NOT_FOUND, "no such host", false, current.unmatchedHostMetrics());
         }

@@ -51,6 +51,9 @@ public final class RequestTarget {
         if (path.isEmpty() || path.charAt(0) != '/') {
             return null;
         }
+        if (isNormal(path)) {
+            return path;
+        }
         StringBuilder decoded = new StringBuilder(path.length());
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
@@ -79,6 +82,21 @@ public final class RequestTarget {
             i += 2;
         }
         return removeDotSegments(decoded.toString());
+    }
+
+    /**
+     * Whether {@link #normalizedPath} would give the path back unchanged, which most paths are: no
+     * escape, no dot-segment, no control byte. Checked first so that they are not copied per request.
+     */
+    private static boolean isNormal(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= 0x20 || c == 0x7f || c == '#' || c == '%' || c >= 0x80
+                    || (c == '.' && path.charAt(i - 1) == '/')) { // a segment that starts with a dot may be . or ..
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the query (without its {@code ?}) holds no control byte or NUL. */

@@ -27,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Http2Requests extends ChannelInboundHandlerAdapter {
 
     static final Http2Requests INSTANCE = new Http2Requests();
+    /** values() copies its array on every call. */
+    private static final ExtensionHeaderNames[] EXTENSION_NAMES = ExtensionHeaderNames.values();
 
     private Http2Requests() {
     }
@@ -36,7 +38,7 @@ final class Http2Requests extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             String protocol = request.headers().get(ExtensionHeaderNames.PROTOCOL.text());
             String path = request.headers().get(ExtensionHeaderNames.PATH.text());
-            for (ExtensionHeaderNames name : ExtensionHeaderNames.values()) {
+            for (ExtensionHeaderNames name : EXTENSION_NAMES) {
                 request.headers().remove(name.text());
             }
             if (protocol != null && path != null && HttpMethod.CONNECT.equals(request.method())
