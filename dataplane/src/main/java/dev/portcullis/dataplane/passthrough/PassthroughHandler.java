@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollInterestKeeper;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -37,8 +38,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Relays a passthrough connection's bytes, still encrypted, to an endpoint of its host and back.
- * Both channels run with AUTO_READ off and read the next chunk only when the previous one has been
- * written to the other side (backpressure). Half-closes cross over; an idle or failed connection
+ * Once the peeked ClientHello (and the PROXY protocol header, if any) has been written, the epoll
+ * transport splices both directions in the kernel ({@link SpliceRelay}). Otherwise (NIO, or splice
+ * turned off) both channels run with AUTO_READ off and read the next chunk only when the previous
+ * one has been written to the other side (backpressure). Half-closes cross over; an idle or failed connection
  * closes both sides. With the cluster's PROXY protocol setting, the endpoint first gets a v1 or v2
  * header carrying the client's address.
  */
@@ -60,6 +63,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     private long bytesFromClient;
     private long bytesToClient;
     private boolean logged;
+    private SpliceRelay splice;
 
     public PassthroughHandler(RoutedHost host, PassthroughConnector connector) {
         this.host = host;
@@ -85,7 +89,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new BackHandler(ctx.channel(), this))
+        connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new EndpointHandler(ctx.channel(), this, connector.splices()))
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
                         cluster.health().succeeded(endpoint);
@@ -127,11 +131,15 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             channel.write(message);
         }
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-            if (written.isSuccess()) {
+            if (!written.isSuccess() || !EpollInterestKeeper.keepRegistered(ctx.channel())
+                    || !EpollInterestKeeper.keepRegistered(upstream)) {
+                closeBoth();
+            } else if (connector.splices() && SpliceRelay.possible(ctx.channel(), upstream)) {
+                ctx.pipeline().remove("passthrough-idle"); // no buffer passes it any more: the relay keeps the time
+                splice = SpliceRelay.start(ctx.channel(), upstream, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), this::closeBoth);
+            } else {
                 ctx.read();
                 upstream.read();
-            } else {
-                closeBoth();
             }
         });
     }
@@ -161,7 +169,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf bytes) {
+        if (msg instanceof ByteBuf bytes && splice == null) {
             bytesFromClient += bytes.readableBytes();
         }
         if (upstream == null) {
@@ -179,7 +187,9 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (upstream == null) {
+        if (splice != null) {
+            splice.readComplete(ctx.channel());
+        } else if (upstream == null) {
             ctx.read(); // keep buffering what arrives while connecting, so nothing waits on us
         }
     }
@@ -187,7 +197,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
-            halfClose(upstream);
+            inputShutdown(ctx.channel(), upstream);
         } else if (event instanceof IdleStateEvent) {
             closeBoth();
         }
@@ -197,6 +207,9 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         logConnection();
+        if (splice != null) {
+            splice.stop();
+        }
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();
         closeAfterFlush(upstream);
@@ -208,7 +221,28 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         closeBoth();
     }
 
-    private void closeBoth() {
+    /** End of input from {@code from}: with splice, once its last bytes are through; else now, behind what is queued. */
+    void inputShutdown(Channel from, Channel to) {
+        if (splice != null) {
+            splice.inputShutdown(from);
+        } else if (to instanceof DuplexChannel duplex) {
+            halfClose(to, duplex.isInputShutdown());
+        }
+    }
+
+    /** Counts bytes the endpoint sent, when they pass as buffers (before or without splice). */
+    void readFromUpstream(ByteBuf bytes) {
+        if (splice == null) {
+            bytesToClient += bytes.readableBytes();
+        }
+    }
+
+    /** The splice relay, or null while (or when) the bytes pass as buffers. */
+    SpliceRelay splice() {
+        return splice;
+    }
+
+    void closeBoth() {
         ctx.close();
         if (upstream != null) {
             upstream.close();
@@ -221,14 +255,20 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Passes an end-of-input on: the other side may still answer (TLS close_notify, for one). */
-    static void halfClose(Channel channel) {
+    /**
+     * Passes an end-of-input on: the other side may still answer (TLS close_notify, for one). Behind
+     * what is queued for {@code channel}: shutting its output down at once would fail those writes.
+     * Closes instead when {@code inputDone}, its own input having ended already.
+     */
+    static void halfClose(Channel channel, boolean inputDone) {
         if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-            if (duplex.isInputShutdown()) {
-                channel.close();
-            } else {
-                duplex.shutdownOutput();
-            }
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+                if (!flushed.isSuccess() || inputDone) {
+                    channel.close();
+                } else {
+                    duplex.shutdownOutput();
+                }
+            });
         }
     }
 
@@ -241,55 +281,10 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress client = ClientAddress.of(ctx.channel());
         connector.config().accessLog().log(new AccessLogEntry(System.currentTimeMillis(), "passthrough",
                 client.getAddress().getHostAddress(), host.hostname(), null, null, null, null, null, null, null, 0,
-                bytesToClient, bytesFromClient,
+                bytesToClient + (splice == null ? 0 : splice.bytesFromUpstream()),
+                bytesFromClient + (splice == null ? 0 : splice.bytesFromClient()),
                 endpoint == null ? null : endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort(), cluster.name(), -1,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), Math.max(0, attempts - 1), null),
                 current.accessLog());
-    }
-
-    /** The endpoint side of the relay. */
-    private static final class BackHandler extends ChannelInboundHandlerAdapter {
-        private final Channel client;
-        private final PassthroughHandler relay;
-
-        BackHandler(Channel client, PassthroughHandler relay) {
-            this.client = client;
-            this.relay = relay;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf bytes) {
-                relay.bytesToClient += bytes.readableBytes();
-            }
-            client.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
-                if (written.isSuccess()) {
-                    ctx.read();
-                } else {
-                    ctx.close();
-                    client.close();
-                }
-            });
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof ChannelInputShutdownEvent) {
-                halfClose(client);
-            }
-            ReferenceCountUtil.release(event);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            closeAfterFlush(client);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("passthrough endpoint {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
-            client.close();
-        }
     }
 }

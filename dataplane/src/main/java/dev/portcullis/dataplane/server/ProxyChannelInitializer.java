@@ -43,6 +43,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         connections.add(channel); // for the drain; the group forgets a channel once it closes
+        if (tls) {
+            passthrough.prepareClient(channel);
+        }
         RuntimeConfig atArrival = config.current();
         if (atArrival != null && atArrival.clientAddresses().expectsProxyHeaderFrom(
                 ((InetSocketAddress) channel.remoteAddress()).getAddress())) {
