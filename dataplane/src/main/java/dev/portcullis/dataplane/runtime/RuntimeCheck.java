@@ -69,6 +69,12 @@ public final class RuntimeCheck {
             findings.add(new Finding("an OutOfMemoryError would leave a half-working process running",
                     "-XX:+ExitOnOutOfMemoryError"));
         }
+        // A cache the JVM refused leaves it without sharing at all (not even the JDK's own archive).
+        String aotCache = vmOption("AOTCache");
+        if (!aotCache.isEmpty() && !System.getProperty("java.vm.info", "").contains("sharing")) {
+            findings.add(new Finding("the AOT cache " + aotCache + " was not used (missing, or made by another JVM"
+                    + " build or for another class path), the JVM started cold", "run the image's own command line, or drop -XX:AOTCache"));
+        }
         if (memoryLimit > 0 && maxHeap > memoryLimit * MAX_HEAP_SHARE) {
             findings.add(new Finding("the heap may take " + (maxHeap * 100 / memoryLimit)
                     + "% of the memory limit, leaving too little for direct buffers",

@@ -1,0 +1,127 @@
+package dev.portcullis.dataplane.aot;
+
+import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.runtime.RuntimeCheck;
+import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
+import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The training run for the JVM's ahead-of-time cache (JEP 483/514/515): a data plane on 127.0.0.1
+ * serving a snapshot file, as {@code serve} does, with local pods behind it, driven by real clients
+ * through the paths a pod serves all day (TLS handshakes new and resumed, HTTP/1.1 keep-alive,
+ * HTTP/2, passthrough, plain HTTP, the admin probes, a second snapshot), a bounded number of times.
+ * Run under {@code -XX:AOTCacheOutput=FILE} it leaves the classes it loaded, linked, and the method
+ * profiles it gathered in FILE; a data plane started with {@code -XX:AOTCache=FILE} on the same
+ * runtime and class path starts with them (see the images profile and bench/run).
+ *
+ * <pre>java -XX:AOTCacheOutput=dataplane.aot -cp CLASSPATH dev.portcullis.dataplane.aot.AotTraining [SCALE]</pre>
+ *
+ * SCALE (default 1) multiplies the request counts. Exit code 0 when every request was answered.
+ */
+public final class AotTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AotTraining.class);
+
+    /** How many of each: enough for the JIT to profile and compile the hot paths, few enough for a build. */
+    public record Workload(int http1, int http2, int newHandshakes, int resumedHandshakes, int passthrough, int plain) {
+        public static Workload scaled(double scale) {
+            return new Workload((int) (6_000 * scale), (int) (3_000 * scale), (int) (100 * scale),
+                    (int) (100 * scale), (int) (60 * scale), (int) (50 * scale));
+        }
+    }
+
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) {
+        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1;
+        try {
+            run(Workload.scaled(scale), Files.createTempDirectory("portcullis-aot-training"));
+            System.exit(0);
+        } catch (Exception e) {
+            LOG.error("AOT training failed", e);
+            System.exit(1);
+        }
+    }
+
+    /** Runs the workload against a data plane started here, then stops it; throws at the first failed request. */
+    public static Duration run(Workload workload, Path work) throws Exception {
+        long start = System.nanoTime();
+        IssuedCertificate certificate = CertificateAuthority.selfSigned(TrainingSnapshots.HOST,
+                List.of(TrainingSnapshots.HOST, TrainingSnapshots.PASSTHROUGH_HOST, "127.0.0.1"));
+        SSLContext tls = context(certificate);
+        Path snapshot = work.resolve("snapshot.json");
+        RuntimeCheck.logAtStart("data plane (AOT training)");
+        try (TrainingPods pods = new TrainingPods(tls);
+             DataPlaneServer server = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {
+            Files.writeString(snapshot, TrainingSnapshots.json(1, certificate, pods.plainPort(), pods.tlsPort()));
+            try (SnapshotFileWatcher ignored = SnapshotFileWatcher.start(snapshot, server.config(), Duration.ofSeconds(1))) {
+                requireVersion(server, 1);
+                TrainingClients clients = new TrainingClients(tls, context(certificate), server.httpsAddress());
+                phase("new TLS handshakes", () -> clients.handshakes(workload.newHandshakes(), false));
+                phase("resumed TLS handshakes", () -> clients.handshakes(workload.resumedHandshakes(), true));
+                phase("HTTP/1.1 keep-alive", () -> clients.http1(workload.http1(), 8));
+                phase("HTTP/2", () -> clients.http2(workload.http2(), 50));
+                phase("passthrough", () -> clients.passthrough(workload.passthrough()));
+                phase("plain HTTP and admin", () -> clients.plainAndAdmin(server.httpAddress(), server.adminAddress(),
+                        workload.plain()));
+                phase("snapshot version 2", () -> server.config().apply(SnapshotCodec.fromJson(
+                        TrainingSnapshots.json(2, certificate, pods.plainPort(), pods.tlsPort()).getBytes(StandardCharsets.UTF_8))));
+                requireVersion(server, 2);
+                phase("HTTP/1.1 keep-alive after the change", () -> clients.http1(workload.http1() / 10, 8));
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("AOT training done in {} ms: {}", took.toMillis(), workload);
+        return took;
+    }
+
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    private static void phase(String name, Phase phase) throws Exception {
+        long start = System.nanoTime();
+        phase.run();
+        LOG.info("AOT training: {} in {} ms", name, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void requireVersion(DataPlaneServer server, long version) {
+        RuntimeConfig current = server.config().current();
+        if (current == null || current.version() != version) {
+            throw new IllegalStateException("the training snapshot version " + version + " was not applied");
+        }
+    }
+
+    /** Trusts only the training certificate, and presents it (the TLS pod's side). */
+    private static SSLContext context(IssuedCertificate certificate) throws Exception {
+        char[] password = "training".toCharArray();
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(null, null);
+        store.setKeyEntry("training", certificate.privateKey(), password, certificate.chain().toArray(Certificate[]::new));
+        store.setCertificateEntry("trusted", certificate.leaf());
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return context;
+    }
+}
