@@ -147,6 +147,10 @@ public class ControlPlaneBench {
         // every host is the proof, timed on its own: 10,000 client handshakes would weigh on the figure.
         List<String> sample = new ArrayList<>(List.of(hosts.getFirst(), hosts.getLast()));
         new java.util.Random(18).ints(50, 0, n).mapToObj(hosts::get).forEach(sample::add);
+        // Until the data plane has a snapshot its TLS port may hold a handshake open: probes wait for /readyz.
+        while (!Metrics.ready(admin) && System.nanoTime() < deadline) {
+            dataPlane.awaitSnapshotLine(dataPlane.snapshotLines(), 100);
+        }
         int sampleMissing = probe.sweep(sample, "echo-a", 4, dataPlane, deadline);
         long sampleServed = System.nanoTime();
         int missing = sampleMissing > 0 ? n : probe.sweep(hosts, "echo-a", 4, dataPlane, deadline);

@@ -46,7 +46,7 @@ final class HostProbe {
     boolean served(String host, String backend) {
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            raw.setSoTimeout(10_000);
+            raw.setSoTimeout(5_000);
             try (SSLSocket tls = (SSLSocket) factory.createSocket(raw, host, port, true)) {
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setServerNames(List.of(new SNIHostName(host)));

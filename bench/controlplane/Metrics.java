@@ -26,6 +26,19 @@ final class Metrics {
         return found ? sum : null;
     }
 
+    /** True once the data plane's /readyz answers 200 (a snapshot is applied). */
+    static boolean ready(int adminPort) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The operator's translations and publications so far: count and mean seconds, from its /metrics. */
     static String operatorTranslation(int metricsPort) {
         String text = scrape(metricsPort);
