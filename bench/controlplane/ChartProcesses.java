@@ -56,6 +56,7 @@ final class ChartProcesses {
         List<String> command = new ArrayList<>(List.of(java().toString()));
         command.addAll(IMAGE_JVM_FLAGS);
         command.add(MEMORY_LIMIT);
+        command.addAll(NativeMemory.flags());
         command.addAll(List.of("-jar", jar.toString(), "run", "--namespace=" + NAMESPACE,
                 "--service-name=portcullis-operator", "--dataplane-service=portcullis-dataplane",
                 "--leader-election=true",
@@ -82,6 +83,7 @@ final class ChartProcesses {
         List<String> command = new ArrayList<>(List.of(java().toString()));
         command.addAll(IMAGE_JVM_FLAGS);
         command.add(MEMORY_LIMIT);
+        command.addAll(NativeMemory.flags());
         command.addAll(List.of("-jar", jar.toString()));
         for (int i = 0; i < args.size(); i++) {
             command.add(args.get(i));

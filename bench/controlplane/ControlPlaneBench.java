@@ -180,6 +180,10 @@ public class ControlPlaneBench {
                 relay.connections() - connectionsBefore, 2 * changes, metricBefore, Metrics.dataPlaneReceivedBytes(admin));
         report.rss("after " + 2 * changes + " changes", operator.rssMiB(), dataPlane.rssMiB(), server.residentMemory());
         report.note("operator: " + Metrics.operatorTranslation(operatorMetrics));
+        if (NativeMemory.ON) {
+            report.note("operator native memory (CP_NMT=1): " + NativeMemory.summary(operator.pid()));
+            report.note("data plane native memory (CP_NMT=1): " + NativeMemory.summary(dataPlane.pid()));
+        }
     }
 
     /** Probes {@code host} after each line about a snapshot (at least every 100 ms) until it answers; the time it did. */
