@@ -25,7 +25,13 @@ final class ChartProcesses {
     /** dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. */
     static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=75";
     /** values.yaml operator.resources.limits.memory and dataPlane.resources.limits.memory. */
-    static final String MEMORY_LIMIT = "-XX:MaxRAM=512m";
+    static final String MEMORY_LIMIT = "-XX:MaxRAM=" + System.getenv().getOrDefault("CP_MEMORY_LIMIT", "512m");
+
+    /** Said in the report: a run with another limit than the chart's does not measure the chart's setting. */
+    static String memoryLimit() {
+        return MEMORY_LIMIT.equals("-XX:MaxRAM=512m") ? "the chart's 512Mi limit (-XX:MaxRAM=512m)"
+                : MEMORY_LIMIT + " (CP_MEMORY_LIMIT; NOT the chart's 512Mi)";
+    }
 
     /** The chart's DataPlane with values.yaml's defaults (templates/dataplane.yaml). */
     static final String DATAPLANE_YAML = """

@@ -46,7 +46,7 @@ public class ControlPlaneBench {
             run(n, changes, root, work, report, open);
             finished = true;
         } catch (Exception e) {
-            report.note("the run stopped: " + e + "; logs kept in " + work);
+            report.stopped(e.getMessage() + " (logs kept in " + work + ")");
             throw e;
         } finally {
             closeAll(open);
@@ -140,6 +140,10 @@ public class ControlPlaneBench {
         report.note("data plane started " + (dataPlane.startedNanos() - t0) / 1_000_000
                 + " ms after the operator, when its client certificate Secret existed");
 
+        Runnable alive = () -> {
+            operator.requireAlive("the operator");
+            dataPlane.requireAlive("the data plane");
+        };
         HostProbe probe = new HostProbe(objects.ca().certificate(), https);
         List<String> hosts = IntStream.range(0, n).mapToObj(i -> ClusterObjects.host("h" + i)).toList();
         long deadline = System.nanoTime() + PHASE_SECONDS * 1_000_000_000L;
@@ -149,11 +153,12 @@ public class ControlPlaneBench {
         new java.util.Random(18).ints(50, 0, n).mapToObj(hosts::get).forEach(sample::add);
         // Until the data plane has a snapshot its TLS port may hold a handshake open: probes wait for /readyz.
         while (!Metrics.ready(admin) && System.nanoTime() < deadline) {
+            alive.run();
             dataPlane.awaitSnapshotLine(dataPlane.snapshotLines(), 100);
         }
-        int sampleMissing = probe.sweep(sample, "echo-a", 4, dataPlane, deadline);
+        int sampleMissing = probe.sweep(sample, "echo-a", 4, dataPlane, alive, deadline);
         long sampleServed = System.nanoTime();
-        int missing = sampleMissing > 0 ? n : probe.sweep(hosts, "echo-a", 4, dataPlane, deadline);
+        int missing = sampleMissing > 0 ? n : probe.sweep(hosts, "echo-a", 4, dataPlane, alive, deadline);
         report.coldStart(sampleServed - t0, dataPlane.firstServedNanos(n), System.nanoTime() - sampleServed, missing);
         report.rss("after the cold start", operator.rssMiB(), dataPlane.rssMiB(), server.residentMemory());
         if (missing > 0) {
@@ -168,13 +173,13 @@ public class ControlPlaneBench {
             String name = "new" + i;
             long started = System.nanoTime();
             ClusterObjects.createAll(client, List.of(List.of(objects.ingress(name, "svc-h" + (i % n)))), 1);
-            report.create(awaitServed(probe, dataPlane, ClusterObjects.host(name), "echo-a", started) - started);
+            report.create(awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-a", started) - started);
         }
         for (int i = 0; i < changes; i++) {
             String name = "h" + (long) i * n / changes;
             long started = System.nanoTime();
             objects.switchBackend(name);
-            report.edit(awaitServed(probe, dataPlane, ClusterObjects.host(name), "echo-b", started) - started);
+            report.edit(awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-b", started) - started);
         }
         report.bytes(relay.bytesToDataPlane() - bytesBefore, relay.bytesToOperator() - upBefore,
                 relay.connections() - connectionsBefore, 2 * changes, metricBefore, Metrics.dataPlaneReceivedBytes(admin));
@@ -187,10 +192,11 @@ public class ControlPlaneBench {
     }
 
     /** Probes {@code host} after each line about a snapshot (at least every 100 ms) until it answers; the time it did. */
-    private static long awaitServed(HostProbe probe, WatchedProcess dataPlane, String host, String backend, long started)
-            throws InterruptedException {
+    private static long awaitServed(HostProbe probe, WatchedProcess dataPlane, Runnable alive, String host, String backend,
+                                    long started) throws InterruptedException {
         long deadline = started + PHASE_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
+            alive.run();
             long seen = dataPlane.snapshotLines();
             if (probe.served(host, backend)) {
                 return System.nanoTime();

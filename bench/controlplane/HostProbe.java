@@ -70,7 +70,7 @@ final class HostProbe {
      * does not answer yet goes back in the queue until a line about a snapshot arrives (or a
      * quarter second passes). Returns how many hosts never answered before the deadline.
      */
-    int sweep(List<String> hosts, String backend, int threads, WatchedProcess dataPlane, long deadlineNanos)
+    int sweep(List<String> hosts, String backend, int threads, WatchedProcess dataPlane, Runnable alive, long deadlineNanos)
             throws Exception {
         ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(hosts);
         AtomicInteger left = new AtomicInteger(hosts.size());
@@ -81,6 +81,7 @@ final class HostProbe {
                 workers.add(pool.submit(() -> {
                     String host;
                     while ((host = queue.poll()) != null && System.nanoTime() < deadlineNanos) {
+                        alive.run();
                         long seen = dataPlane.snapshotLines();
                         if (served(host, backend)) {
                             left.decrementAndGet();

@@ -16,6 +16,7 @@ final class Report {
     private String coldStart = "n/a";
     private String coldApplied = "n/a";
     private String sweep = "n/a";
+    private String stopped;
     private String bytes = "n/a";
     private String bytesPerChange = "n/a";
     private String rssAfter = "n/a";
@@ -62,16 +63,23 @@ final class Report {
         rssAfter = "operator " + operatorMiB + " MiB, data plane " + dataPlaneMiB + " MiB";
     }
 
+    void stopped(String reason) {
+        stopped = reason;
+        note("the run stopped: " + reason);
+    }
+
     void note(String text) {
         notes.add(text);
     }
 
     /** One cell for bench/run's table. */
     String summary() {
-        return String.format("%,d Ingresses: cold start %s (applied %s); one change p50 / p99: new Ingress %s / %s, "
+        return String.format((ChartProcesses.MEMORY_LIMIT.endsWith("=512m") ? "" : ChartProcesses.MEMORY_LIMIT + ", ")
+                        + "%,d Ingresses: cold start %s (applied %s); one change p50 / p99: new Ingress %s / %s, "
                         + "edited backend %s / %s; %s per change on the wire; RSS %s",
                 ingresses, coldStart, coldApplied.startsWith("n/a") ? "n/a" : coldApplied, millis(creates, 50),
-                millis(creates, 99), millis(edits, 50), millis(edits, 99), bytesPerChange, rssAfter);
+                millis(creates, 99), millis(edits, 50), millis(edits, 99), bytesPerChange, rssAfter)
+                + (stopped == null ? "" : "; STOPPED: " + stopped);
     }
 
     String markdown() {
@@ -80,7 +88,7 @@ final class Report {
 
                 %,d TLS Ingresses (each with its own ECDSA P-256 Secret, Service and EndpointSlice) on a real
                 kube-apiserver %s; the operator and one data plane as separate JVMs with the chart's flags
-                (`bench/controlplane/ChartProcesses.java`). Machine: %s.
+                (`bench/controlplane/ChartProcesses.java`), memory: %s. Machine: %s.
 
                 | measure | value | target (issue #18, at 10,000) |
                 |---|---|---|
@@ -100,7 +108,7 @@ final class Report {
 
                 Notes:
                 %s
-                """.formatted(Instant.now(), ingresses, dev.portcullis.testkit.KubeBinaries.VERSION, machine(), created,
+                """.formatted(Instant.now(), ingresses, dev.portcullis.testkit.KubeBinaries.VERSION, ChartProcesses.memoryLimit(), machine(), created,
                 coldStart, coldApplied, sweep, creates.size(), millis(creates, 50), millis(creates, 99), millis(creates, 100),
                 edits.size(), millis(edits, 50), millis(edits, 99), millis(edits, 100), bytesPerChange, bytes,
                 String.join("\n", rss), notes.stream().map(note -> "- " + note).reduce((a, b) -> a + "\n" + b).orElse("- none"));
@@ -129,6 +137,15 @@ final class Report {
         } catch (java.io.IOException ignored) {
             // not Linux
         }
-        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Java " + Runtime.version();
+        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), Java " + Runtime.version()
+                + ", load average at the end " + loadAverage() + " (shared with other builders)";
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ", 4)[0];
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
     }
 }

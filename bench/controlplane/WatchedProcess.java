@@ -24,6 +24,7 @@ final class WatchedProcess implements AutoCloseable {
     private final long startedNanos;
     private final Object lock = new Object();
     private long snapshotLines;
+    private volatile String lastLine = "";
     private final List<long[]> served = new java.util.ArrayList<>(); // {hosts, nanoTime}
 
     private WatchedProcess(Process process, long startedNanos) {
@@ -59,9 +60,19 @@ final class WatchedProcess implements AutoCloseable {
                 } else if (!line.startsWith("{\"kind\":\"http\"")) { // access log lines: thousands, not needed
                     copy.println(line);
                 }
+                if (!line.isBlank() && !line.startsWith("\tat ") && !line.startsWith("{")) {
+                    lastLine = line;
+                }
             }
         } catch (IOException e) {
             // the process ended
+        }
+    }
+
+    /** Throws, saying how it ended, when the process is no longer running: the run stops at once. */
+    void requireAlive(String name) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; its last line: " + lastLine);
         }
     }
 
