@@ -72,7 +72,8 @@ final class WatchedProcess implements AutoCloseable {
     /** Throws, saying how it ended, when the process is no longer running: the run stops at once. */
     void requireAlive(String name) {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; its last line: " + lastLine);
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + " about "
+                    + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s after its start; its last line: " + lastLine);
         }
     }
 
