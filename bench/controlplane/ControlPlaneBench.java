@@ -159,7 +159,7 @@ public class ControlPlaneBench {
         int sampleMissing = probe.sweep(sample, "echo-a", 4, dataPlane, alive, deadline);
         long sampleServed = System.nanoTime();
         int missing = sampleMissing > 0 ? n : probe.sweep(hosts, "echo-a", 4, dataPlane, alive, deadline);
-        report.coldStart(sampleServed - t0, dataPlane.firstServedNanos(n), System.nanoTime() - sampleServed, missing);
+        report.coldStart(sampleServed - t0, dataPlane.firstServedNanos(n, t0), System.nanoTime() - sampleServed, missing);
         report.rss("after the cold start", operator.rssMiB(), dataPlane.rssMiB(), server.residentMemory());
         if (missing > 0) {
             throw new IllegalStateException(missing + " hosts never answered");

@@ -107,11 +107,11 @@ final class WatchedProcess implements AutoCloseable {
         }
     }
 
-    /** Nanoseconds after start when a snapshot of at least {@code hosts} virtual hosts was first logged, or -1. */
-    long firstServedNanos(long hosts) {
+    /** Nanoseconds after {@code sinceNanos} when a snapshot of at least {@code hosts} virtual hosts was first logged, or -1. */
+    long firstServedNanos(long hosts, long sinceNanos) {
         synchronized (lock) {
             return served.stream().filter(entry -> entry[0] >= hosts).findFirst()
-                    .map(entry -> entry[1] - startedNanos).orElse(-1L);
+                    .map(entry -> entry[1] - sinceNanos).orElse(-1L);
         }
     }
 
