@@ -28,7 +28,7 @@ import java.util.List;
  * HTTP/2, passthrough, plain HTTP, the admin probes, a second snapshot), a bounded number of times.
  * Run under {@code -XX:AOTCacheOutput=FILE} it leaves the classes it loaded, linked, and the method
  * profiles it gathered in FILE; a data plane started with {@code -XX:AOTCache=FILE} on the same
- * runtime and class path starts with them (see the images profile and bench/run).
+ * runtime and class path starts with them (see bench/run).
  *
  * <pre>java -XX:AOTCacheOutput=dataplane.aot -cp CLASSPATH dev.portcullis.dataplane.aot.AotTraining [SCALE]</pre>
  *
