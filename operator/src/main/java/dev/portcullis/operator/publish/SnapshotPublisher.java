@@ -127,7 +127,9 @@ public final class SnapshotPublisher implements AutoCloseable {
     private void rebuildAll() {
         debounce.rebuilt();
         pending = null;
-        classes.forEach(this::rebuild);
+        // Data planes wait for their class's stream; Events and status (all classes) can wait one translation more.
+        classes.stream().filter(ingressClass -> !ingressClass.equals(SnapshotSource.ALL_CLASSES)).forEach(this::rebuild);
+        rebuild(SnapshotSource.ALL_CLASSES);
     }
 
     private void rebuild(String ingressClass) {

@@ -48,7 +48,8 @@ final class HostTable {
         dev.portcullis.dataplane.config.AccessRules access;
     }
 
-    private final Map<String, Host> hosts = new TreeMap<>();
+    // Looked up per rule of every Ingress, walked in name order twice: hashed, and sorted when walked.
+    private final Map<String, Host> hosts = new java.util.HashMap<>();
     private final Problems problems;
 
     HostTable(Problems problems) {
@@ -64,8 +65,9 @@ final class HostTable {
         return hosts.get(name);
     }
 
+    /** Every host, in name order. */
     void forEach(BiConsumer<String, Host> action) {
-        hosts.forEach(action);
+        hosts.keySet().stream().sorted().forEach(name -> action.accept(name, hosts.get(name)));
     }
 
     /** The first Ingress to name a host sets its TLS mode; a later one asking for another mode loses that host. */

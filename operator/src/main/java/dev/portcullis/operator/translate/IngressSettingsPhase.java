@@ -32,6 +32,21 @@ final class IngressSettingsPhase {
      */
     Optional<ServedIngress> read(Ingress ingress) {
         ObjectRef ref = ObjectRef.of(ingress);
+        IngressSettingsMemo.Reading known = context.settingsMemo.find(ref, ingress);
+        if (known != null) {
+            context.problems.addAll(known.problems());
+            return known.served();
+        }
+        int problemsBefore = context.problems.count();
+        int secretReadsBefore = context.secrets.secretReads();
+        Optional<ServedIngress> served = readAfresh(ingress, ref);
+        if (context.secrets.secretReads() == secretReadsBefore) {
+            context.settingsMemo.remember(ref, ingress, new IngressSettingsMemo.Reading(served, context.problems.since(problemsBefore)));
+        }
+        return served;
+    }
+
+    private Optional<ServedIngress> readAfresh(Ingress ingress, ObjectRef ref) {
         String namespace = ClusterState.namespaceOf(ingress);
         IngressAnnotations annotations = IngressAnnotations.read(ingress.getMetadata().getAnnotations());
         annotations.unknown().forEach(name -> context.problems.warning(ref, "UnknownAnnotation", name

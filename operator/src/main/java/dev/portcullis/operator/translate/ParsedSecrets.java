@@ -42,6 +42,7 @@ public final class ParsedSecrets {
     /** Until the first translation is done: whether data planes may serve certificates this memo never saw. */
     private boolean historyUnknown;
     private int parses;
+    private final IngressSettingsMemo settingsMemo = new IngressSettingsMemo();
 
     /** A memo whose data planes start with it (standalone, {@code check}, tests): it knows all they serve. */
     public ParsedSecrets() {
@@ -114,8 +115,17 @@ public final class ParsedSecrets {
         return (T) parsed;
     }
 
+    /**
+     * What the annotations phase read of each Ingress, kept beside the parsed Secrets because it
+     * lives as long: across the translations of one stream.
+     */
+    IngressSettingsMemo settingsMemo() {
+        return settingsMemo;
+    }
+
     /** A translation is done: forget what it did not use (deleted or changed Secrets). */
     void translationDone() {
+        settingsMemo.translationDone();
         byContent = usedNow;
         usedNow = new HashMap<>();
         lastGood = lastGoodNow;

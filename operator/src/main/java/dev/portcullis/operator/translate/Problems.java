@@ -18,4 +18,19 @@ final class Problems {
     List<Problem> all() {
         return List.copyOf(found);
     }
+
+    /** How many problems were found so far. */
+    int count() {
+        return found.size();
+    }
+
+    /** The problems found since {@link #count()} returned {@code count}. */
+    List<Problem> since(int count) {
+        return List.copyOf(found.subList(count, found.size()));
+    }
+
+    /** Problems found again as an earlier translation found them. */
+    void addAll(List<Problem> problems) {
+        found.addAll(problems);
+    }
 }

@@ -20,6 +20,11 @@ record ServedIngress(Ingress ingress, ObjectRef ref, IngressAnnotations annotati
         this(ingress, ref, annotations, mode, settings, null);
     }
 
+    /** The same settings for a newer object of the same Ingress (its spec may differ, its annotations do not). */
+    ServedIngress withIngress(Ingress newer) {
+        return new ServedIngress(newer, ref, annotations, mode, settings, hostTls);
+    }
+
     String namespace() {
         return ClusterState.namespaceOf(ingress);
     }

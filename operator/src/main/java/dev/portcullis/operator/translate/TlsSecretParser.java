@@ -34,6 +34,7 @@ final class TlsSecretParser {
     private final ClusterState state;
     private final ParsedSecrets cache;
     private final Map<String, Parsed> bySecret = new TreeMap<>();
+    private int reads;
 
     TlsSecretParser(ClusterState state, ParsedSecrets cache) {
         this.state = state;
@@ -42,6 +43,7 @@ final class TlsSecretParser {
 
     /** The Secret read; when {@code requireTlsType}, one of another type is a failure. */
     Parsed read(String namespace, String secretName, boolean requireTlsType) {
+        reads++;
         String key = namespace + "/" + secretName;
         Parsed parsed = bySecret.computeIfAbsent(key, name -> parse(namespace, secretName));
         if (parsed.failure() == null && requireTlsType && !TLS_TYPE.equals(parsed.type())) {
@@ -51,12 +53,19 @@ final class TlsSecretParser {
     }
 
     boolean exists(String namespace, String secretName) {
+        reads++;
         return state.secret(namespace, secretName).isPresent();
     }
 
     /** The Secret itself, or null when it does not exist. */
     Secret secret(String namespace, String secretName) {
+        reads++;
         return state.secret(namespace, secretName).orElse(null);
+    }
+
+    /** How many times a Secret was looked up so far: whether a piece of translation depended on one. */
+    int reads() {
+        return reads;
     }
 
     /** Every Secret read in this translation that holds a certificate. */

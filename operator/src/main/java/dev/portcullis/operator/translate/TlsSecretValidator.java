@@ -86,6 +86,11 @@ final class TlsSecretValidator {
         return Optional.of(parsed.certificate().name());
     }
 
+    /** How many times a Secret was looked up so far in this translation. */
+    int secretReads() {
+        return parser.reads();
+    }
+
     /** How long before a served certificate expires the Ingress gets a warning. */
     static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
 

@@ -15,6 +15,7 @@ final class TranslationContext {
     final BackendResolver backends;
     final TlsSecretValidator secrets;
     final OcspStaples staples;
+    final IngressSettingsMemo settingsMemo;
 
     TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets) {
         this(state, now, parsedSecrets, OcspStaples.NONE);
@@ -26,5 +27,6 @@ final class TranslationContext {
         this.now = now;
         this.backends = new BackendResolver(state, problems);
         this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets);
+        this.settingsMemo = parsedSecrets.settingsMemo();
     }
 }
