@@ -2,12 +2,8 @@ package dev.portcullis.operator.translate;
 
 import io.fabric8.kubernetes.api.model.Secret;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -33,8 +29,8 @@ import java.util.function.Supplier;
  */
 public final class ParsedSecrets {
 
-    private Map<String, Object> byContent = new HashMap<>();
-    private Map<String, Object> usedNow = new HashMap<>();
+    private Map<Content, Object> byContent = new HashMap<>();
+    private Map<Content, Object> usedNow = new HashMap<>();
     private Map<String, Object> lastGood = new HashMap<>();
     private Map<String, Object> lastGoodNow = new HashMap<>();
     private Set<String> keepServing = new HashSet<>();
@@ -105,7 +101,7 @@ public final class ParsedSecrets {
     /** The parse of this Secret's certificate and key, computed once per content. */
     @SuppressWarnings("unchecked")
     <T> T get(String namespace, String name, Secret secret, Supplier<T> parse) {
-        String key = namespace + "/" + name + "#" + digest(secret);
+        Content key = new Content(namespace, name, String.valueOf(secret.getType()), raw(secret, "tls.crt"), raw(secret, "tls.key"));
         Object parsed = byContent.get(key);
         if (parsed == null) {
             parsed = parse.get();
@@ -144,17 +140,12 @@ public final class ParsedSecrets {
         return byContent.size();
     }
 
-    private static String digest(Secret secret) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[]{String.valueOf(secret.getType()), raw(secret, "tls.crt"), raw(secret, "tls.key")}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * A Secret's name and the content a parse depends on. The strings are the Secret's own (no
+     * copy, no digest): their hashes are computed once per object, and an unchanged Secret's
+     * strings are the same instances, so a lookup compares references.
+     */
+    private record Content(String namespace, String name, String type, String certificate, String key) {
     }
 
     private static String raw(Secret secret, String key) {

@@ -28,7 +28,8 @@ final class TlsSecretParser {
     static final String TLS_TYPE = "kubernetes.io/tls";
 
     /** A Secret read: its certificate and key material, or a failure with its problem reason. */
-    record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type) {
+    record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type,
+                  List<String> dnsNames) {
     }
 
     private final ClusterState state;
@@ -105,11 +106,13 @@ final class TlsSecretParser {
         if (order != null) {
             return failed("CertificateChainOrder", "secret " + key + ": " + order);
         }
-        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null, secret.getType());
+        // The leaf's DNS names, read once per content: every host the Secret serves is checked against them.
+        return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null, secret.getType(),
+                dnsNames(material.leaf()));
     }
 
     private static Parsed failed(String reason, String message) {
-        return new Parsed(null, null, message, reason, null);
+        return new Parsed(null, null, message, reason, null, List.of());
     }
 
     private static Parsed wrongType(String key, String type) {
@@ -155,7 +158,12 @@ final class TlsSecretParser {
     }
 
     static boolean covers(X509Certificate leaf, String host) {
-        for (String name : dnsNames(leaf)) {
+        return covers(dnsNames(leaf), host);
+    }
+
+    /** Whether one of a leaf's DNS names (exactly, or as a one-label wildcard) is the host. */
+    static boolean covers(List<String> dnsNames, String host) {
+        for (String name : dnsNames) {
             String san = name.toLowerCase(Locale.ROOT);
             if (san.equals(host)) {
                 return true;

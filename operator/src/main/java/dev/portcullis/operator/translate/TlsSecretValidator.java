@@ -50,9 +50,9 @@ final class TlsSecretValidator {
         String purpose = key + " for " + host;
         String failure = parsed.failure();
         String reason = parsed.reason();
-        if (failure == null && !TlsSecretParser.covers(parsed.material().leaf(), host)) {
+        if (failure == null && !TlsSecretParser.covers(parsed.dnsNames(), host)) {
             reason = "CertificateHostMismatch";
-            failure = wording.doesNotCover(key, host, TlsSecretParser.dnsNames(parsed.material().leaf()));
+            failure = wording.doesNotCover(key, host, parsed.dnsNames());
         }
         if (failure != null) {
             String standIn = parser.exists(namespace, secretName)
