@@ -45,6 +45,30 @@ class ParsedSecretsTest {
         assertThat(memo.size()).as("the old content of site-3 is forgotten").isEqualTo(20);
     }
 
+    @Test
+    void aClassStreamSharesTheAllClassesStreamsParsesBothWays() {
+        List<Ingress> ingresses = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ingresses.add(ingress("site-" + i));
+            secrets.add(secret("site-" + i, CA.issueServer(List.of("site-" + i + ".example.test"), KeyType.EC_P256)));
+        }
+        ParsedSecrets allClasses = new ParsedSecrets();
+        translate(ingresses, secrets, allClasses);
+        ParsedSecrets oneClass = ParsedSecrets.rememberingFrom(allClasses);
+        Translation classFirst = translate(ingresses, secrets, oneClass);
+        assertThat(oneClass.parses()).as("a new class stream parses nothing the all-classes one has").isZero();
+        assertThat(classFirst.snapshot()).isEqualTo(translate(ingresses, secrets, new ParsedSecrets()).snapshot());
+
+        // A rotation: the class stream (translated first) parses it, the all-classes stream finds it.
+        secrets.set(4, secret("site-4", CA.issueServer(List.of("site-4.example.test"), KeyType.EC_P256)));
+        translate(ingresses, secrets, oneClass);
+        Translation rotated = translate(ingresses, secrets, allClasses);
+        assertThat(oneClass.parses()).isEqualTo(1);
+        assertThat(allClasses.parses()).as("the first translation's 10, and nothing more").isEqualTo(10);
+        assertThat(rotated.snapshot()).isEqualTo(translate(ingresses, secrets, new ParsedSecrets()).snapshot());
+    }
+
     private static Translation translate(List<Ingress> ingresses, List<Secret> secrets, ParsedSecrets memo) {
         ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(), List.of()));
         return IngressTranslator.translate(state, 1, Instant.now(), memo);
