@@ -29,8 +29,9 @@ final class ChartProcesses {
 
     /** Said in the report: a run with another limit than the chart's does not measure the chart's setting. */
     static String memoryLimit() {
-        return MEMORY_LIMIT.equals("-XX:MaxRAM=512m") ? "the chart's 512Mi limit (-XX:MaxRAM=512m)"
-                : MEMORY_LIMIT + " (CP_MEMORY_LIMIT; NOT the chart's 512Mi)";
+        return (MEMORY_LIMIT.equals("-XX:MaxRAM=512m") ? "the chart's 512Mi limit (-XX:MaxRAM=512m)"
+                : MEMORY_LIMIT + " (CP_MEMORY_LIMIT; NOT the chart's 512Mi)")
+                + ", MALLOC_ARENA_MAX=" + MALLOC_ARENA_MAX + ("2".equals(MALLOC_ARENA_MAX) ? " as the images set" : " (NOT the images' 2)");
     }
 
     /** The chart's DataPlane with values.yaml's defaults (templates/dataplane.yaml). */
@@ -70,9 +71,12 @@ final class ChartProcesses {
         return command;
     }
 
+    /** pom.xml's jib environment, in both images: glibc's malloc arenas, at most two (CP_MALLOC_ARENA_MAX overrides). */
+    static final String MALLOC_ARENA_MAX = System.getenv().getOrDefault("CP_MALLOC_ARENA_MAX", "2");
+
     static Map<String, String> operatorEnvironment(Path kubeconfig) {
         return Map.of("JAVA_TOOL_OPTIONS", OPERATOR_JAVA_TOOL_OPTIONS, "KUBECONFIG", kubeconfig.toString(),
-                "POD_NAMESPACE", NAMESPACE);
+                "POD_NAMESPACE", NAMESPACE, "MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     }
 
     /**
@@ -102,6 +106,6 @@ final class ChartProcesses {
     }
 
     static Map<String, String> dataPlaneEnvironment() {
-        return Map.of("JAVA_TOOL_OPTIONS", DATAPLANE_JAVA_TOOL_OPTIONS);
+        return Map.of("JAVA_TOOL_OPTIONS", DATAPLANE_JAVA_TOOL_OPTIONS, "MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     }
 }

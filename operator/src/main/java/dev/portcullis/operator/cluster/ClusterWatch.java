@@ -44,7 +44,9 @@ public final class ClusterWatch implements AutoCloseable {
 
             @Override
             public void onUpdate(HasMetadata before, HasMetadata after) {
-                onChange.run();
+                if (TranslatedFields.changed(before, after)) {
+                    onChange.run();
+                }
             }
 
             @Override
