@@ -32,10 +32,12 @@ public final class IngressTranslator {
     /** As above, stapling the OCSP responses the operator fetched (an input, like the clock). */
     public static Translation translate(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets,
                                         OcspStaples staples) {
+        List<Ingress> ours = IngressSelection.ours(state);
+        TlsSecretParser.parseAhead(ours, state, parsedSecrets);
         TranslationContext context = new TranslationContext(state, now, parsedSecrets, staples);
         IngressSettingsPhase settings = new IngressSettingsPhase(context);
         List<ServedIngress> served = new ArrayList<>();
-        for (Ingress ingress : IngressSelection.ours(state)) {
+        for (Ingress ingress : ours) {
             settings.read(ingress).ifPresent(served::add);
         }
         CanaryPhase canaries = new CanaryPhase(context, served);

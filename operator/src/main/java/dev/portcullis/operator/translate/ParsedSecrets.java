@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,6 +32,8 @@ public final class ParsedSecrets {
 
     private Map<Content, Object> byContent = new HashMap<>();
     private Map<Content, Object> usedNow = new HashMap<>();
+    /** Parsed ahead of this translation, in parallel; kept only if the translation asks for them. */
+    private Map<Content, Object> ahead = Map.of();
     private Map<String, Object> lastGood = new HashMap<>();
     private Map<String, Object> lastGoodNow = new HashMap<>();
     private Set<String> keepServing = new HashSet<>();
@@ -109,7 +112,7 @@ public final class ParsedSecrets {
     /** The parse of this Secret's certificate and key, computed once per content. */
     @SuppressWarnings("unchecked")
     <T> T get(String namespace, String name, Secret secret, Supplier<T> parse) {
-        Content key = new Content(namespace, name, String.valueOf(secret.getType()), raw(secret, "tls.crt"), raw(secret, "tls.key"));
+        Content key = Content.of(secret);
         Object parsed = known(key);
         if (parsed == null && sharesParsesOf != null) {
             parsed = sharesParsesOf.known(key);
@@ -132,11 +135,40 @@ public final class ParsedSecrets {
 
     private Object known(Content key) {
         Object parsed = usedNow.get(key);
-        return parsed != null ? parsed : byContent.get(key);
+        if (parsed == null) {
+            parsed = byContent.get(key);
+        }
+        return parsed != null ? parsed : ahead.get(key);
     }
+
+    /**
+     * Parses, on every core, the Secrets this memo (and the one it shares parses with) does not know
+     * yet: an operator starting at 10,000 TLS Ingresses has 10,000 certificates and keys to check,
+     * a millisecond or two each, and a translation asks for them one at a time.
+     */
+    void parseAhead(java.util.Collection<Secret> secrets, java.util.function.Function<Secret, Object> parse) {
+        List<Secret> unknown = new java.util.ArrayList<>();
+        for (Secret secret : secrets) {
+            Content key = Content.of(secret);
+            if (known(key) == null && (sharesParsesOf == null || sharesParsesOf.known(key) == null)) {
+                unknown.add(secret);
+            }
+        }
+        if (unknown.size() < PARSE_AHEAD_FROM) {
+            return;
+        }
+        Map<Content, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+        unknown.parallelStream().forEach(secret -> parsed.put(Content.of(secret), parse.apply(secret)));
+        ahead = parsed;
+        parses += parsed.size();
+    }
+
+    /** Below this many unknown Secrets, parsing one at a time is as quick. */
+    private static final int PARSE_AHEAD_FROM = 32;
 
     /** A translation is done: forget what it did not use (deleted or changed Secrets). */
     void translationDone() {
+        ahead = Map.of();
         settingsMemo.translationDone();
         byContent = usedNow;
         usedNow = new HashMap<>();
@@ -162,6 +194,11 @@ public final class ParsedSecrets {
      * strings are the same instances, so a lookup compares references.
      */
     private record Content(String namespace, String name, String type, String certificate, String key) {
+
+        static Content of(Secret secret) {
+            return new Content(ClusterState.namespaceOf(secret), secret.getMetadata().getName(), String.valueOf(secret.getType()),
+                    raw(secret, "tls.crt"), raw(secret, "tls.key"));
+        }
     }
 
     private static String raw(Secret secret, String key) {

@@ -84,6 +84,23 @@ final class TlsSecretParser {
         return cache.get(namespace, secretName, secret, () -> parse(key, secret));
     }
 
+    /** Parses ahead, in parallel, the Secrets that our Ingresses' TLS sections name and the memo does not know. */
+    static void parseAhead(List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ours, ClusterState state, ParsedSecrets cache) {
+        java.util.Set<Secret> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var ingress : ours) {
+            if (ingress.getSpec().getTls() == null) {
+                continue;
+            }
+            String namespace = ClusterState.namespaceOf(ingress);
+            for (var tls : ingress.getSpec().getTls()) {
+                if (tls.getSecretName() != null) {
+                    state.secret(namespace, tls.getSecretName()).ifPresent(named::add);
+                }
+            }
+        }
+        cache.parseAhead(named, secret -> parse(ClusterState.namespaceOf(secret) + "/" + secret.getMetadata().getName(), secret));
+    }
+
     private static Parsed parse(String key, Secret secret) {
         String chain;
         String privateKey;

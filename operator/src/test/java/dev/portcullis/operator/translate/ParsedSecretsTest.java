@@ -69,6 +69,33 @@ class ParsedSecretsTest {
         assertThat(rotated.snapshot()).isEqualTo(translate(ingresses, secrets, new ParsedSecrets()).snapshot());
     }
 
+    @Test
+    void manySecretsParsedAheadInParallelTranslateAsOneAtATime() {
+        List<Ingress> ingresses = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ingresses.add(ingress("site-" + i));
+            IssuedCertificate certificate = CA.issueServer(List.of("site-" + i + ".example.test"), KeyType.EC_P256);
+            secrets.add(i == 7 ? new SecretBuilder(secret("site-7", certificate)).addToStringData("tls.key", "garbage").build()
+                    : secret("site-" + i, certificate));
+        }
+        ParsedSecrets memo = new ParsedSecrets();
+        Translation ahead = translate(ingresses, secrets, memo);
+        assertThat(memo.parses()).as("each Secret parsed once, ahead").isEqualTo(40);
+        // Below the parse-ahead threshold, one translation per Ingress: each Secret parsed when asked for.
+        List<dev.portcullis.dataplane.config.VirtualHost> oneAtATime = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Translation one = translate(List.of(ingresses.get(i)), secrets, new ParsedSecrets());
+            oneAtATime.addAll(one.snapshot().virtualHosts());
+            problems.addAll(one.problems());
+        }
+        assertThat(ahead.snapshot().virtualHosts()).containsExactlyInAnyOrderElementsOf(oneAtATime);
+        assertThat(ahead.problems()).containsExactlyInAnyOrderElementsOf(problems).isNotEmpty();
+        translate(ingresses, secrets, memo);
+        assertThat(memo.parses()).as("known from then on").isEqualTo(40);
+    }
+
     private static Translation translate(List<Ingress> ingresses, List<Secret> secrets, ParsedSecrets memo) {
         ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(), List.of()));
         return IngressTranslator.translate(state, 1, Instant.now(), memo);
