@@ -79,6 +79,8 @@ public final class OcspStapler implements AutoCloseable {
     private final Map<String, OcspTarget> targets = new ConcurrentHashMap<>();
     private final Set<String> withoutResponder = ConcurrentHashMap.newKeySet();
     private final Map<String, Entry> entries = new HashMap<>();
+    /** The key of each chain tracked last time, by its PEM: a change republishes the same strings, hashed once. */
+    private Map<String, String> keysByChain = new HashMap<>();
     private volatile OcspStaples staples = OcspStaples.NONE;
     /** The pass due next (a refresh, a retry, an expiry), on the stapler's thread. */
     private java.util.concurrent.ScheduledFuture<?> nextPass;
@@ -120,7 +122,7 @@ public final class OcspStapler implements AutoCloseable {
      * The certificates a snapshot serves (hosts and the default): new ones with a responder are
      * fetched now, ones no longer served are forgotten. Any thread; cheap when nothing is new.
      */
-    public void track(Snapshot snapshot) {
+    public synchronized void track(Snapshot snapshot) {
         Set<String> served = new HashSet<>();
         if (snapshot.defaultCertificate() != null) {
             served.add(snapshot.defaultCertificate());
@@ -131,12 +133,18 @@ public final class OcspStapler implements AutoCloseable {
             }
         });
         Set<String> keys = new HashSet<>();
+        Map<String, String> keysNow = new HashMap<>();
         boolean added = false;
         for (TlsCertificate certificate : snapshot.certificates()) {
             if (certificate.keepServing() || !served.contains(certificate.name())) {
                 continue;
             }
-            String key = OcspStaples.keyOf(certificate.certificateChainPem());
+            String chain = certificate.certificateChainPem();
+            String key = keysByChain.get(chain);
+            if (key == null) {
+                key = OcspStaples.keyOf(chain);
+            }
+            keysNow.put(chain, key);
             keys.add(key);
             if (targets.containsKey(key) || withoutResponder.contains(key)) {
                 continue;
@@ -153,6 +161,7 @@ public final class OcspStapler implements AutoCloseable {
                 }
             }
         }
+        keysByChain = keysNow;
         boolean removed = targets.keySet().retainAll(keys);
         withoutResponder.retainAll(keys);
         if ((added || removed) && !thread.isShutdown()) {
