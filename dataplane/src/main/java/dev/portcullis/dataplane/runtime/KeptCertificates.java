@@ -34,8 +34,10 @@ final class KeptCertificates {
             ServedCertificateOf now = entry.getValue();
             kept += count(now, Origin.KEPT) ? 1 : 0;
             onDefault += count(now, Origin.NOTHING_TO_KEEP) ? 1 : 0;
-            report("host " + entry.getKey(), previous == null ? null : previous.certificateOf(entry.getKey()), now,
-                    "the default certificate");
+            ServedCertificateOf before = previous == null ? null : previous.certificateOf(entry.getKey());
+            if (before == null || before.origin() != now.origin()) {
+                report("host " + entry.getKey(), before, now, "the default certificate");
+            }
         }
         metrics.certificatesKept(kept, onDefault);
     }
