@@ -20,48 +20,56 @@ final class CertificateExpiryGauges {
     private record Place(String host, String certificate) {
     }
 
-    private record Registered(AtomicLong notAfter, Gauge expiry, Gauge timestamp) {
+    private static final class Registered {
+        final AtomicLong notAfter = new AtomicLong();
+        Gauge expiry;
+        Gauge timestamp;
+        long servedIn;
     }
 
     private final MeterRegistry registry;
-    private Map<Place, Registered> registered = new HashMap<>();
+    private final Map<Place, Registered> registered = new HashMap<>();
+    private long generation;
 
     CertificateExpiryGauges(MeterRegistry registry) {
         this.registry = registry;
     }
 
+    /** The rows served from now on: each place's gauges registered once, its value set, places gone removed. */
     synchronized void serve(List<CertificateExpiry> rows) {
-        Map<Place, Registered> next = HashMap.newHashMap(rows.size());
+        long now = ++generation;
+        int places = 0;
         for (CertificateExpiry row : rows) {
-            Place place = new Place(row.host(), row.certificate());
-            Registered gauges = next.get(place);
-            if (gauges == null) {
-                gauges = registered.remove(place);
-            }
-            if (gauges == null) {
-                gauges = register(place);
-            }
+            Registered gauges = registered.computeIfAbsent(new Place(row.host(), row.certificate()), this::register);
             gauges.notAfter.set(row.notAfter().getEpochSecond());
-            next.put(place, gauges);
+            if (gauges.servedIn != now) {
+                gauges.servedIn = now;
+                places++;
+            }
         }
-        registered.values().forEach(gone -> {
-            registry.remove(gone.expiry);
-            registry.remove(gone.timestamp);
-        });
-        registered = next;
+        if (registered.size() > places) {
+            registered.values().removeIf(gauges -> {
+                if (gauges.servedIn == now) {
+                    return false;
+                }
+                registry.remove(gauges.expiry);
+                registry.remove(gauges.timestamp);
+                return true;
+            });
+        }
     }
 
     private Registered register(Place place) {
-        AtomicLong notAfter = new AtomicLong();
-        Gauge expiry = Gauge.builder("portcullis.ssl.expire.time.seconds", notAfter, AtomicLong::get)
+        Registered gauges = new Registered();
+        gauges.expiry = Gauge.builder("portcullis.ssl.expire.time.seconds", gauges.notAfter, AtomicLong::get)
                 .description("Expiry of the certificate served for a host, as Unix time in seconds")
                 .tags("host", place.host(), "certificate", place.certificate())
                 .strongReference(true).register(registry);
-        Gauge timestamp = Gauge.builder("portcullis.certificate.expiry.timestamp.seconds", notAfter, AtomicLong::get)
+        gauges.timestamp = Gauge.builder("portcullis.certificate.expiry.timestamp.seconds", gauges.notAfter, AtomicLong::get)
                 .description("Expiry (notAfter) of the certificate served for a host, as Unix time in seconds, by host and"
                         + " the Secret it came from (namespace/name; _default for the default certificate)")
                 .tags("host", place.host(), "secret", place.certificate())
                 .strongReference(true).register(registry);
-        return new Registered(notAfter, expiry, timestamp);
+        return gauges;
     }
 }

@@ -88,7 +88,7 @@ public final class RuntimeCompiler {
         compiled.forgetNext();
         String minTls = snapshot.listener().minTlsVersion();
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
-        Map<String, ServedCertificate> certificates = new HashMap<>();
+        Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
         for (TlsCertificate certificate : snapshot.certificates()) {
             if (certificate.keepServing()) {
@@ -126,13 +126,13 @@ public final class RuntimeCompiler {
                 && defaultCertificate.equals(previous.defaultCertificate());
         Set<String> rebuiltClusters = keepUnchanged ? rebuiltClusters(previous, clusters) : Set.of();
         StapledContexts stapled = new StapledContexts(certificatesByName);
-        Set<String> contentKeys = new HashSet<>();
+        Set<String> contentKeys = HashSet.newHashSet(snapshot.virtualHosts().size() + 1);
         contentKeys.add(defaultCertificate.served().contentKey());
-        List<CertificateExpiry> expiries = new ArrayList<>();
+        List<CertificateExpiry> expiries = new ArrayList<>(snapshot.virtualHosts().size() + 1);
         expiries.add(new CertificateExpiry("_default", defaultCertificate.name(), defaultCertificate.served().keyMaterial().notAfter()));
 
-        Map<String, RoutedHost> hosts = new LinkedHashMap<>();
-        Map<String, ServedCertificateOf> hostCertificates = new HashMap<>();
+        Map<String, RoutedHost> hosts = LinkedHashMap.newLinkedHashMap(snapshot.virtualHosts().size());
+        Map<String, ServedCertificateOf> hostCertificates = HashMap.newHashMap(snapshot.virtualHosts().size());
         for (VirtualHost host : snapshot.virtualHosts()) {
             CompiledHosts.Host unchanged = keepUnchanged
                     ? compiled.unchanged(host, changes.certificates(), rebuiltClusters) : null;
