@@ -96,6 +96,17 @@ final class CompiledHosts {
         return known;
     }
 
+    /** Clusters of the configuration served now that the next one does not keep as they are (rebuilt or gone). */
+    static Set<String> rebuiltClusters(RuntimeConfig previous, Map<String, UpstreamCluster> clusters) {
+        Set<String> rebuilt = new java.util.HashSet<>();
+        previous.clusters().forEach((name, cluster) -> {
+            if (clusters.get(name) != cluster) {
+                rebuilt.add(name);
+            }
+        });
+        return rebuilt;
+    }
+
     /** Keeps a host found {@link #unchanged} for the next configuration, as it is. */
     void keptUnchanged(Host known) {
         nextHosts.put(known.inputs.host().hostname(), known);

@@ -1,7 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.balance.Balancers;
 import dev.portcullis.dataplane.config.Cluster;
@@ -124,21 +123,17 @@ public final class RuntimeCompiler {
         // Hosts whose record and dependencies are the same as last time are kept without a look at their certificates.
         boolean keepUnchanged = changes != null && snapshot.listener().equals(compiled.listener())
                 && defaultCertificate.equals(previous.defaultCertificate());
-        Set<String> rebuiltClusters = keepUnchanged ? rebuiltClusters(previous, clusters) : Set.of();
+        Set<String> rebuiltClusters = keepUnchanged ? CompiledHosts.rebuiltClusters(previous, clusters) : Set.of();
         StapledContexts stapled = new StapledContexts(certificatesByName);
-        Set<String> contentKeys = HashSet.newHashSet(snapshot.virtualHosts().size() + 1);
-        contentKeys.add(defaultCertificate.served().contentKey());
-        List<CertificateExpiry> expiries = new ArrayList<>(snapshot.virtualHosts().size() + 1);
-        expiries.add(new CertificateExpiry("_default", defaultCertificate.name(), defaultCertificate.served().keyMaterial().notAfter()));
+        ServedTables tables = new ServedTables(defaultCertificate, snapshot.virtualHosts().size());
 
         Map<String, RoutedHost> hosts = LinkedHashMap.newLinkedHashMap(snapshot.virtualHosts().size());
-        Map<String, ServedCertificateOf> hostCertificates = HashMap.newHashMap(snapshot.virtualHosts().size());
         for (VirtualHost host : snapshot.virtualHosts()) {
             CompiledHosts.Host unchanged = keepUnchanged
                     ? compiled.unchanged(host, changes.certificates(), rebuiltClusters) : null;
             if (unchanged != null) {
                 RoutedHost kept = unchanged.routed();
-                addServed(host, unchanged.inputs().certificate(), unchanged.inputs().rsa(), hostCertificates, contentKeys, expiries);
+                tables.add(host, unchanged.inputs().certificate(), unchanged.inputs().rsa());
                 stapled.kept(unchanged.inputs().certificate(), kept.sslContext());
                 if (unchanged.inputs().rsa() != null) {
                     stapled.kept(new ServedCertificateOf(host.rsaCertificate(), unchanged.inputs().rsa(), Origin.OWN),
@@ -158,7 +153,7 @@ public final class RuntimeCompiler {
             }
             ServedCertificate served = servedOf.served();
             ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
-            addServed(host, servedOf, rsa, hostCertificates, contentKeys, expiries);
+            tables.add(host, servedOf, rsa);
             CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa, certificatesByName, clusters);
             RoutedHost kept = compiled.host(inputs);
             if (kept != null) {
@@ -200,7 +195,7 @@ public final class RuntimeCompiler {
         Map<String, SslContext> served = new HashMap<>();
         if (!snapshot.sessionTicketKeys().isEmpty()) {
             served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
-            hostCertificates.values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
+            tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
         }
         metrics.sessionTicketKeys(SessionTickets.apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
@@ -208,39 +203,12 @@ public final class RuntimeCompiler {
         SslContext defaultContext = stapled.of(defaultCertificate);
         metrics.ocspStapled(stapled.count());
         RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
-                metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates),
+                metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),
+                tables.expiries(), snapshot.listener().limits(), defaultCertificate, tables.hostCertificates(),
                 ClientAddressRules.of(snapshot.listener().clientAddress()), snapshot.listener().accessLog(),
                 snapshot.listener().drain(), defaultCertificate.served().policy().cacheKey());
         compiled.keep(config, index);
         return config;
-    }
-
-    /** What one host serves, into the configuration's tables: its certificates, their content keys and expiry. */
-    private static void addServed(VirtualHost host, ServedCertificateOf servedOf, ServedCertificate rsa,
-                               Map<String, ServedCertificateOf> hostCertificates, Set<String> contentKeys,
-                               List<CertificateExpiry> expiries) {
-        if (host.tlsMode() != TlsMode.PASSTHROUGH) {
-            hostCertificates.put(host.hostname(), servedOf);
-        }
-        contentKeys.add(servedOf.served().contentKey());
-        expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), servedOf.served().keyMaterial().notAfter()));
-        if (rsa != null) {
-            hostCertificates.put(host.hostname() + RuntimeConfig.RSA_SUFFIX, new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN));
-            contentKeys.add(rsa.contentKey());
-            expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
-        }
-    }
-
-    /** Clusters of the configuration served now that this one does not keep as they are (rebuilt or gone). */
-    private static Set<String> rebuiltClusters(RuntimeConfig previous, Map<String, UpstreamCluster> clusters) {
-        Set<String> rebuilt = new HashSet<>();
-        previous.clusters().forEach((name, cluster) -> {
-            if (clusters.get(name) != cluster) {
-                rebuilt.add(name);
-            }
-        });
-        return rebuilt;
     }
 
     /**
