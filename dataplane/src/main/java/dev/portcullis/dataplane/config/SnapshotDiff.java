@@ -102,6 +102,9 @@ public final class SnapshotDiff {
 
     private static <T> List<T> merged(List<T> base, List<T> upserted, List<String> removed, Function<T, String> key,
                                       Comparator<T> order) {
+        if (SortedMerge.applies(base, upserted, key)) {
+            return SortedMerge.merged(base, upserted, removed, key);
+        }
         Map<String, T> byKey = new HashMap<>(base.size() * 2);
         base.forEach(item -> byKey.put(key.apply(item), item));
         removed.forEach(byKey::remove);

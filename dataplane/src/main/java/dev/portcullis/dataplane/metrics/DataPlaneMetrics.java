@@ -2,8 +2,6 @@ package dev.portcullis.dataplane.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,8 +47,7 @@ public final class DataPlaneMetrics {
     private final AtomicLong snapshotVersion = new AtomicLong(-1);
     private final Timer snapshotApply;
     private final Counter snapshotApplyFailures;
-    private final MultiGauge certificateExpiry;
-    private final MultiGauge certificateExpiryTimestamp;
+    private final CertificateExpiryGauges certificateExpiry = new CertificateExpiryGauges(registry);
     private final AtomicInteger certificatesKept = new AtomicInteger();
     private final AtomicInteger nothingToKeep = new AtomicInteger();
     private final AtomicInteger ocspStapled = new AtomicInteger();
@@ -69,13 +66,6 @@ public final class DataPlaneMetrics {
         snapshotApplyFailures = Counter.builder("portcullis.snapshot.apply.failures")
                 .description("Snapshots that could not be applied (invalid, or a certificate or endpoint that does not load); "
                         + "the last good one stays in service")
-                .register(registry);
-        certificateExpiry = MultiGauge.builder("portcullis.ssl.expire.time.seconds")
-                .description("Expiry of the certificate served for a host, as Unix time in seconds")
-                .register(registry);
-        certificateExpiryTimestamp = MultiGauge.builder("portcullis.certificate.expiry.timestamp.seconds")
-                .description("Expiry (notAfter) of the certificate served for a host, as Unix time in seconds, by host and"
-                        + " the Secret it came from (namespace/name; _default for the default certificate)")
                 .register(registry);
         Gauge.builder("portcullis.ocsp.stapled.certificates", ocspStapled, AtomicInteger::get)
                 .description("Served certificates with an OCSP response stapled (from the snapshot) to handshakes that ask")
@@ -198,14 +188,7 @@ public final class DataPlaneMetrics {
     public void snapshotApplied(long version, Duration took, List<CertificateExpiry> certificates) {
         snapshotVersion.set(version);
         snapshotApply.record(took);
-        certificateExpiry.register(certificates.stream()
-                .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "certificate", row.certificate()),
-                        row.notAfter().getEpochSecond()))
-                .toList(), true);
-        certificateExpiryTimestamp.register(certificates.stream()
-                .map(row -> MultiGauge.Row.of(Tags.of("host", row.host(), "secret", row.certificate()),
-                        row.notAfter().getEpochSecond()))
-                .toList(), true);
+        certificateExpiry.serve(certificates);
     }
 
     /** The registry the admin port shows: {@code serve -f} adds the operator's own meters (OCSP stapling) to it. */

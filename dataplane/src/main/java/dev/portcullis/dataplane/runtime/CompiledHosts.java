@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the last compiled configuration built, by name, with what it was built from, so that a
@@ -47,13 +48,69 @@ final class CompiledHosts {
     private record Certificate(TlsCertificate source, HandshakePolicy policy, ServedCertificate served) {
     }
 
-    private record Host(Inputs inputs, RoutedHost routed) {
+    /** A host compiled: what from, and what came out. */
+    record Host(Inputs inputs, RoutedHost routed) {
     }
 
     private Map<String, Certificate> certificates = Map.of();
     private Map<String, Host> hosts = Map.of();
-    private final Map<String, Certificate> nextCertificates = new HashMap<>();
-    private final Map<String, Host> nextHosts = new HashMap<>();
+    private Map<String, Certificate> nextCertificates = new HashMap<>();
+    private Map<String, Host> nextHosts = new HashMap<>();
+    /** The last configuration compiled and the snapshot it came from, or null. */
+    private RuntimeConfig config;
+    private SnapshotIndex index;
+
+    /**
+     * What {@code next} changed against the snapshot of the last configuration compiled, or null when
+     * {@code previous} (the configuration served now) is not that one: then everything is new.
+     */
+    SnapshotChanges changes(RuntimeConfig previous, SnapshotIndex next) {
+        return previous == null || previous != config ? null : SnapshotChanges.between(index, next);
+    }
+
+    /** The listener settings of the last configuration compiled, or null. */
+    ListenerSettings listener() {
+        return index == null ? null : index.snapshot().listener();
+    }
+
+    /**
+     * The host last compiled from this very record, when nothing else it was built from changed
+     * since: no certificate it names or was served, and no cluster it routes to (rebuilt: another
+     * {@link UpstreamCluster} instance). The caller has checked what every host shares (listener
+     * settings, default certificate). Then the full comparison ({@link #host}) would keep it too.
+     */
+    Host unchanged(VirtualHost host, Set<String> changedCertificates, Set<String> rebuiltClusters) {
+        Host known = hosts.get(host.hostname());
+        if (known == null || known.inputs.host() != host || changedCertificates.contains(host.certificate())
+                || changedCertificates.contains(host.rsaCertificate())
+                || changedCertificates.contains(known.inputs.certificate().name())) {
+            return null;
+        }
+        if (!rebuiltClusters.isEmpty()) {
+            for (String name : known.inputs.clusterNames()) {
+                if (rebuiltClusters.contains(name)) {
+                    return null;
+                }
+            }
+        }
+        return known;
+    }
+
+    /** Clusters of the configuration served now that the next one does not keep as they are (rebuilt or gone). */
+    static Set<String> rebuiltClusters(RuntimeConfig previous, Map<String, UpstreamCluster> clusters) {
+        Set<String> rebuilt = new java.util.HashSet<>();
+        previous.clusters().forEach((name, cluster) -> {
+            if (clusters.get(name) != cluster) {
+                rebuilt.add(name);
+            }
+        });
+        return rebuilt;
+    }
+
+    /** Keeps a host found {@link #unchanged} for the next configuration, as it is. */
+    void keptUnchanged(Host known) {
+        nextHosts.put(known.inputs.host().hostname(), known);
+    }
 
     /** The certificate built for the last configuration from an equal record under the same policy, or null. */
     ServedCertificate certificate(TlsCertificate source, HandshakePolicy policy) {
@@ -96,10 +153,13 @@ final class CompiledHosts {
     }
 
     /** The configuration compiled: what it built is what the next one may keep. */
-    void keep() {
-        certificates = Map.copyOf(nextCertificates);
-        hosts = Map.copyOf(nextHosts);
-        forgetNext();
+    void keep(RuntimeConfig compiled, SnapshotIndex from) {
+        certificates = nextCertificates;
+        hosts = nextHosts;
+        nextCertificates = HashMap.newHashMap(certificates.size());
+        nextHosts = HashMap.newHashMap(hosts.size());
+        config = compiled;
+        index = from;
     }
 
     /** The configuration did not compile: the next one compares with the last that did. */

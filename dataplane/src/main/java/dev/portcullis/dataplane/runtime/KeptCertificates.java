@@ -32,6 +32,9 @@ final class KeptCertificates {
                 "the generated default certificate");
         for (Map.Entry<String, ServedCertificateOf> entry : next.hostCertificates().entrySet()) {
             ServedCertificateOf now = entry.getValue();
+            if (now.origin() != Origin.KEPT && now.origin() != Origin.NOTHING_TO_KEEP) {
+                continue; // Nothing to count or say: only the two outcomes of keepServing are.
+            }
             kept += count(now, Origin.KEPT) ? 1 : 0;
             onDefault += count(now, Origin.NOTHING_TO_KEEP) ? 1 : 0;
             report("host " + entry.getKey(), previous == null ? null : previous.certificateOf(entry.getKey()), now,

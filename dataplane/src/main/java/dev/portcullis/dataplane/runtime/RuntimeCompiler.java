@@ -1,7 +1,6 @@
 package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.balance.Balancers;
 import dev.portcullis.dataplane.config.Cluster;
@@ -77,14 +76,18 @@ public final class RuntimeCompiler {
 
     /** Throws {@link InvalidSnapshotException} listing every problem when the snapshot cannot be served. */
     public RuntimeConfig compile(Snapshot snapshot, RuntimeConfig previous) {
-        List<String> problems = new ArrayList<>(snapshot.validate());
+        SnapshotIndex index = SnapshotIndex.of(snapshot);
+        // Against the snapshot of the configuration served now, what changed: checked and rebuilt alone.
+        SnapshotChanges changes = compiled.changes(previous, index);
+        List<String> problems = new ArrayList<>(changes == null ? snapshot.validate()
+                : IncrementalValidation.problems(index, changes));
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         compiled.forgetNext();
         String minTls = snapshot.listener().minTlsVersion();
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
-        Map<String, ServedCertificate> certificates = new HashMap<>();
+        Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
         for (TlsCertificate certificate : snapshot.certificates()) {
             if (certificate.keepServing()) {
@@ -101,8 +104,7 @@ public final class RuntimeCompiler {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
         }
-        Map<String, TlsCertificate> certificatesByName = new HashMap<>();
-        snapshot.certificates().forEach(certificate -> certificatesByName.put(certificate.name(), certificate));
+        Map<String, TlsCertificate> certificatesByName = index.certificates();
         Map<String, UpstreamCluster> clusters = new HashMap<>();
         for (Cluster cluster : snapshot.clusters()) {
             try {
@@ -118,15 +120,29 @@ public final class RuntimeCompiler {
         }
 
         ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, certificates, keepServing);
+        // Hosts whose record and dependencies are the same as last time are kept without a look at their certificates.
+        boolean keepUnchanged = changes != null && snapshot.listener().equals(compiled.listener())
+                && defaultCertificate.equals(previous.defaultCertificate());
+        Set<String> rebuiltClusters = keepUnchanged ? CompiledHosts.rebuiltClusters(previous, clusters) : Set.of();
         StapledContexts stapled = new StapledContexts(certificatesByName);
-        Set<String> contentKeys = new HashSet<>();
-        contentKeys.add(defaultCertificate.served().contentKey());
-        List<CertificateExpiry> expiries = new ArrayList<>();
-        expiries.add(new CertificateExpiry("_default", defaultCertificate.name(), defaultCertificate.served().keyMaterial().notAfter()));
+        ServedTables tables = new ServedTables(defaultCertificate, snapshot.virtualHosts().size());
 
-        Map<String, RoutedHost> hosts = new LinkedHashMap<>();
-        Map<String, ServedCertificateOf> hostCertificates = new HashMap<>();
+        Map<String, RoutedHost> hosts = LinkedHashMap.newLinkedHashMap(snapshot.virtualHosts().size());
         for (VirtualHost host : snapshot.virtualHosts()) {
+            CompiledHosts.Host unchanged = keepUnchanged
+                    ? compiled.unchanged(host, changes.certificates(), rebuiltClusters) : null;
+            if (unchanged != null) {
+                RoutedHost kept = unchanged.routed();
+                tables.add(host, unchanged.inputs().certificate(), unchanged.inputs().rsa());
+                stapled.kept(unchanged.inputs().certificate(), kept.sslContext());
+                if (unchanged.inputs().rsa() != null) {
+                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), unchanged.inputs().rsa(), Origin.OWN),
+                            kept.rsaSslContext());
+                }
+                hosts.put(host.hostname(), kept);
+                compiled.keptUnchanged(unchanged);
+                continue;
+            }
             HandshakePolicy policy = HandshakePolicy.of(snapshot.listener(), host.tls());
             ServedCertificateOf servedOf;
             try {
@@ -136,17 +152,8 @@ public final class RuntimeCompiler {
                 continue;
             }
             ServedCertificate served = servedOf.served();
-            if (host.tlsMode() != TlsMode.PASSTHROUGH) {
-                hostCertificates.put(host.hostname(), servedOf);
-            }
-            contentKeys.add(served.contentKey());
-            expiries.add(new CertificateExpiry(host.hostname(), servedOf.name(), served.keyMaterial().notAfter()));
             ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
-            if (rsa != null) {
-                hostCertificates.put(host.hostname() + RuntimeConfig.RSA_SUFFIX, new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN));
-                contentKeys.add(rsa.contentKey());
-                expiries.add(new CertificateExpiry(host.hostname(), host.rsaCertificate(), rsa.keyMaterial().notAfter()));
-            }
+            tables.add(host, servedOf, rsa);
             CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa, certificatesByName, clusters);
             RoutedHost kept = compiled.host(inputs);
             if (kept != null) {
@@ -186,19 +193,22 @@ public final class RuntimeCompiler {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         Map<String, SslContext> served = new HashMap<>();
-        served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
-        hostCertificates.values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
+        if (!snapshot.sessionTicketKeys().isEmpty()) {
+            served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
+            tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
+        }
         metrics.sessionTicketKeys(SessionTickets.apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         SslContext defaultContext = stapled.of(defaultCertificate);
         metrics.ocspStapled(stapled.count());
-        compiled.keep();
-        return new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
-                metrics.host("_unmatched"), Map.copyOf(clusters), Set.copyOf(contentKeys), Set.copyOf(upstreamInUse),
-                List.copyOf(expiries), snapshot.listener().limits(), defaultCertificate, Map.copyOf(hostCertificates),
+        RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
+                metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),
+                tables.expiries(), snapshot.listener().limits(), defaultCertificate, tables.hostCertificates(),
                 ClientAddressRules.of(snapshot.listener().clientAddress()), snapshot.listener().accessLog(),
                 snapshot.listener().drain(), defaultCertificate.served().policy().cacheKey());
+        compiled.keep(config, index);
+        return config;
     }
 
     /**

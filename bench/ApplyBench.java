@@ -1,0 +1,68 @@
+import dev.portcullis.dataplane.config.*;
+import dev.portcullis.dataplane.server.DataPlaneServer;
+import dev.portcullis.dataplane.tls.CertificateAuthority;
+import dev.portcullis.dataplane.tls.IssuedCertificate;
+import java.util.*;
+
+/**
+ * The data plane alone, applying single-host deltas at N TLS hosts (each with its own certificate), as
+ * the control-plane channel does: SnapshotDiff.apply onto the snapshot held, then LiveConfig.apply
+ * (validate, compile, swap, gauges). No operator work in the process, so the figure is not a young GC
+ * of translation garbage (DeltaBench's step 6b is, often). Run after packaging:
+ *   java -Xmx3g -cp operator/target/portcullis.jar bench/ApplyBench.java 10000 300
+ */
+public class ApplyBench {
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        CertificateAuthority ca = CertificateAuthority.create("h", CertificateAuthority.KeyType.EC_P256);
+        List<VirtualHost> hosts = new ArrayList<>();
+        List<TlsCertificate> certificates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            hosts.add(host("app-" + i));
+            certificates.add(certificate(ca, "app-" + i));
+        }
+        Snapshot held = SnapshotDiff.canonical(new Snapshot(1, hosts,
+                List.of(new Cluster("default/web:80", List.of(Endpoint.ready("10.0.0.1", 80)))), certificates, null));
+        try (DataPlaneServer plane = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {
+            long c0 = System.nanoTime();
+            plane.config().apply(held);
+            System.out.printf("%d TLS hosts: cold apply %d ms%n", n, (System.nanoTime() - c0) / 1_000_000);
+            long[] merge = new long[rounds];
+            long[] apply = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                // Alternately a new host with its certificate, and a renewed certificate of an existing host.
+                String name = r % 2 == 0 ? "new-" + r : "app-" + (r * 7919 % n);
+                SnapshotDelta delta = new SnapshotDelta(held.version(), held.version() + 1,
+                        r % 2 == 0 ? List.of(host(name)) : List.of(), List.of(), List.of(), List.of(),
+                        List.of(certificate(ca, name)), List.of(), null, held.listener(), List.of());
+                long t0 = System.nanoTime();
+                Snapshot next = SnapshotDiff.apply(held, delta);
+                long t1 = System.nanoTime();
+                plane.config().apply(next);
+                merge[r] = t1 - t0;
+                apply[r] = System.nanoTime() - t1;
+                held = next;
+            }
+            report("SnapshotDiff.apply (delta onto the snapshot held)", merge);
+            report("LiveConfig.apply (validate + compile + swap)", apply);
+        }
+    }
+
+    static void report(String step, long[] times) {
+        long[] s = Arrays.copyOfRange(times, times.length / 4, times.length);
+        Arrays.sort(s);
+        System.out.printf("  %-52s median %6.2f ms, p90 %6.2f ms (last %d of %d rounds)%n", step, s[s.length / 2] / 1e6,
+                s[s.length * 9 / 10] / 1e6, s.length, times.length);
+    }
+
+    static VirtualHost host(String name) {
+        return new VirtualHost(name + ".example.test", TlsMode.TERMINATE, "default/tls-" + name,
+                List.of(new Route(PathMatch.prefix("/"), "default/web:80")), true);
+    }
+
+    static TlsCertificate certificate(CertificateAuthority ca, String name) {
+        IssuedCertificate issued = ca.issueServer(List.of(name + ".example.test"), CertificateAuthority.KeyType.EC_P256);
+        return new TlsCertificate("default/tls-" + name, issued.chainPem(), issued.privateKeyPem());
+    }
+}
