@@ -4,14 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When to rebuild after changes: {@code holdOff} after the last change, but never later than
- * {@code maxHoldOff} after the first change still pending. Pure: the caller passes the time in.
+ * When to rebuild after changes. A change after a quiet spell (no change pending, no rebuild
+ * within {@code holdOff}) is rebuilt at once: a lone edit should not wait. Otherwise
+ * {@code holdOff} after the last change, but never later than {@code maxHoldOff} after the first
+ * change still pending, so a burst (a {@code kubectl apply} of many objects) is rebuilt once it
+ * settles. Pure: the caller passes the time in.
  */
 final class Debounce {
 
     private final Duration holdOff;
     private final Duration maxHoldOff;
     private Instant firstPending;
+    private Instant lastRebuild;
 
     Debounce(Duration holdOff, Duration maxHoldOff) {
         this.holdOff = holdOff;
@@ -22,14 +26,18 @@ final class Debounce {
     Instant changed(Instant now) {
         if (firstPending == null) {
             firstPending = now;
+            if (lastRebuild == null || !now.isBefore(lastRebuild.plus(holdOff))) {
+                return now;
+            }
         }
         Instant quiet = now.plus(holdOff);
         Instant latest = firstPending.plus(maxHoldOff);
         return quiet.isBefore(latest) ? quiet : latest;
     }
 
-    /** The rebuild ran: nothing is pending any more. */
-    void rebuilt() {
+    /** The rebuild ran at {@code now}: nothing is pending any more. */
+    void rebuilt(Instant now) {
         firstPending = null;
+        lastRebuild = now;
     }
 }

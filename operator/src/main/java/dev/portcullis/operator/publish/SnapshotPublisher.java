@@ -125,7 +125,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     private void rebuildAll() {
-        debounce.rebuilt();
+        debounce.rebuilt(clock.instant());
         pending = null;
         // Data planes wait for their class's stream; Events and status (all classes) can wait one translation more.
         classes.stream().filter(ingressClass -> !ingressClass.equals(SnapshotSource.ALL_CLASSES)).forEach(this::rebuild);

@@ -17,15 +17,25 @@ class DebounceTest {
     }
 
     @Test
-    void aLoneChangeIsRebuiltOneHoldOffLater() {
+    void aChangeAfterAQuietSpellIsRebuiltAtOnce() {
         Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
-        assertThat(debounce.changed(at(0))).isEqualTo(at(100));
+        assertThat(debounce.changed(at(0))).isEqualTo(at(0));
+        debounce.rebuilt(at(5));
+        assertThat(debounce.changed(at(105))).as("a hold-off after the last rebuild").isEqualTo(at(105));
+    }
+
+    @Test
+    void aChangeSoonAfterARebuildWaitsOneHoldOff() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
+        debounce.changed(at(0));
+        debounce.rebuilt(at(5));
+        assertThat(debounce.changed(at(50))).isEqualTo(at(150));
     }
 
     @Test
     void eachChangeInABurstPushesTheRebuildBack() {
         Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
-        debounce.changed(at(0));
+        assertThat(debounce.changed(at(0))).as("the first, after a quiet spell").isEqualTo(at(0));
         assertThat(debounce.changed(at(50))).isEqualTo(at(150));
         assertThat(debounce.changed(at(120))).isEqualTo(at(220));
     }
@@ -45,7 +55,8 @@ class DebounceTest {
         Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofMillis(300));
         debounce.changed(at(0));
         debounce.changed(at(250));
-        debounce.rebuilt();
-        assertThat(debounce.changed(at(1000))).isEqualTo(at(1100));
+        debounce.rebuilt(at(300));
+        assertThat(debounce.changed(at(1000))).isEqualTo(at(1000));
+        assertThat(debounce.changed(at(1010))).isEqualTo(at(1110));
     }
 }
