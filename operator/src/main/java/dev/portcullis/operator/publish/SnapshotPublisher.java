@@ -3,6 +3,7 @@ package dev.portcullis.operator.publish;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotDelta;
 import dev.portcullis.dataplane.config.SnapshotDiff;
+import dev.portcullis.dataplane.runtime.SnapshotValidation;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
 import dev.portcullis.operator.translate.IngressTranslator;
@@ -145,16 +146,21 @@ public final class SnapshotPublisher implements AutoCloseable {
                                     : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES))),
                             ocspStaples.get()));
             Snapshot snapshot = translation.snapshot();
-            List<String> invalid = snapshot.validate();
+            Snapshot content = SnapshotDiff.canonical(snapshot);
+            SnapshotDelta delta = latest == null ? null : SnapshotDiff.diff(latest.content(), content);
+            if (delta != null) {
+                // The same content, sharing unchanged records with the last version: memory, and a
+                // validation of what changed only (the last version was valid).
+                content = SnapshotDiff.apply(latest.content(), delta);
+            }
+            List<String> invalid = latest == null ? content.validate() : SnapshotValidation.problemsAfter(latest.content(), content);
             if (!invalid.isEmpty()) {
                 LOG.error("translated snapshot{} fails its own validation and is not published ({}); still serving version {}",
                         describe(ingressClass), String.join("; ", invalid), latest == null ? "none" : latest.version());
                 translationFailures.increment();
                 return;
             }
-            Snapshot content = SnapshotDiff.canonical(snapshot);
             PublishedSnapshot next;
-            SnapshotDelta delta = latest == null ? null : SnapshotDiff.diff(latest.content(), content);
             if (delta != null && SnapshotDiff.changesNothing(latest.content(), delta)) {
                 // Nothing the data planes serve changed: keep the version, refresh the problems.
                 next = latest.withTranslation(translation);
