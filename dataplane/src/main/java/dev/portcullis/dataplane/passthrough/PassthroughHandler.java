@@ -89,14 +89,19 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        // Least-request counts a connection from the moment it is chosen, so that connections
+        // arriving while earlier connects are still pending spread too.
+        cluster.balancer().started(endpoint);
         connector.connect(ctx.channel().eventLoop(), endpoint, cluster.connectTimeoutMillis(), new EndpointHandler(ctx.channel(), this, connector.splices()))
                 .addListener((ChannelFutureListener) connected -> {
                     if (connected.isSuccess()) {
-                        cluster.health().succeeded(endpoint);
-                        cluster.balancer().started(endpoint); // least-request counts connections in flight
                         connected.channel().closeFuture().addListener(closed -> cluster.balancer().finished(endpoint));
+                        cluster.health().succeeded(endpoint);
                         connected(connected.channel());
-                    } else if (failed(endpoint) && ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster)) {
+                        return;
+                    }
+                    cluster.balancer().finished(endpoint);
+                    if (failed(endpoint) && ctx.channel().isActive() && ConnectRetryPolicy.tryAnother(attempts, cluster)) {
                         UpstreamWarnings.shared().warn(LOG, cluster.name(), "passthrough host {}: cannot connect to {}: {}; trying another endpoint", host.hostname(),
                                 endpoint, connected.cause().toString());
                         connect();
