@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * Informers for everything translation reads, shared by every replica (the snapshot is served by
  * all of them, leader or not). Secrets of types nobody serves are not even listed, so memory does
  * not grow with Helm releases, service-account tokens and registry credentials.
+ *
+ * <p>Changes are reported only once every informer has its first list: until then each object
+ * listed would ask for a translation of a half-listed cluster (at 10,000 Ingresses, translations
+ * whose Secrets were not listed yet cost the operator 30 s of its start). Whoever starts the watch
+ * translates once after {@link #start()}.
  */
 public final class ClusterWatch implements AutoCloseable {
 
@@ -28,33 +33,42 @@ public final class ClusterWatch implements AutoCloseable {
             "kubernetes.io/service-account-token", "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg",
             "bootstrap.kubernetes.io/token", "kubernetes.io/basic-auth", "kubernetes.io/ssh-auth");
 
+    /** Objects per list request. */
+    private static final long LIST_PAGE = 500;
+
     private final SharedIndexInformer<Ingress> ingresses;
     private final SharedIndexInformer<IngressClass> ingressClasses;
     private final SharedIndexInformer<Secret> secrets;
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> endpointSlices;
     private final SharedIndexInformer<DataPlane> dataPlanes;
+    private volatile boolean listed;
 
     public ClusterWatch(KubernetesClient client, Runnable onChange) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata object) {
-                onChange.run();
+                if (listed) {
+                    onChange.run();
+                }
             }
 
             @Override
             public void onUpdate(HasMetadata before, HasMetadata after) {
-                if (TranslatedFields.changed(before, after)) {
+                if (listed && TranslatedFields.changed(before, after)) {
                     onChange.run();
                 }
             }
 
             @Override
             public void onDelete(HasMetadata object, boolean finalStateUnknown) {
-                onChange.run();
+                if (listed) {
+                    onChange.run();
+                }
             }
         };
-        ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+        // Lists in pages: a cluster's Secrets in one response can be tens of megabytes at once.
+        ingresses = client.network().v1().ingresses().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
         ingressClasses = client.network().v1().ingressClasses().runnableInformer(0);
         io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Secret, io.fabric8.kubernetes.api.model.SecretList,
                 io.fabric8.kubernetes.client.dsl.Resource<Secret>> secretQuery = client.secrets().inAnyNamespace()
@@ -62,9 +76,9 @@ public final class ClusterWatch implements AutoCloseable {
         for (String type : IGNORED_SECRET_TYPES.subList(1, IGNORED_SECRET_TYPES.size())) {
             secretQuery = secretQuery.withoutField("type", type);
         }
-        secrets = secretQuery.runnableInformer(0);
-        services = client.services().inAnyNamespace().runnableInformer(0);
-        endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+        secrets = secretQuery.withLimit(LIST_PAGE).runnableInformer(0);
+        services = client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
+        endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
         dataPlanes = client.resources(DataPlane.class).inAnyNamespace().runnableInformer(0);
         for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
             @SuppressWarnings("unchecked")
@@ -73,11 +87,14 @@ public final class ClusterWatch implements AutoCloseable {
         }
     }
 
-    /** Starts every informer and waits for their first lists. */
+    /** Starts every informer, lists all kinds at once, and waits for their first lists; then reports changes. */
     public void start() throws Exception {
-        for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
-            informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        List<java.util.concurrent.CompletableFuture<Void>> lists = informers().stream()
+                .map(informer -> informer.start().toCompletableFuture()).toList();
+        for (java.util.concurrent.CompletableFuture<Void> list : lists) {
+            list.get(60, TimeUnit.SECONDS);
         }
+        listed = true;
     }
 
     public ClusterState state() {
