@@ -54,6 +54,13 @@ final class ChartProcesses {
     private ChartProcesses() {
     }
 
+    /** CP_JFR=DIR: each process records a flight recording (settings=profile) into DIR, written when it stops. */
+    static List<String> recording(String process) {
+        String directory = System.getenv("CP_JFR");
+        return directory == null ? List.of() : List.of("-XX:StartFlightRecording=filename=" + directory + "/" + process
+                + ".jfr,settings=profile,dumponexit=true");
+    }
+
     static Path java() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
@@ -64,6 +71,7 @@ final class ChartProcesses {
         command.addAll(IMAGE_JVM_FLAGS);
         command.add(MEMORY_LIMIT);
         command.addAll(NativeMemory.flags());
+        command.addAll(recording("operator"));
         command.addAll(List.of("-jar", jar.toString(), "run", "--namespace=" + NAMESPACE,
                 "--service-name=portcullis-operator", "--dataplane-service=portcullis-dataplane",
                 "--leader-election=true",
@@ -94,6 +102,7 @@ final class ChartProcesses {
         command.addAll(IMAGE_JVM_FLAGS);
         command.add(MEMORY_LIMIT);
         command.addAll(NativeMemory.flags());
+        command.addAll(recording("dataplane"));
         command.addAll(List.of("-jar", jar.toString()));
         for (int i = 0; i < args.size(); i++) {
             command.add(args.get(i));

@@ -27,7 +27,6 @@ import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import io.netty.util.AsciiString;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
-import dev.portcullis.dataplane.tls.SessionTickets;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import io.netty.handler.ssl.SslContext;
 
@@ -59,6 +58,7 @@ public final class RuntimeCompiler {
     private final DataPlaneMetrics metrics;
     private final EndpointHealth health;
     private final CompiledHosts compiled = new CompiledHosts();
+    private final AppliedTicketKeys ticketKeys = new AppliedTicketKeys();
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -199,7 +199,7 @@ public final class RuntimeCompiler {
             served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
             tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
         }
-        metrics.sessionTicketKeys(SessionTickets.apply(snapshot.sessionTicketKeys(), served));
+        metrics.sessionTicketKeys(ticketKeys.apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
         SslContext defaultContext = stapled.of(defaultCertificate);

@@ -102,6 +102,24 @@ class SessionTicketResumptionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
+    void aCertificateAddedLaterWithTheSameKeysResumesOnAnotherDataPlane(String version) {
+        List<SessionTicketKey> keys = List.of(key());
+        Snapshot withOther = new Snapshot(2, List.of(host("app.example.test", "app"), host("other.example.test", "other")),
+                List.of(), List.of(certificate("app", APP), certificate("other", OTHER)), null, null, keys);
+        Path session = sessions.resolve("other.pem");
+        try (TestDataPlane first = TestDataPlane.serving(withOther);
+             TestDataPlane second = TestDataPlane.serving(new Snapshot(1, List.of(host("app.example.test", "app")), List.of(),
+                     List.of(certificate("app", APP)), null, null, keys))) {
+            // The keys did not change, the host and its context are new: they get the keys too.
+            second.server().config().apply(withOther);
+            assertThat(connectSaving(first.httpsPort(), "other.example.test", version, session)).contains(newLine(version));
+            assertThat(connectResuming(second.httpsPort(), "other.example.test", version, session)).contains(reusedLine(version));
+            assertThat(scrape(second)).contains("portcullis_tls_session_ticket_keys 1.0");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void aTicketForOneCertificateIsNotResumedByAHostServingAnother(String version) {
         List<SessionTicketKey> keys = List.of(key());
         Snapshot snapshot = new Snapshot(1, List.of(host("app.example.test", "app"), host("other.example.test", "other")),

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterWatch implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterWatch.class);
+
     /** Secret types that never hold a certificate or CA for Portcullis. */
     static final List<String> IGNORED_SECRET_TYPES = List.of("helm.sh/release.v1",
             "kubernetes.io/service-account-token", "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg",
@@ -89,12 +91,17 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Starts every informer, lists all kinds at once, and waits for their first lists; then reports changes. */
     public void start() throws Exception {
+        long started = System.nanoTime();
         List<java.util.concurrent.CompletableFuture<Void>> lists = informers().stream()
                 .map(informer -> informer.start().toCompletableFuture()).toList();
         for (java.util.concurrent.CompletableFuture<Void> list : lists) {
             list.get(60, TimeUnit.SECONDS);
         }
         listed = true;
+        LOG.info("listed {} Ingresses, {} IngressClasses, {} Secrets, {} Services, {} EndpointSlices and {} DataPlanes in {} ms",
+                ingresses.getStore().list().size(), ingressClasses.getStore().list().size(), secrets.getStore().list().size(),
+                services.getStore().list().size(), endpointSlices.getStore().list().size(), dataPlanes.getStore().list().size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     public ClusterState state() {
