@@ -45,11 +45,16 @@ public final class ClusterWatch implements AutoCloseable {
     private final SharedIndexInformer<EndpointSlice> endpointSlices;
     private final SharedIndexInformer<DataPlane> dataPlanes;
     private volatile boolean listed;
+    /** Counts the events the informers delivered: while it stands still, the cluster state built last is current. */
+    private final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
+    private ClusterState built;
+    private long builtAtEvent = -1;
 
     public ClusterWatch(KubernetesClient client, Runnable onChange) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata object) {
+                events.incrementAndGet();
                 if (listed) {
                     onChange.run();
                 }
@@ -57,6 +62,7 @@ public final class ClusterWatch implements AutoCloseable {
 
             @Override
             public void onUpdate(HasMetadata before, HasMetadata after) {
+                events.incrementAndGet();
                 if (listed && TranslatedFields.changed(before, after)) {
                     onChange.run();
                 }
@@ -64,6 +70,7 @@ public final class ClusterWatch implements AutoCloseable {
 
             @Override
             public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+                events.incrementAndGet();
                 if (listed) {
                     onChange.run();
                 }
@@ -104,7 +111,23 @@ public final class ClusterWatch implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    public ClusterState state() {
+    /**
+     * The cluster as the informers hold it. Built again only after an event: each change is
+     * translated for the data planes' class and for all classes, and at 10,000 Ingresses copying
+     * and indexing the caches costs tens of milliseconds each time. (An informer updates its cache
+     * before it tells the handler, so a state built meanwhile is at worst newer than its count.)
+     */
+    public synchronized ClusterState state() {
+        long now = events.get();
+        if (built != null && now == builtAtEvent) {
+            return built;
+        }
+        built = buildState();
+        builtAtEvent = now;
+        return built;
+    }
+
+    private ClusterState buildState() {
         return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(),
                 secrets.getStore().list().stream()
                         .filter(secret -> secret.getType() == null || !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),

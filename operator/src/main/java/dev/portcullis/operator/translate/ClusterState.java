@@ -69,6 +69,22 @@ public final class ClusterState {
         this.slicesByService = slices;
     }
 
+    /** The same objects and indexes as {@code base} (built once: 10,000s of objects), other classes or settings. */
+    private ClusterState(ClusterState base, List<IngressClass> ingressClasses, String servedClass,
+                         dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
+        this.servedClass = servedClass;
+        this.sessionTicketSeed = sessionTicketSeed;
+        this.ingresses = base.ingresses;
+        this.ingressClasses = List.copyOf(ingressClasses);
+        this.secrets = base.secrets;
+        this.services = base.services;
+        this.endpointSlices = base.endpointSlices;
+        this.dataPlanes = base.dataPlanes;
+        this.secretsByKey = base.secretsByKey;
+        this.servicesByKey = base.servicesByKey;
+        this.slicesByService = base.slicesByService;
+    }
+
     public static ClusterState empty() {
         return new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
     }
@@ -104,7 +120,7 @@ public final class ClusterState {
 
     /** The same cluster, translated for the data planes of one IngressClass. */
     public ClusterState servedTo(String ingressClassName) {
-        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, ingressClassName, sessionTicketSeed);
+        return new ClusterState(this, ingressClasses, ingressClassName, sessionTicketSeed);
     }
 
     /** Where this state's session ticket keys come from, or null: data planes then keep tickets to themselves. */
@@ -114,7 +130,7 @@ public final class ClusterState {
 
     /** The same cluster, its snapshots carrying session ticket keys derived from {@code seed} (null: none). */
     public ClusterState withSessionTicketSeed(dev.portcullis.operator.tickets.SessionTicketSeed seed) {
-        return new ClusterState(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, servedClass, seed);
+        return new ClusterState(this, ingressClasses, servedClass, seed);
     }
 
     public Optional<Secret> secret(String namespace, String name) {
@@ -134,13 +150,13 @@ public final class ClusterState {
         List<IngressClass> only = ingressClasses.stream()
                 .filter(ingressClass -> ingressClassName.equals(ingressClass.getMetadata().getName()))
                 .toList();
-        return new ClusterState(ingresses, only, secrets, services, endpointSlices, dataPlanes, ingressClassName, sessionTicketSeed);
+        return new ClusterState(this, only, ingressClassName, sessionTicketSeed);
     }
 
     public ClusterState withIngressClass(IngressClass ingressClass) {
         List<IngressClass> classes = new ArrayList<>(ingressClasses);
         classes.add(ingressClass);
-        return new ClusterState(ingresses, classes, secrets, services, endpointSlices, dataPlanes, servedClass, sessionTicketSeed);
+        return new ClusterState(this, classes, servedClass, sessionTicketSeed);
     }
 
     /** Objects in manifests may leave the namespace out; it is then "default", as kubectl applies it. */
