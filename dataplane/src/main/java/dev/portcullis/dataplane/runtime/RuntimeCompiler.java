@@ -89,8 +89,6 @@ public final class RuntimeCompiler {
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
-        CertificatePrebuild.build(snapshot.certificates(), certificate -> compiled.certificate(certificate, listenerPolicy) != null,
-                sslContexts, listenerPolicy);
         for (TlsCertificate certificate : snapshot.certificates()) {
             if (certificate.keepServing()) {
                 keepServing.add(certificate.name());
