@@ -27,17 +27,13 @@ import java.util.function.Supplier;
  * marks each Secret and purpose found broken in its first translation as "keep serving", and the
  * snapshot tells data planes to keep what they serve for it. The mark lasts, like a last good
  * certificate, while the Secret stays broken; one that breaks later, or is new, is known.
- *
- * <p>Two streams' memos (an IngressClass's and all classes') translate on two threads and share
- * parses: each reads only what the other published when its last translation finished.
  */
 public final class ParsedSecrets {
 
-    /** What the last finished translation used; never changed once it is assigned, so the other stream may read it. */
-    private volatile Map<Content, Object> byContent = new HashMap<>();
+    private Map<Content, Object> byContent = new HashMap<>();
     private Map<Content, Object> usedNow = new HashMap<>();
     /** Parsed ahead of this translation, in parallel; kept only if the translation asks for them. */
-    private volatile Map<Content, Object> ahead = Map.of();
+    private Map<Content, Object> ahead = Map.of();
     private Map<String, Object> lastGood = new HashMap<>();
     private Map<String, Object> lastGoodNow = new HashMap<>();
     private Set<String> keepServing = new HashSet<>();
@@ -46,7 +42,7 @@ public final class ParsedSecrets {
     private boolean historyUnknown;
     private int parses;
     /** Another stream's memo whose parses this one may share (a pure function of content), or null. */
-    private volatile ParsedSecrets sharesParsesOf;
+    private ParsedSecrets sharesParsesOf;
     private final IngressSettingsMemo settingsMemo = new IngressSettingsMemo();
 
     /** A memo whose data planes start with it (standalone, {@code check}, tests): it knows all they serve. */
@@ -72,10 +68,8 @@ public final class ParsedSecrets {
     public static ParsedSecrets rememberingFrom(ParsedSecrets other) {
         ParsedSecrets memo = forRunningDataPlanes();
         if (other != null) {
-            synchronized (other) { // it may be finishing a translation on its own thread
-                memo.lastGood = new HashMap<>(other.lastGood);
-                memo.keepServing = new HashSet<>(other.keepServing);
-            }
+            memo.lastGood = new HashMap<>(other.lastGood);
+            memo.keepServing = new HashSet<>(other.keepServing);
             // The same Secrets, parsed once for both: a class's first translation at 10,000 TLS
             // Ingresses would otherwise parse 10,000 certificates and keys again.
             memo.sharesParsesOf = other;
@@ -120,9 +114,8 @@ public final class ParsedSecrets {
     <T> T get(String namespace, String name, Secret secret, Supplier<T> parse) {
         Content key = Content.of(secret);
         Object parsed = known(key);
-        ParsedSecrets other = sharesParsesOf;
-        if (parsed == null && other != null) {
-            parsed = other.published(key);
+        if (parsed == null && sharesParsesOf != null) {
+            parsed = sharesParsesOf.known(key);
         }
         if (parsed == null) {
             parsed = parse.get();
@@ -148,12 +141,6 @@ public final class ParsedSecrets {
         return parsed != null ? parsed : ahead.get(key);
     }
 
-    /** For the other stream's memo, on its thread: a parse this one's translations published. */
-    private Object published(Content key) {
-        Object parsed = byContent.get(key);
-        return parsed != null ? parsed : ahead.get(key);
-    }
-
     /**
      * Parses, on every core, the Secrets this memo (and the one it shares parses with) does not know
      * yet: an operator starting at 10,000 TLS Ingresses has 10,000 certificates and keys to check,
@@ -163,8 +150,7 @@ public final class ParsedSecrets {
         List<Secret> unknown = new java.util.ArrayList<>();
         for (Secret secret : secrets) {
             Content key = Content.of(secret);
-            ParsedSecrets other = sharesParsesOf;
-            if (known(key) == null && (other == null || other.published(key) == null)) {
+            if (known(key) == null && (sharesParsesOf == null || sharesParsesOf.known(key) == null)) {
                 unknown.add(secret);
             }
         }
@@ -181,10 +167,10 @@ public final class ParsedSecrets {
     private static final int PARSE_AHEAD_FROM = 32;
 
     /** A translation is done: forget what it did not use (deleted or changed Secrets). */
-    synchronized void translationDone() {
-        settingsMemo.translationDone();
-        byContent = usedNow; // before ahead is cleared: the other stream always finds one or the other
+    void translationDone() {
         ahead = Map.of();
+        settingsMemo.translationDone();
+        byContent = usedNow;
         usedNow = new HashMap<>();
         lastGood = lastGoodNow;
         lastGoodNow = new HashMap<>();
