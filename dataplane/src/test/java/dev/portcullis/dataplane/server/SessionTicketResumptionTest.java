@@ -104,12 +104,10 @@ class SessionTicketResumptionTest {
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void aCertificateAddedLaterWithTheSameKeysResumesOnAnotherDataPlane(String version) {
         List<SessionTicketKey> keys = List.of(key());
-        Snapshot withOther = new Snapshot(2, List.of(host("app.example.test", "app"), host("other.example.test", "other")),
-                List.of(), List.of(certificate("app", APP), certificate("other", OTHER)), null, null, keys);
+        Snapshot withOther = appAndOther(2, keys);
         Path session = sessions.resolve("other.pem");
         try (TestDataPlane first = TestDataPlane.serving(withOther);
-             TestDataPlane second = TestDataPlane.serving(new Snapshot(1, List.of(host("app.example.test", "app")), List.of(),
-                     List.of(certificate("app", APP)), null, null, keys))) {
+             TestDataPlane second = TestDataPlane.serving(snapshot(1, keys))) {
             // The keys did not change, the host and its context are new: they get the keys too.
             second.server().config().apply(withOther);
             assertThat(connectSaving(first.httpsPort(), "other.example.test", version, session)).contains(newLine(version));
@@ -122,14 +120,19 @@ class SessionTicketResumptionTest {
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void aTicketForOneCertificateIsNotResumedByAHostServingAnother(String version) {
         List<SessionTicketKey> keys = List.of(key());
-        Snapshot snapshot = new Snapshot(1, List.of(host("app.example.test", "app"), host("other.example.test", "other")),
-                List.of(), List.of(certificate("app", APP), certificate("other", OTHER)), null, null, keys);
+        Snapshot snapshot = appAndOther(1, keys);
         Path session = sessions.resolve("app.pem");
         try (TestDataPlane dataPlane = TestDataPlane.serving(snapshot)) {
             connectSaving(dataPlane.httpsPort(), "app.example.test", version, session);
             // openssl offers the session whatever the name; the context serving "other" must not take it.
             assertThat(connectResuming(dataPlane.httpsPort(), "other.example.test", version, session)).contains(newLine(version));
         }
+    }
+
+    /** app.example.test and other.example.test, each with its own certificate. */
+    private static Snapshot appAndOther(long version, List<SessionTicketKey> keys) {
+        return new Snapshot(version, List.of(host("app.example.test", "app"), host("other.example.test", "other")),
+                List.of(), List.of(certificate("app", APP), certificate("other", OTHER)), null, null, keys);
     }
 
     private static Snapshot snapshot(long version, List<SessionTicketKey> keys) {
