@@ -10,8 +10,11 @@ import java.util.*;
 
 /**
  * Control-plane benchmark: translates N Ingresses, each with its own TLS Secret, six times, with and
- * without the ParsedSecrets memo, and prints the milliseconds per translation. Run after `./mvnw package`:
- *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000
+ * without the ParsedSecrets memo, and prints the milliseconds per translation. With a second argument C,
+ * then C changes as the publisher makes them (one new Ingress each: state, translation with the memo,
+ * canonical order, diff and merge, validation of what changed), and the mean of each step over the
+ * last half. Run after `./mvnw package`:
+ *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000 [40]
  */
 public class TranslationBench {
     public static void main(String[] args) {
@@ -30,6 +33,10 @@ public class TranslationBench {
         }
         Service web = new ServiceBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build();
         ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(web), List.of()));
+        if (args.length > 1) {
+            changes(ingresses, secrets, web, Integer.parseInt(args[1]));
+            return;
+        }
         for (String mode : List.of("fresh parse each time", "memo (ParsedSecrets)")) {
             ParsedSecrets memo = new ParsedSecrets();
             long[] times = new long[6];
@@ -41,5 +48,42 @@ public class TranslationBench {
             }
             System.out.println(n + " TLS Ingresses, " + mode + ": translation ms per round " + Arrays.toString(times));
         }
+    }
+
+    /** One new Ingress per round, through the publisher's steps; prints each step's mean over the last half. */
+    static void changes(List<Ingress> ingresses, List<Secret> secrets, Service web, int rounds) {
+        ParsedSecrets memo = new ParsedSecrets();
+        dev.portcullis.dataplane.config.Snapshot last = null;
+        long[] sum = new long[5];
+        for (int round = 0; round < rounds; round++) {
+            List<Ingress> more = new ArrayList<>(ingresses);
+            more.add(new IngressBuilder().withNewMetadata().withName("new-" + round).withNamespace("default")
+                .withCreationTimestamp("2026-01-02T00:00:00Z").endMetadata().withNewSpec().addNewRule()
+                .withHost("new-" + round + ".example.test").withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+                .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService()
+                .endBackend().endPath().endHttp().endRule().endSpec().build());
+            ingresses = more;
+            long t0 = System.nanoTime();
+            ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(web), List.of()));
+            long t1 = System.nanoTime();
+            Translation translation = IngressTranslator.translate(state, round + 1, Instant.now(), memo);
+            long t2 = System.nanoTime();
+            var content = dev.portcullis.dataplane.config.SnapshotDiff.canonical(translation.snapshot());
+            long t3 = System.nanoTime();
+            if (last != null) {
+                var delta = dev.portcullis.dataplane.config.SnapshotDiff.diff(last, content);
+                content = dev.portcullis.dataplane.config.SnapshotDiff.apply(last, delta);
+                long t4 = System.nanoTime();
+                var problems = dev.portcullis.dataplane.runtime.SnapshotValidation.problemsAfter(last, content);
+                long t5 = System.nanoTime();
+                if (!problems.isEmpty()) throw new IllegalStateException(problems.toString());
+                if (round >= rounds / 2) { sum[0] += t1 - t0; sum[1] += t2 - t1; sum[2] += t3 - t2; sum[3] += t4 - t3; sum[4] += t5 - t4; }
+            }
+            last = content;
+        }
+        int k = rounds - rounds / 2;
+        System.out.printf("%d TLS Ingresses, one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
+            + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n", secrets.size(), k, rounds,
+            sum[0] / 1e6 / k, sum[1] / 1e6 / k, sum[2] / 1e6 / k, sum[3] / 1e6 / k, sum[4] / 1e6 / k);
     }
 }

@@ -2,7 +2,9 @@ package dev.portcullis.operator.translate;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,19 +18,54 @@ import java.util.Optional;
  */
 final class IngressSettingsMemo {
 
-    private record Key(ObjectRef ref, Map<String, String> annotations) {
+    /** An Ingress and its annotations; the hash is computed once (a lookup per Ingress per translation). */
+    private static final class Key {
+        private final ObjectRef ref;
+        private final Map<String, String> annotations;
+        private final int hash;
+
+        Key(ObjectRef ref, Map<String, String> annotations) {
+            this.ref = ref;
+            this.annotations = annotations;
+            this.hash = 31 * ref.hashCode() + annotations.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && hash == key.hash && ref.equals(key.ref) && annotations.equals(key.annotations);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** An Ingress's reading: served (or empty when left out) and the problems it reported. */
     record Reading(Optional<ServedIngress> served, List<Problem> problems) {
     }
 
+    private record Kept(Key key, Reading reading) {
+    }
+
     private Map<Key, Reading> known = new HashMap<>();
     private Map<Key, Reading> usedNow = new HashMap<>();
+    /**
+     * The same readings by the Ingress object they were made of. The informers' caches hand out the
+     * same object until the Ingress changes, so at 10,000 Ingresses nearly every lookup is one of
+     * identity, without hashing each Ingress's reference and annotations again.
+     */
+    private Map<Ingress, Kept> knownObjects = new IdentityHashMap<>();
+    private Map<Ingress, Kept> usedObjectsNow = new IdentityHashMap<>();
     private int reused;
 
     /** The reading of an Ingress with these annotations in the last translation, for this Ingress object; or null. */
     Reading find(ObjectRef ref, Ingress ingress) {
+        Kept same = knownObjects.get(ingress);
+        if (same != null) {
+            use(ingress, same);
+            return same.reading();
+        }
         Key key = new Key(ref, annotations(ingress));
         Reading reading = usedNow.get(key);
         if (reading == null) {
@@ -37,15 +74,23 @@ final class IngressSettingsMemo {
         if (reading == null) {
             return null;
         }
-        usedNow.put(key, reading);
-        reused++;
         // The spec may have changed since: the served Ingress is this object, with the settings read before.
-        return new Reading(reading.served().map(served -> served.ingress() == ingress ? served : served.withIngress(ingress)),
+        Reading ofThisObject = new Reading(reading.served().map(served -> served.ingress() == ingress ? served : served.withIngress(ingress)),
                 reading.problems());
+        use(ingress, new Kept(key, ofThisObject));
+        return ofThisObject;
     }
 
     void remember(ObjectRef ref, Ingress ingress, Reading reading) {
-        usedNow.put(new Key(ref, java.util.Collections.unmodifiableMap(new HashMap<>(annotations(ingress)))), reading);
+        Kept kept = new Kept(new Key(ref, Collections.unmodifiableMap(new HashMap<>(annotations(ingress)))), reading);
+        usedNow.put(kept.key(), reading);
+        usedObjectsNow.put(ingress, kept);
+    }
+
+    private void use(Ingress ingress, Kept kept) {
+        usedNow.put(kept.key(), kept.reading());
+        usedObjectsNow.put(ingress, kept);
+        reused++;
     }
 
     /** How many readings were reused so far (for tests). */
@@ -56,7 +101,9 @@ final class IngressSettingsMemo {
     /** A translation is done: forget the Ingresses it did not read. */
     void translationDone() {
         known = usedNow;
-        usedNow = new HashMap<>();
+        usedNow = HashMap.newHashMap(known.size());
+        knownObjects = usedObjectsNow;
+        usedObjectsNow = new IdentityHashMap<>(knownObjects.size());
     }
 
     private static Map<String, String> annotations(Ingress ingress) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,12 @@ public final class ParsedSecrets {
 
     private Map<Content, Object> byContent = new HashMap<>();
     private Map<Content, Object> usedNow = new HashMap<>();
+    /**
+     * The same parses by the Secret object they came from: the informers hand out the same object
+     * until the Secret changes, so most lookups need neither its content read again nor hashed.
+     */
+    private Map<Secret, Known> byObject = new IdentityHashMap<>();
+    private Map<Secret, Known> usedByObjectNow = new IdentityHashMap<>();
     /** Parsed ahead of this translation, in parallel; kept only if the translation asks for them. */
     private Map<Content, Object> ahead = Map.of();
     private Map<String, Object> lastGood = new HashMap<>();
@@ -112,6 +119,15 @@ public final class ParsedSecrets {
     /** The parse of this Secret's certificate and key, computed once per content. */
     @SuppressWarnings("unchecked")
     <T> T get(String namespace, String name, Secret secret, Supplier<T> parse) {
+        Known same = usedByObjectNow.get(secret);
+        if (same == null) {
+            same = byObject.get(secret);
+        }
+        if (same != null) {
+            usedNow.put(same.content(), same.parsed());
+            usedByObjectNow.put(secret, same);
+            return (T) same.parsed();
+        }
         Content key = Content.of(secret);
         Object parsed = known(key);
         if (parsed == null && sharesParsesOf != null) {
@@ -122,6 +138,7 @@ public final class ParsedSecrets {
             parses++;
         }
         usedNow.put(key, parsed);
+        usedByObjectNow.put(secret, new Known(key, parsed));
         return (T) parsed;
     }
 
@@ -149,6 +166,9 @@ public final class ParsedSecrets {
     void parseAhead(java.util.Collection<Secret> secrets, java.util.function.Function<Secret, Object> parse) {
         List<Secret> unknown = new java.util.ArrayList<>();
         for (Secret secret : secrets) {
+            if (byObject.containsKey(secret)) {
+                continue;
+            }
             Content key = Content.of(secret);
             if (known(key) == null && (sharesParsesOf == null || sharesParsesOf.known(key) == null)) {
                 unknown.add(secret);
@@ -171,7 +191,9 @@ public final class ParsedSecrets {
         ahead = Map.of();
         settingsMemo.translationDone();
         byContent = usedNow;
-        usedNow = new HashMap<>();
+        usedNow = HashMap.newHashMap(byContent.size());
+        byObject = usedByObjectNow;
+        usedByObjectNow = new IdentityHashMap<>(byObject.size());
         lastGood = lastGoodNow;
         lastGoodNow = new HashMap<>();
         keepServing = keepServingNow;
@@ -186,6 +208,10 @@ public final class ParsedSecrets {
 
     int size() {
         return byContent.size();
+    }
+
+    /** A Secret's content and what it parsed to. */
+    private record Known(Content content, Object parsed) {
     }
 
     /**

@@ -31,6 +31,8 @@ final class Problems {
 
     /** Problems found again as an earlier translation found them. */
     void addAll(List<Problem> problems) {
-        found.addAll(problems);
+        if (!problems.isEmpty()) { // most Ingresses have none: no copy of an empty list
+            found.addAll(problems);
+        }
     }
 }

@@ -11,11 +11,10 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Reads the TLS Secrets of one translation: type, {@code tls.crt} and {@code tls.key} that parse, a
@@ -29,12 +28,17 @@ final class TlsSecretParser {
 
     /** A Secret read: its certificate and key material, or a failure with its problem reason. */
     record Parsed(TlsCertificate certificate, KeyMaterial material, String failure, String reason, String type,
-                  List<String> dnsNames) {
+                  List<String> dnsNames, java.time.Instant notBefore, java.time.Instant notAfter) {
+
+        /** Whether the leaf is within its dates at {@code now} (read once per content, asked per host per translation). */
+        boolean validAt(java.time.Instant now) {
+            return !now.isAfter(notAfter) && !now.isBefore(notBefore);
+        }
     }
 
     private final ClusterState state;
     private final ParsedSecrets cache;
-    private final Map<String, Parsed> bySecret = new TreeMap<>();
+    private final Map<String, Parsed> bySecret = new HashMap<>();
     private int reads;
 
     TlsSecretParser(ClusterState state, ParsedSecrets cache) {
@@ -71,7 +75,8 @@ final class TlsSecretParser {
 
     /** Every Secret read in this translation that holds a certificate. */
     List<TlsCertificate> certificates() {
-        return bySecret.values().stream().map(Parsed::certificate).filter(java.util.Objects::nonNull).toList();
+        return bySecret.values().stream().map(Parsed::certificate).filter(java.util.Objects::nonNull)
+                .sorted(java.util.Comparator.comparing(TlsCertificate::name)).toList();
     }
 
     private Parsed parse(String namespace, String secretName) {
@@ -125,11 +130,11 @@ final class TlsSecretParser {
         }
         // The leaf's DNS names, read once per content: every host the Secret serves is checked against them.
         return new Parsed(new TlsCertificate(key, chain, privateKey), material, null, null, secret.getType(),
-                dnsNames(material.leaf()));
+                dnsNames(material.leaf()), material.leaf().getNotBefore().toInstant(), material.leaf().getNotAfter().toInstant());
     }
 
     private static Parsed failed(String reason, String message) {
-        return new Parsed(null, null, message, reason, null, List.of());
+        return new Parsed(null, null, message, reason, null, List.of(), null, null);
     }
 
     private static Parsed wrongType(String key, String type) {
@@ -180,14 +185,15 @@ final class TlsSecretParser {
 
     /** Whether one of a leaf's DNS names (exactly, or as a one-label wildcard) is the host. */
     static boolean covers(List<String> dnsNames, String host) {
-        for (String name : dnsNames) {
-            String san = name.toLowerCase(Locale.ROOT);
-            if (san.equals(host)) {
+        // Asked per host per translation: compared in place, without lowercased copies.
+        for (String san : dnsNames) {
+            if (san.equalsIgnoreCase(host)) {
                 return true;
             }
             if (san.startsWith("*.") && !host.startsWith("*.")) {
                 int dot = host.indexOf('.');
-                if (dot > 0 && host.substring(dot + 1).equals(san.substring(2))) {
+                int suffix = host.length() - dot - 1;
+                if (dot > 0 && san.length() - 2 == suffix && san.regionMatches(true, 2, host, dot + 1, suffix)) {
                     return true;
                 }
             }

@@ -9,10 +9,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Decides which certificate each use of a TLS Secret gets in one translation: a host's
@@ -29,7 +29,7 @@ final class TlsSecretValidator {
     private final TlsSecretParser parser;
     private final CertificateProblems wording;
     private final LastGoodCertificates lastGood;
-    private final Set<String> used = new TreeSet<>();
+    private final Set<String> used = new HashSet<>();
 
     TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache) {
         this.now = now;
@@ -64,22 +64,22 @@ final class TlsSecretValidator {
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
-        if (withinDates(leaf)) {
+        if (parsed.validAt(now)) {
             lastGood.good(purpose, parsed);
         } else {
             Parsed kept = lastGood.lastGood(purpose);
-            if (kept != null && kept != parsed && withinDates(kept.material().leaf())) {
-                boolean expired = now.isAfter(leaf.getNotAfter().toInstant());
+            if (kept != null && kept != parsed && kept.validAt(now)) {
+                boolean expired = now.isAfter(parsed.notAfter());
                 return Optional.of(lastGood.keep(ingress, kept, expired ? "CertificateExpired" : "CertificateNotYetValid",
                         expired ? wording.expired(key, leaf) : wording.notYetValid(key, leaf), host, true));
             }
         }
-        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+        if (now.isAfter(parsed.notAfter())) {
             wording.hostExpired(ingress, key, host, leaf);
-        } else if (now.isBefore(leaf.getNotBefore().toInstant())) {
+        } else if (now.isBefore(parsed.notBefore())) {
             wording.hostNotYetValid(ingress, key, host, leaf);
-        } else if (now.plus(EXPIRY_WARNING).isAfter(leaf.getNotAfter().toInstant())) {
-            wording.hostExpiresSoon(ingress, key, host, leaf, java.time.Duration.between(now, leaf.getNotAfter().toInstant()));
+        } else if (now.plus(EXPIRY_WARNING).isAfter(parsed.notAfter())) {
+            wording.hostExpiresSoon(ingress, key, host, leaf, java.time.Duration.between(now, parsed.notAfter()));
         }
         wording.weakKey(ingress, key, leaf);
         used.add(parsed.certificate().name());
@@ -93,10 +93,6 @@ final class TlsSecretValidator {
 
     /** How long before a served certificate expires the Ingress gets a warning. */
     static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
-
-    private boolean withinDates(X509Certificate leaf) {
-        return !now.isAfter(leaf.getNotAfter().toInstant()) && !now.isBefore(leaf.getNotBefore().toInstant());
-    }
 
     /** How many hosts (and default certificates) this translation serves with a kept last good certificate. */
     int keptCount() {
@@ -141,11 +137,11 @@ final class TlsSecretValidator {
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
-        if (withinDates(leaf)) {
+        if (parsed.validAt(now)) {
             lastGood.good(purpose, parsed);
         } else {
             Parsed kept = lastGood.lastGood(purpose);
-            if (kept != null && kept != parsed && withinDates(kept.material().leaf())) {
+            if (kept != null && kept != parsed && kept.validAt(now)) {
                 return Optional.of(lastGood.keep(dataPlane, kept, "CertificateExpired", wording.defaultOutOfDates(key, leaf),
                         "the default certificate", served));
             }

@@ -67,6 +67,26 @@ class IngressSettingsMemoTest {
     }
 
     @Test
+    void aReadingReusedForTheSameObjectIsFoundAgainAfterTheSpecEdit() throws IOException {
+        ClusterState before = state(GoldenCertificates.fill(MANIFESTS));
+        ParsedSecrets memo = new ParsedSecrets();
+        IngressTranslator.translate(before, 1, GoldenCertificates.NOW, memo);
+        // The informers hand out the same Ingress objects while nothing changes: found by identity.
+        assertSame(IngressTranslator.translate(before, 2, GoldenCertificates.NOW, memo), fresh(before));
+        assertThat(memo.settingsMemo().reused()).as("the shop Ingress, the same object").isEqualTo(1);
+
+        Ingress shop = ingress(before, "shop");
+        Ingress newPath = new IngressBuilder(shop).editSpec().editFirstRule().editHttp().editFirstPath()
+                .withPath("/v2").endPath().endHttp().endRule().endSpec().build();
+        ClusterState specEdited = replace(before, shop, newPath);
+        Translation afterSpecEdit = IngressTranslator.translate(specEdited, 3, GoldenCertificates.NOW, memo);
+        assertThat(memo.settingsMemo().reused()).as("a new object with the same annotations, found by them").isEqualTo(2);
+        assertSame(afterSpecEdit, fresh(specEdited));
+        assertThat(afterSpecEdit.snapshot().virtualHosts().stream().filter(host -> host.hostname().equals("shop.example.test"))
+                .findFirst().orElseThrow().routes().getFirst().match().path()).isEqualTo("/v2");
+    }
+
+    @Test
     void anIngressThatReadsASecretSeesTheSecretsEdit() throws IOException {
         ClusterState before = state(GoldenCertificates.fill(MANIFESTS));
         ParsedSecrets memo = new ParsedSecrets();
