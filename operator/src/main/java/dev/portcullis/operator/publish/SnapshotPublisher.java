@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,20 +26,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Turns cluster changes into published snapshots, on one thread (the loop): debouncing (see
- * {@link Debounce}, with the injected clock), translation, versions and publication all happen
- * there, so two snapshots of a stream can never share a version. Readers (the long poll, the
- * status reconciler) see only published, immutable {@link PublishedSnapshot}s. A snapshot that
- * fails its own validation is not published; the last good one stays. There is one stream per
- * IngressClass that data planes ask for, and one for all classes, whose problems become Events.
+ * Turns cluster changes into published snapshots. There is one stream per IngressClass that data
+ * planes ask for, and one for all classes, whose problems become Events. The class streams are
+ * built on one thread (the loop), the all-classes stream on another (the events thread), each
+ * stream always on the same thread, so two snapshots of a stream can never share a version.
+ * Debouncing (see {@link Debounce}, with the injected clock) happens on the loop, which then asks
+ * the events thread for its rebuild: a change that data planes wait for never queues behind a
+ * translation that only Events and status wait for (at 10,000 Ingresses, a few hundred
+ * milliseconds). Changes that arrive while the events thread is busy are rebuilt once, together.
+ * Readers (the long poll, the status reconciler) see only published, immutable
+ * {@link PublishedSnapshot}s. A snapshot that fails its own validation is not published; the last
+ * good one stays.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
@@ -51,14 +57,18 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Timer translationTime;
     private final Counter translationFailures;
     private final ScheduledExecutorService loop;
+    private final ExecutorService events;
+    /** An all-classes rebuild is queued on the events thread and has not started: another need not be. */
+    private final AtomicBoolean allClassesQueued = new AtomicBoolean();
     private final List<Consumer<PublishedSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, PublishedSnapshot> published = new ConcurrentHashMap<>();
     private final Object publication = new Object();
 
     // Owned by the loop thread.
     private final Debounce debounce;
-    private final Set<String> classes = new LinkedHashSet<>(List.of(SnapshotSource.ALL_CLASSES));
-    private final Map<String, ParsedSecrets> parsedSecrets = new HashMap<>();
+    private final Set<String> classes = new LinkedHashSet<>();
+    /** Each stream's memo, used only on its stream's thread (a class's reads the all-classes one's published parses). */
+    private final Map<String, ParsedSecrets> parsedSecrets = new ConcurrentHashMap<>();
     private ScheduledFuture<?> pending;
     private volatile Supplier<OcspStaples> ocspStaples = () -> OcspStaples.NONE;
 
@@ -87,6 +97,7 @@ public final class SnapshotPublisher implements AutoCloseable {
             return current == null ? 0 : current.translation().lastGoodCertificatesKept();
         });
         this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("portcullis-publisher"));
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("portcullis-publisher-events"));
     }
 
     /** The OCSP staples each translation attaches (the stapler's current ones); call {@link #changed()} when they change. */
@@ -94,7 +105,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.ocspStaples = staples;
     }
 
-    /** Called on the loop thread after each publication of the all-classes stream. */
+    /** Called on the events thread after each publication of the all-classes stream. */
     public void addListener(Consumer<PublishedSnapshot> listener) {
         listeners.add(listener);
     }
@@ -117,7 +128,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     /** Rebuilds every stream now and returns when it is published (startup, and tests). */
     public void rebuild() {
         try {
-            loop.submit(this::rebuildAll).get();
+            loop.submit(this::rebuildClasses).get();
+            events.submit(() -> rebuild(SnapshotSource.ALL_CLASSES)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -125,25 +137,39 @@ public final class SnapshotPublisher implements AutoCloseable {
         }
     }
 
+    /** On the loop: the data planes' streams now, the all-classes one on the events thread. */
     private void rebuildAll() {
+        rebuildClasses();
+        if (allClassesQueued.compareAndSet(false, true)) {
+            events.execute(() -> {
+                allClassesQueued.set(false);
+                rebuild(SnapshotSource.ALL_CLASSES);
+            });
+        }
+    }
+
+    private void rebuildClasses() {
         debounce.rebuilt(clock.instant());
         pending = null;
-        // Data planes wait for their class's stream; Events and status (all classes) can wait one translation more.
-        classes.stream().filter(ingressClass -> !ingressClass.equals(SnapshotSource.ALL_CLASSES)).forEach(this::rebuild);
-        rebuild(SnapshotSource.ALL_CLASSES);
+        classes.forEach(this::rebuild);
     }
 
     private void rebuild(String ingressClass) {
         PublishedSnapshot latest = published.get(ingressClass);
         try {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
+            ParsedSecrets memo = parsedSecrets.get(ingressClass);
+            if (memo == null) {
+                memo = ingressClass.equals(SnapshotSource.ALL_CLASSES)
+                        // Data planes may have run before this operator: what they serve is unknown at first.
+                        ? ParsedSecrets.forRunningDataPlanes()
+                        // A class's stream starts with the last good certificates the all-classes one remembers.
+                        : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES));
+                parsedSecrets.put(ingressClass, memo);
+            }
+            ParsedSecrets streamMemo = memo;
             Translation translation = translationTime.recordCallable(() ->
-                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(),
-                            parsedSecrets.computeIfAbsent(ingressClass, unused -> ingressClass.equals(SnapshotSource.ALL_CLASSES)
-                                    // Data planes may have run before this operator: what they serve is unknown at first.
-                                    ? ParsedSecrets.forRunningDataPlanes()
-                                    // A class's stream starts with the last good certificates the all-classes one remembers.
-                                    : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES))),
+                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(), streamMemo,
                             ocspStaples.get()));
             Snapshot snapshot = translation.snapshot();
             Snapshot content = SnapshotDiff.canonical(snapshot);
@@ -200,7 +226,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** The latest snapshot for one IngressClass if newer than {@code version}, waiting up to {@code timeout}; else null. */
     public PublishedSnapshot awaitAfter(String ingressClass, long version, Duration timeout) throws InterruptedException {
-        if (!published.containsKey(ingressClass) && !loop.isShutdown()) {
+        if (!published.containsKey(ingressClass) && !ingressClass.equals(SnapshotSource.ALL_CLASSES) && !loop.isShutdown()) {
             // The first data plane of a class waits for no change: the loop builds its stream now.
             loop.execute(() -> {
                 if (classes.add(ingressClass)) {
@@ -225,5 +251,6 @@ public final class SnapshotPublisher implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        events.shutdownNow();
     }
 }

@@ -28,10 +28,14 @@ import java.util.function.Supplier;
  * marks each Secret and purpose found broken in its first translation as "keep serving", and the
  * snapshot tells data planes to keep what they serve for it. The mark lasts, like a last good
  * certificate, while the Secret stays broken; one that breaks later, or is new, is known.
+ *
+ * <p>Two streams' memos (an IngressClass's and all classes') translate on two threads and share
+ * parses: each reads only what the other published when its last translation finished.
  */
 public final class ParsedSecrets {
 
-    private Map<Content, Object> byContent = new HashMap<>();
+    /** What the last finished translation used; never changed once it is assigned, so the other stream may read it. */
+    private volatile Map<Content, Object> byContent = new HashMap<>();
     private Map<Content, Object> usedNow = new HashMap<>();
     /**
      * The same parses by the Secret object they came from: the informers hand out the same object
@@ -40,7 +44,7 @@ public final class ParsedSecrets {
     private Map<Secret, Known> byObject = new IdentityHashMap<>();
     private Map<Secret, Known> usedByObjectNow = new IdentityHashMap<>();
     /** Parsed ahead of this translation, in parallel; kept only if the translation asks for them. */
-    private Map<Content, Object> ahead = Map.of();
+    private volatile Map<Content, Object> ahead = Map.of();
     private Map<String, Object> lastGood = new HashMap<>();
     private Map<String, Object> lastGoodNow = new HashMap<>();
     private Set<String> keepServing = new HashSet<>();
@@ -49,7 +53,7 @@ public final class ParsedSecrets {
     private boolean historyUnknown;
     private int parses;
     /** Another stream's memo whose parses this one may share (a pure function of content), or null. */
-    private ParsedSecrets sharesParsesOf;
+    private volatile ParsedSecrets sharesParsesOf;
     private final IngressSettingsMemo settingsMemo = new IngressSettingsMemo();
 
     /** A memo whose data planes start with it (standalone, {@code check}, tests): it knows all they serve. */
@@ -75,8 +79,10 @@ public final class ParsedSecrets {
     public static ParsedSecrets rememberingFrom(ParsedSecrets other) {
         ParsedSecrets memo = forRunningDataPlanes();
         if (other != null) {
-            memo.lastGood = new HashMap<>(other.lastGood);
-            memo.keepServing = new HashSet<>(other.keepServing);
+            synchronized (other) { // it may be finishing a translation on its own thread
+                memo.lastGood = new HashMap<>(other.lastGood);
+                memo.keepServing = new HashSet<>(other.keepServing);
+            }
             // The same Secrets, parsed once for both: a class's first translation at 10,000 TLS
             // Ingresses would otherwise parse 10,000 certificates and keys again.
             memo.sharesParsesOf = other;
@@ -130,8 +136,9 @@ public final class ParsedSecrets {
         }
         Content key = Content.of(secret);
         Object parsed = known(key);
-        if (parsed == null && sharesParsesOf != null) {
-            parsed = sharesParsesOf.known(key);
+        ParsedSecrets other = sharesParsesOf;
+        if (parsed == null && other != null) {
+            parsed = other.published(key);
         }
         if (parsed == null) {
             parsed = parse.get();
@@ -158,6 +165,12 @@ public final class ParsedSecrets {
         return parsed != null ? parsed : ahead.get(key);
     }
 
+    /** For the other stream's memo, on its thread: a parse this one's translations published. */
+    private Object published(Content key) {
+        Object parsed = byContent.get(key);
+        return parsed != null ? parsed : ahead.get(key);
+    }
+
     /**
      * Parses, on every core, the Secrets this memo (and the one it shares parses with) does not know
      * yet: an operator starting at 10,000 TLS Ingresses has 10,000 certificates and keys to check,
@@ -170,7 +183,8 @@ public final class ParsedSecrets {
                 continue;
             }
             Content key = Content.of(secret);
-            if (known(key) == null && (sharesParsesOf == null || sharesParsesOf.known(key) == null)) {
+            ParsedSecrets other = sharesParsesOf;
+            if (known(key) == null && (other == null || other.published(key) == null)) {
                 unknown.add(secret);
             }
         }
@@ -187,10 +201,10 @@ public final class ParsedSecrets {
     private static final int PARSE_AHEAD_FROM = 32;
 
     /** A translation is done: forget what it did not use (deleted or changed Secrets). */
-    void translationDone() {
-        ahead = Map.of();
+    synchronized void translationDone() {
         settingsMemo.translationDone();
-        byContent = usedNow;
+        byContent = usedNow; // before ahead is cleared: the other stream always finds one or the other
+        ahead = Map.of();
         usedNow = HashMap.newHashMap(byContent.size());
         byObject = usedByObjectNow;
         usedByObjectNow = new IdentityHashMap<>(byObject.size());

@@ -94,6 +94,62 @@ class SnapshotPublisherTest {
         }
     }
 
+    @Test
+    void aDataPlanesStreamIsNotHeldUpByTheAllClassesTranslationAndChangesMeanwhileAreTranslatedOnceForAll() throws Exception {
+        AtomicInteger generation = new AtomicInteger();
+        AtomicInteger allClassesTranslations = new AtomicInteger();
+        AtomicBoolean holdAllClasses = new AtomicBoolean();
+        java.util.concurrent.CountDownLatch allClassesHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SnapshotSource source = ingressClass -> {
+            ClusterState state = hostNamed("h" + generation.get());
+            if (ingressClass.equals(SnapshotSource.ALL_CLASSES)) {
+                allClassesTranslations.incrementAndGet();
+                if (holdAllClasses.get()) { // a translation of 10,000 Ingresses, as long as the test wants
+                    allClassesHeld.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return state;
+        };
+        try (SnapshotPublisher publisher = new SnapshotPublisher(source, Duration.ofMillis(1), Duration.ofMillis(5),
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            publisher.rebuild();
+            assertThat(publisher.awaitAfter(StandaloneIngressClass.NAME, 0, Duration.ofSeconds(10)).version()).isEqualTo(1);
+            holdAllClasses.set(true);
+            generation.incrementAndGet();
+            publisher.changed();
+            assertThat(allClassesHeld.await(10, TimeUnit.SECONDS)).as("the all-classes translation started").isTrue();
+            assertThat(publisher.awaitAfter(StandaloneIngressClass.NAME, 1, Duration.ofSeconds(10)).version()).isEqualTo(2);
+            int translationsBefore = allClassesTranslations.get();
+
+            for (int change = 3; change <= 6; change++) { // the data planes' stream follows every change meanwhile
+                generation.incrementAndGet();
+                publisher.changed();
+                PublishedSnapshot served = publisher.awaitAfter(StandaloneIngressClass.NAME, change - 1, Duration.ofSeconds(10));
+                assertThat(served).as("class stream version %d while all classes are still translating", change).isNotNull();
+                assertThat(served.content().virtualHosts()).extracting(host -> host.hostname())
+                        .contains("h" + generation.get() + ".example.test");
+            }
+            assertThat(publisher.latest().version()).as("all classes: still the first").isEqualTo(1);
+            holdAllClasses.set(false);
+            release.countDown();
+            PublishedSnapshot allClasses = publisher.awaitAfter(2, Duration.ofSeconds(10));
+            assertThat(allClasses).as("the changes made meanwhile reach Events and status").isNotNull();
+            assertThat(allClasses.content().virtualHosts()).extracting(host -> host.hostname()).contains("h" + generation.get() + ".example.test");
+            publisher.rebuild(); // after everything queued
+            // Four changes during one held translation queue one more, plus the synchronous rebuild; the
+            // loop may queue the last change's after the test released the hold: one more at most.
+            assertThat(allClassesTranslations.get() - translationsBefore)
+                    .as("changes made during a translation are translated together, not one by one")
+                    .isBetween(2, 3);
+        }
+    }
+
     private static SnapshotPublisher publisher(java.util.function.Supplier<ClusterState> state, Duration holdOff,
                                                Duration maxHoldOff) {
         return new SnapshotPublisher(state, holdOff, maxHoldOff, Clock.systemUTC(), new SimpleMeterRegistry());
