@@ -8,6 +8,7 @@ import dev.portcullis.operator.publish.SnapshotSource;
 import dev.portcullis.operator.ocsp.OcspFetcher;
 import dev.portcullis.operator.ocsp.OcspStapler;
 import dev.portcullis.operator.translate.ClusterState;
+import dev.portcullis.operator.deploy.DataPlane;
 import dev.portcullis.operator.deploy.DataPlaneReconciler;
 import dev.portcullis.operator.deploy.DataPlaneReplicaMetrics;
 import dev.portcullis.operator.publish.PublishedSnapshot;
@@ -101,13 +102,16 @@ public final class OperatorRuntime implements AutoCloseable {
                     .map(entry -> MultiGauge.Row.of(Tags.of("reason", entry.getKey()), entry.getValue())).toList(), true);
         });
         watch.start();
-        publisher.rebuild();
-        if (stapler.refreshNow(Duration.ofSeconds(5))) {
-            publisher.rebuild(); // data planes connecting now get the staples responders gave at once
-        }
-
+        // Data planes may poll from here on: their long polls wait for their class's first snapshot,
+        // which is translated first, before the one of all classes (Events and status).
+        publisher.expect(watch.dataPlanes().stream().map(DataPlane::getSpec).filter(java.util.Objects::nonNull)
+                .map(spec -> spec.ingressClassName).filter(java.util.Objects::nonNull).distinct().toList());
         ChannelServer channel = ChannelServer.start(new InetSocketAddress(settings.channelBindAddress(), settings.channelPort()),
                 certificates, publisher, settings.pollTimeout(), metrics);
+        publisher.rebuild();
+        if (stapler.refreshNow(Duration.ofSeconds(5))) {
+            publisher.rebuild(); // data planes get the staples responders gave at once
+        }
 
         LoadBalancerAddresses addresses = new LoadBalancerAddresses(settings.publishAddress(),
                 () -> watch.service(settings.namespace(), settings.dataPlaneService()));

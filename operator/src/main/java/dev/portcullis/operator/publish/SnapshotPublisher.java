@@ -125,6 +125,21 @@ public final class SnapshotPublisher implements AutoCloseable {
         });
     }
 
+    /**
+     * Streams for these IngressClasses (the classes of the DataPlanes listed at startup) are built
+     * by the next rebuild, before the all-classes one: a data plane's first snapshot need not wait
+     * for the translation that only Events and status wait for. Call before data planes can poll.
+     */
+    public void expect(java.util.Collection<String> ingressClasses) {
+        try {
+            loop.submit(() -> classes.addAll(ingressClasses)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not add the streams of " + ingressClasses, e.getCause());
+        }
+    }
+
     /** Rebuilds every stream now and returns when it is published (startup, and tests). */
     public void rebuild() {
         try {
@@ -158,16 +173,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         PublishedSnapshot latest = published.get(ingressClass);
         try {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
-            ParsedSecrets memo = parsedSecrets.get(ingressClass);
-            if (memo == null) {
-                memo = ingressClass.equals(SnapshotSource.ALL_CLASSES)
-                        // Data planes may have run before this operator: what they serve is unknown at first.
-                        ? ParsedSecrets.forRunningDataPlanes()
-                        // A class's stream starts with the last good certificates the all-classes one remembers.
-                        : ParsedSecrets.rememberingFrom(parsedSecrets.get(SnapshotSource.ALL_CLASSES));
-                parsedSecrets.put(ingressClass, memo);
-            }
-            ParsedSecrets streamMemo = memo;
+            ParsedSecrets streamMemo = memo(ingressClass);
             Translation translation = translationTime.recordCallable(() ->
                     IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(), streamMemo,
                             ocspStaples.get()));
@@ -208,6 +214,18 @@ public final class SnapshotPublisher implements AutoCloseable {
             LOG.error("translation{} failed; still serving the last snapshot", describe(ingressClass), e);
             translationFailures.increment();
         }
+    }
+
+    /**
+     * A stream's memo. The all-classes one exists before any class's, so that a class's stream
+     * shares its parses whichever of the two translates first (at startup, a data plane's class).
+     */
+    private ParsedSecrets memo(String ingressClass) {
+        // Data planes may have run before this operator: what they serve is unknown at first.
+        ParsedSecrets all = parsedSecrets.computeIfAbsent(SnapshotSource.ALL_CLASSES, unused -> ParsedSecrets.forRunningDataPlanes());
+        return ingressClass.equals(SnapshotSource.ALL_CLASSES) ? all
+                // A class's stream starts with the last good certificates the all-classes one remembers.
+                : parsedSecrets.computeIfAbsent(ingressClass, unused -> ParsedSecrets.rememberingFrom(all));
     }
 
     private static String describe(String ingressClass) {

@@ -150,6 +150,43 @@ class SnapshotPublisherTest {
         }
     }
 
+    @Test
+    void atStartupTheExpectedDataPlaneClassIsPublishedWithoutWaitingForTheAllClassesTranslation() throws Exception {
+        java.util.concurrent.CountDownLatch allClassesHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        SnapshotSource source = ingressClass -> {
+            asked.add(ingressClass);
+            if (ingressClass.equals(SnapshotSource.ALL_CLASSES)) { // 10,000 Ingresses, as long as the test wants
+                allClassesHeld.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return hostNamed("first");
+        };
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try (SnapshotPublisher publisher = new SnapshotPublisher(source, Duration.ofMillis(1), Duration.ofMillis(5),
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            publisher.expect(List.of(StandaloneIngressClass.NAME));
+            Future<?> started = starter.submit(publisher::rebuild);
+            PublishedSnapshot first = publisher.awaitAfter(StandaloneIngressClass.NAME, 0, Duration.ofSeconds(10));
+            assertThat(first).as("the data planes' class, published first").isNotNull();
+            assertThat(first.content().virtualHosts()).extracting(host -> host.hostname()).contains("first.example.test");
+            assertThat(allClassesHeld.await(10, TimeUnit.SECONDS)).as("the all-classes translation runs meanwhile").isTrue();
+            assertThat(publisher.latest()).as("all classes: not yet published").isNull();
+            release.countDown();
+            started.get(10, TimeUnit.SECONDS);
+            assertThat(publisher.latest().version()).isEqualTo(1);
+            assertThat(asked).startsWith(StandaloneIngressClass.NAME, SnapshotSource.ALL_CLASSES);
+        } finally {
+            release.countDown();
+            starter.shutdownNow();
+        }
+    }
+
     private static SnapshotPublisher publisher(java.util.function.Supplier<ClusterState> state, Duration holdOff,
                                                Duration maxHoldOff) {
         return new SnapshotPublisher(state, holdOff, maxHoldOff, Clock.systemUTC(), new SimpleMeterRegistry());
