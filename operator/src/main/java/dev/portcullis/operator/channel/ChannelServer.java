@@ -114,7 +114,7 @@ public final class ChannelServer implements AutoCloseable {
             after = -1;
         }
         String ingressClass = queryValue(exchange.getRequestURI().getRawQuery(), "class");
-        PublishedSnapshot snapshot = publisher.awaitAfter(ingressClass == null ? "" : ingressClass, after, pollTimeout);
+        PublishedSnapshot snapshot = publisher.awaitForDataPlane(ingressClass == null ? "" : ingressClass, after, pollTimeout);
         if (snapshot == null) {
             exchange.sendResponseHeaders(204, -1);
             return;

@@ -187,6 +187,41 @@ class SnapshotPublisherTest {
         }
     }
 
+    @Test
+    void eventsAndStatusFollowChangesOnceTheyPauseAndAtOnceForADataPlaneWithoutAClass() throws Exception {
+        AtomicInteger generation = new AtomicInteger();
+        SnapshotSource source = ingressClass -> hostNamed("h" + generation.get());
+        // maxHoldOff far longer than the test: the all-classes stream must not follow these changes yet.
+        try (SnapshotPublisher publisher = new SnapshotPublisher(source, Duration.ofMillis(1), Duration.ofSeconds(60),
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            publisher.expect(List.of(StandaloneIngressClass.NAME));
+            publisher.rebuild();
+            for (int change = 2; change <= 4; change++) {
+                generation.incrementAndGet();
+                publisher.changed();
+                assertThat(publisher.awaitForDataPlane(StandaloneIngressClass.NAME, change - 1, Duration.ofSeconds(10)))
+                        .as("the data planes' stream, version %d", change).isNotNull();
+            }
+            assertThat(publisher.latest().version()).as("all classes: the first translation still").isEqualTo(1);
+
+            assertThat(publisher.awaitForDataPlane(SnapshotSource.ALL_CLASSES, 1, Duration.ZERO)).isNull();
+            generation.incrementAndGet();
+            publisher.changed();
+            PublishedSnapshot allClasses = publisher.awaitAfter(1, Duration.ofSeconds(10));
+            assertThat(allClasses).as("a data plane without a class polls all classes: rebuilt at once").isNotNull();
+            assertThat(allClasses.content().virtualHosts()).extracting(host -> host.hostname()).contains("h4.example.test");
+        }
+        try (SnapshotPublisher publisher = new SnapshotPublisher(source, Duration.ofMillis(1), Duration.ofMillis(20),
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            publisher.rebuild();
+            generation.incrementAndGet();
+            publisher.changed();
+            PublishedSnapshot allClasses = publisher.awaitAfter(1, Duration.ofSeconds(10));
+            assertThat(allClasses).as("all classes, once the changes paused").isNotNull();
+            assertThat(allClasses.content().virtualHosts()).extracting(host -> host.hostname()).contains("h5.example.test");
+        }
+    }
+
     private static SnapshotPublisher publisher(java.util.function.Supplier<ClusterState> state, Duration holdOff,
                                                Duration maxHoldOff) {
         return new SnapshotPublisher(state, holdOff, maxHoldOff, Clock.systemUTC(), new SimpleMeterRegistry());
