@@ -14,13 +14,16 @@ import java.util.*;
  * then C changes as the publisher makes them (one new Ingress each: state, translation with the memo,
  * canonical order, diff and merge, validation of what changed), and the mean of each step over the
  * last half. Run after `./mvnw package`:
- *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000 [40]
+ *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000 [40 [own-services]]
+ * own-services: each Ingress has its own Service and EndpointSlice, as bench row 10 makes them.
  */
 public class TranslationBench {
     public static void main(String[] args) {
         int n = Integer.parseInt(args[0]);
         CertificateAuthority ca = CertificateAuthority.create("h", CertificateAuthority.KeyType.EC_P256);
         List<Ingress> ingresses = new ArrayList<>(); List<Secret> secrets = new ArrayList<>();
+        boolean ownServices = args.length > 2 && args[2].equals("own-services");
+        List<Service> services = new ArrayList<>(); List<EndpointSlice> slices = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String host = "app-" + i + ".example.test";
             IssuedCertificate c = ca.issueServer(List.of(host), CertificateAuthority.KeyType.EC_P256);
@@ -29,12 +32,20 @@ public class TranslationBench {
                 "tls.key", Base64.getEncoder().encodeToString(c.privateKeyPem().getBytes()))).build());
             ingresses.add(new IngressBuilder().withNewMetadata().withName("app-" + i).withNamespace("default").withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata()
                 .withNewSpec().addNewTl().withHosts(host).withSecretName("tls-" + i).endTl().addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
-                .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build());
+                .withNewBackend().withNewService().withName(ownServices ? "svc-" + i : "web").withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build());
+            if (ownServices) { // as bench row 10 makes them: a Service and an EndpointSlice per Ingress
+                services.add(service("svc-" + i));
+                slices.add(new EndpointSliceBuilder().withNewMetadata().withName("svc-" + i + "-1").withNamespace("default")
+                    .withLabels(Map.of("kubernetes.io/service-name", "svc-" + i)).endMetadata().withAddressType("IPv4")
+                    .addNewEndpoint().withAddresses("10.1." + (i / 250) + "." + (i % 250 + 1)).withNewConditions().withReady(true).endConditions().endEndpoint()
+                    .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort().build());
+            }
         }
-        Service web = new ServiceBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build();
-        ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(web), List.of()));
+        Service web = service("web");
+        services.add(web);
+        ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, services, slices));
         if (args.length > 1) {
-            changes(ingresses, secrets, web, Integer.parseInt(args[1]));
+            changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]));
             return;
         }
         for (String mode : List.of("fresh parse each time", "memo (ParsedSecrets)")) {
@@ -51,7 +62,12 @@ public class TranslationBench {
     }
 
     /** One new Ingress per round, through the publisher's steps; prints each step's mean over the last half. */
-    static void changes(List<Ingress> ingresses, List<Secret> secrets, Service web, int rounds) {
+    static Service service(String name) {
+        return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata().withNewSpec()
+            .addNewPort().withName("http").withPort(80).withNewTargetPort("http").endPort().endSpec().build();
+    }
+
+    static void changes(List<Ingress> ingresses, List<Secret> secrets, List<Service> services, List<EndpointSlice> slices, int rounds) {
         ParsedSecrets memo = new ParsedSecrets();
         dev.portcullis.dataplane.config.Snapshot last = null;
         long[] sum = new long[5];
@@ -64,7 +80,7 @@ public class TranslationBench {
                 .endBackend().endPath().endHttp().endRule().endSpec().build());
             ingresses = more;
             long t0 = System.nanoTime();
-            ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, List.of(web), List.of()));
+            ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, services, slices));
             long t1 = System.nanoTime();
             Translation translation = IngressTranslator.translate(state, round + 1, Instant.now(), memo);
             long t2 = System.nanoTime();
@@ -82,8 +98,8 @@ public class TranslationBench {
             last = content;
         }
         int k = rounds - rounds / 2;
-        System.out.printf("%d TLS Ingresses, one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
-            + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n", secrets.size(), k, rounds,
+        System.out.printf("%d TLS Ingresses (%d Services), one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
+            + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n", secrets.size(), services.size(), k, rounds,
             sum[0] / 1e6 / k, sum[1] / 1e6 / k, sum[2] / 1e6 / k, sum[3] / 1e6 / k, sum[4] / 1e6 / k);
     }
 }
