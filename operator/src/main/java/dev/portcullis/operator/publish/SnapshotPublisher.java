@@ -74,9 +74,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Map<String, ParsedSecrets> parsedSecrets = new ConcurrentHashMap<>();
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> allClassesPending;
-    private Instant allClassesFirstPending;
-    private final Duration maxHoldOff;
-    private final Duration allClassesMaxHoldOff;
+    /** The all-classes stream: maxHoldOff after the last change, at most five times that after the first. */
+    private final Debounce allClassesDebounce;
     /** A data plane without an IngressClass polls the all-classes stream: then it is rebuilt at once. */
     private volatile boolean dataPlanesPollAllClasses;
     private volatile Supplier<OcspStaples> ocspStaples = () -> OcspStaples.NONE;
@@ -91,8 +90,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.source = source;
         this.clock = clock;
         this.debounce = new Debounce(holdOff, maxHoldOff);
-        this.maxHoldOff = maxHoldOff;
-        this.allClassesMaxHoldOff = maxHoldOff.multipliedBy(5);
+        this.allClassesDebounce = Debounce.alwaysWaiting(maxHoldOff, maxHoldOff.multipliedBy(5));
         this.translationTime = Timer.builder("portcullis.operator.translation")
                 .description("Time to translate the cluster into a snapshot").register(metrics);
         this.translationFailures = Counter.builder("portcullis.operator.translation.failures")
@@ -170,24 +168,16 @@ public final class SnapshotPublisher implements AutoCloseable {
             queueAllClasses(); // a data plane without a class waits for this stream
             return;
         }
-        // Events and status follow once changes pause for maxHoldOff, and at most allClassesMaxHoldOff
-        // after the first change they wait for: at 10,000 Ingresses a translation costs about 0.1 s of
-        // CPU, which the data planes' next change and their apply need more.
+        // Events and status follow once changes pause: at 10,000 Ingresses a translation costs about
+        // 0.1 s of CPU, which the data planes' next change and their apply need more.
         Instant now = clock.instant();
-        if (allClassesFirstPending == null) {
-            allClassesFirstPending = now;
-        }
-        Instant due = now.plus(maxHoldOff);
-        Instant latest = allClassesFirstPending.plus(allClassesMaxHoldOff);
-        if (due.isAfter(latest)) {
-            due = latest;
-        }
+        Instant due = allClassesDebounce.changed(now);
         if (allClassesPending != null) {
             allClassesPending.cancel(false);
         }
         allClassesPending = loop.schedule(() -> {
             allClassesPending = null;
-            allClassesFirstPending = null;
+            allClassesDebounce.rebuilt(clock.instant());
             queueAllClasses();
         }, Math.max(0, Duration.between(now, due).toNanos()), TimeUnit.NANOSECONDS);
     }

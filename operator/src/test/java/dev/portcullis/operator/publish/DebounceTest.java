@@ -59,4 +59,14 @@ class DebounceTest {
         assertThat(debounce.changed(at(1000))).isEqualTo(at(1000));
         assertThat(debounce.changed(at(1010))).isEqualTo(at(1110));
     }
+
+    @Test
+    void alwaysWaitingHasNoAtOnceEvenForALoneChange() {
+        Debounce debounce = Debounce.alwaysWaiting(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        assertThat(debounce.changed(at(0))).as("a lone change waits for the pause too").isEqualTo(at(1_000));
+        assertThat(debounce.changed(at(800))).isEqualTo(at(1_800));
+        assertThat(debounce.changed(at(4_500))).as("never later than the maximum after the first").isEqualTo(at(5_000));
+        debounce.rebuilt(at(5_000));
+        assertThat(debounce.changed(at(9_000))).as("after a quiet spell as well").isEqualTo(at(10_000));
+    }
 }

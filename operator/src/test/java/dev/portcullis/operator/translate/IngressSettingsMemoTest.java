@@ -48,14 +48,12 @@ class IngressSettingsMemoTest {
         IngressTranslator.translate(before, 1, GoldenCertificates.NOW, memo);
 
         Ingress shop = ingress(before, "shop");
-        Ingress newPath = new IngressBuilder(shop).editSpec().editFirstRule().editHttp().editFirstPath()
-                .withPath("/v2").endPath().endHttp().endRule().endSpec().build();
+        Ingress newPath = withPath(shop, "/v2");
         ClusterState specEdited = replace(before, shop, newPath);
         Translation afterSpecEdit = IngressTranslator.translate(specEdited, 2, GoldenCertificates.NOW, memo);
         assertThat(memo.settingsMemo().reused()).as("the shop Ingress's reading, kept across its spec edit").isEqualTo(1);
         assertSame(afterSpecEdit, fresh(specEdited));
-        assertThat(afterSpecEdit.snapshot().virtualHosts().stream().filter(host -> host.hostname().equals("shop.example.test"))
-                .findFirst().orElseThrow().routes().getFirst().match().path()).isEqualTo("/v2");
+        assertThat(shopPath(afterSpecEdit)).isEqualTo("/v2");
 
         Ingress invalid = new IngressBuilder(newPath).editMetadata().addToAnnotations("portcullis.dev/load-balance", "fastest")
                 .endMetadata().build();
@@ -76,14 +74,12 @@ class IngressSettingsMemoTest {
         assertThat(memo.settingsMemo().reused()).as("the shop Ingress, the same object").isEqualTo(1);
 
         Ingress shop = ingress(before, "shop");
-        Ingress newPath = new IngressBuilder(shop).editSpec().editFirstRule().editHttp().editFirstPath()
-                .withPath("/v2").endPath().endHttp().endRule().endSpec().build();
+        Ingress newPath = withPath(shop, "/v2");
         ClusterState specEdited = replace(before, shop, newPath);
         Translation afterSpecEdit = IngressTranslator.translate(specEdited, 3, GoldenCertificates.NOW, memo);
         assertThat(memo.settingsMemo().reused()).as("a new object with the same annotations, found by them").isEqualTo(2);
         assertSame(afterSpecEdit, fresh(specEdited));
-        assertThat(afterSpecEdit.snapshot().virtualHosts().stream().filter(host -> host.hostname().equals("shop.example.test"))
-                .findFirst().orElseThrow().routes().getFirst().match().path()).isEqualTo("/v2");
+        assertThat(shopPath(afterSpecEdit)).isEqualTo("/v2");
     }
 
     @Test
@@ -102,6 +98,16 @@ class IngressSettingsMemoTest {
         Translation translated = IngressTranslator.translate(after, 2, GoldenCertificates.NOW, memo);
         assertSame(translated, fresh(after));
         assertThat(translated.snapshot().virtualHosts()).extracting(host -> host.hostname()).containsExactly("shop.example.test");
+    }
+
+    private static Ingress withPath(Ingress ingress, String path) {
+        return new IngressBuilder(ingress).editSpec().editFirstRule().editHttp().editFirstPath()
+                .withPath(path).endPath().endHttp().endRule().endSpec().build();
+    }
+
+    private static String shopPath(Translation translation) {
+        return translation.snapshot().virtualHosts().stream().filter(host -> host.hostname().equals("shop.example.test"))
+                .findFirst().orElseThrow().routes().getFirst().match().path();
     }
 
     private static final String MANIFESTS = """
