@@ -166,6 +166,15 @@ public final class DataPlaneServer implements AutoCloseable {
      * a wait for what is in flight until the timeout. Blocks the calling thread; {@link #close()} follows.
      */
     public void drain() throws InterruptedException {
+        drain(Thread::sleep); // load balancers take the delay to see the pod not ready
+    }
+
+    /** What waits out the drain's delay: a sleep in production, an event a test controls. */
+    interface DrainDelay {
+        void await(long millis) throws InterruptedException;
+    }
+
+    void drain(DrainDelay delay) throws InterruptedException {
         RuntimeConfig current = config.current();
         DrainSettings drain = current == null ? DrainSettings.DEFAULT : current.drain();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.timeoutMillis());
@@ -173,7 +182,7 @@ public final class DataPlaneServer implements AutoCloseable {
         LOG.info("draining: not ready from now, listeners close in {} ms, {} connections have {} ms to finish",
                 drain.delayMillis(), connections.size(), drain.timeoutMillis());
         connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.NOTICE));
-        Thread.sleep(drain.delayMillis()); // load balancers take this long to see the pod not ready
+        delay.await(drain.delayMillis());
         httpChannel.close().syncUninterruptibly();
         httpsChannel.close().syncUninterruptibly();
         connections.forEach(connection -> connection.pipeline().fireUserEventTriggered(Draining.CLOSE));

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.portcullis.dataplane.testsupport.Snapshots.host;
 import static dev.portcullis.dataplane.testsupport.Snapshots.prefix;
@@ -42,6 +43,8 @@ class DrainTest {
 
     private final CountDownLatch arrived = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch delayOver = new CountDownLatch(1); // the test ends the drain's delay, not a clock
+    private final AtomicLong delayAsked = new AtomicLong();
     private HttpServer pod;
     private TestDataPlane dataPlane;
 
@@ -71,6 +74,7 @@ class DrainTest {
     @AfterEach
     void stop() {
         release.countDown();
+        delayOver.countDown();
         dataPlane.close();
         pod.stop(0);
     }
@@ -92,7 +96,10 @@ class DrainTest {
 
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> {
             try {
-                dataPlane.server().drain();
+                dataPlane.server().drain(millis -> {
+                    delayAsked.set(millis);
+                    delayOver.await(30, TimeUnit.SECONDS);
+                });
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -106,6 +113,8 @@ class DrainTest {
         assertThat(new String(keptAlive.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
                 .as("during the delay a kept-alive connection is served once more, and told to close")
                 .startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close");
+        assertThat(delayAsked).as("the delay configured").hasValue(2_000);
+        delayOver.countDown();
 
         assertThat(idle.getInputStream().read()).as("after the delay an idle connection is closed").isEqualTo(-1);
         h2.getInputStream().readAllBytes(); // until the data plane closes it (the ack of our SETTINGS may come last)
