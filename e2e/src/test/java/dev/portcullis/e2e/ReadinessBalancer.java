@@ -22,10 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What stands before data plane pods in a cluster, made small: a TCP balancer that sends each new
- * connection to a backend whose {@code /readyz} answered 200 at its last check (every 200 ms, as an
- * EndpointSlice follows readiness), and relays bytes both ways until either side closes.
+ * connection to a backend whose {@code /readyz} is checked every 200 ms (as an EndpointSlice follows
+ * readiness): ready from its first 200, not ready after three failed checks in a row, as a kubelet's
+ * default failure threshold. It relays bytes both ways until either side closes.
  */
 final class ReadinessBalancer implements AutoCloseable {
+
+    private static final int FAILURE_THRESHOLD = 3;
 
     /** A data plane as the balancer knows it: where its traffic goes and where it says it is ready. */
     record Backend(int port, int adminPort) {
@@ -33,7 +36,8 @@ final class ReadinessBalancer implements AutoCloseable {
 
     private final ServerSocket listener;
     private final List<Backend> backends = new CopyOnWriteArrayList<>();
-    private final Map<Backend, Boolean> ready = new ConcurrentHashMap<>();
+    /** Failed checks in a row of each backend that has been ready once. */
+    private final Map<Backend, Integer> failedChecks = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final HttpClient probes = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
@@ -56,16 +60,22 @@ final class ReadinessBalancer implements AutoCloseable {
 
     void remove(Backend backend) {
         backends.remove(backend);
-        ready.remove(backend);
+        failedChecks.remove(backend);
     }
 
     boolean isReady(Backend backend) {
-        return ready.getOrDefault(backend, false);
+        Integer failed = failedChecks.get(backend);
+        return failed != null && failed < FAILURE_THRESHOLD;
     }
 
     private void probe() {
         for (Backend backend : backends) {
-            ready.put(backend, readyz(backend));
+            if (readyz(backend)) {
+                failedChecks.put(backend, 0);
+            } else {
+                // One slow answer from a loaded backend is not a verdict.
+                failedChecks.computeIfPresent(backend, (unused, failed) -> failed + 1);
+            }
         }
     }
 

@@ -85,7 +85,8 @@ class RetriesTest {
         FaultyPod silent = pod("silent");
         FaultyPod good = pod("good");
         silent.hold = true; // answers only when the test releases it, which it never does
-        serve(new RetryPolicy(1, Set.of(On.TIMEOUT), 300, 0), silent, good);
+        // The per-try timeout holds for the good pod's answers too: 2 s, which the silent pod never beats anyway.
+        serve(new RetryPolicy(1, Set.of(On.TIMEOUT), 2_000, 0), silent, good);
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> response = send("GET");
             assertThat(response.statusCode()).isEqualTo(200);

@@ -96,15 +96,16 @@ class ClusterLimitsTest {
 
     @Test
     void aPodThatStopsTakingTheBodyGets504AtItsClustersSendTimeout() throws Exception {
-        serve(Behaviour.STOP_READING, cluster -> cluster.withBodyTimeouts(300, 0));
+        // Until every buffer on the way is full the client must not look silent: 2 s spares a loaded machine's pauses.
+        serve(Behaviour.STOP_READING, cluster -> cluster.withBodyTimeouts(2_000, 0));
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), dataPlane.httpPort())) {
             client.setSoTimeout(20_000);
             OutputStream out = client.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 1073741824\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            Thread writer = new Thread(() -> {
+            Thread writer = new Thread(() -> { // the head too, so no timer runs before this thread does
                 byte[] piece = new byte[64 * 1024];
                 try {
+                    out.write(("POST /upload HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 1073741824\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     while (true) { // until every buffer on the way is full, then blocked until the proxy closes
                         out.write(piece);
                     }

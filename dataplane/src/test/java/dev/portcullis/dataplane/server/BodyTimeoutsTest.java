@@ -4,6 +4,7 @@ import dev.portcullis.dataplane.config.BalancePolicy;
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.config.ListenerSettings;
+import dev.portcullis.dataplane.config.ProxyProtocol;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.demo.EchoBackend;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
@@ -41,10 +42,13 @@ class BodyTimeoutsTest {
     @BeforeEach
     void start() throws Exception {
         backend = EchoBackend.start("pod", "127.0.0.1", 0);
-        // Response timeout 400 ms, body idle 600 ms, write stall 400 ms.
+        // Body idle 600 ms, write stall 400 ms; the upload's cluster: response timeout 2 s, send timeout 5 s.
         dataPlane = TestDataPlane.serving(new Snapshot(1,
-                List.of(host("app.example.test", null, prefix("/", "pod"))),
-                List.of(new Cluster("pod", BalancePolicy.ROUND_ROBIN, endpoints(List.of(backend)), 0, 400)),
+                List.of(host("app.example.test", null, prefix("/", "pod")),
+                        host("upload.example.test", null, prefix("/", "upload"))),
+                List.of(new Cluster("pod", endpoints(List.of(backend))),
+                        new Cluster("upload", BalancePolicy.ROUND_ROBIN, endpoints(List.of(backend)), 0, 2_000, null,
+                                ProxyProtocol.OFF, 5_000, 0, 0)),
                 List.of(), null, new ListenerSettings("1.2", Limits.DEFAULTS.withBodyIdleTimeoutMillis(600).withWriteStallTimeoutMillis(400))));
     }
 
@@ -59,10 +63,11 @@ class BodyTimeoutsTest {
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         try (Socket client = connect()) {
             OutputStream out = client.getOutputStream();
-            out.write("POST /upload HTTP/1.1\r\nHost: app.example.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            out.write("POST /upload HTTP/1.1\r\nHost: upload.example.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            // A chunk every 100 ms for 1.5 s: longer than the 400 ms response timeout, never idle 600 ms.
+            // A chunk every 200 ms, the last no sooner than 3.2 s in: longer than the 2 s response timeout,
+            // and a late pacer is still far from the 5 s send timeout.
             AtomicInteger sent = new AtomicInteger();
             pacer.scheduleAtFixedRate(() -> {
                 try {
@@ -75,7 +80,7 @@ class BodyTimeoutsTest {
                 } catch (IOException ignored) {
                     // the test's assertion says what happened
                 }
-            }, 100, 100, TimeUnit.MILLISECONDS);
+            }, 200, 200, TimeUnit.MILLISECONDS);
             String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(answer).startsWith("HTTP/1.1 200 ").contains("body-bytes: 150");
         } finally {

@@ -57,6 +57,9 @@ class ConnectionLimitsTest {
         }
         assertThat(dataPlane.server().metrics().scrape())
                 .contains("portcullis_connections_cut_total{reason=\"request_head_timeout\"} 1.0");
+        // A connection keeps the limits it started with: this one's deadline is long enough that a test
+        // thread stalled between connect and write cannot miss it.
+        dataPlane.server().config().apply(snapshot(2, Limits.DEFAULTS));
         assertThat(get("127.0.0.1")).as("a whole head in time is served").startsWith("HTTP/1.1 200 ");
     }
 
@@ -97,10 +100,14 @@ class ConnectionLimitsTest {
     }
 
     private void serve(Limits limits) {
-        dataPlane = TestDataPlane.serving(new Snapshot(1,
+        dataPlane = TestDataPlane.serving(snapshot(1, limits));
+    }
+
+    private Snapshot snapshot(long version, Limits limits) {
+        return new Snapshot(version,
                 List.of(host("app.example.test", null, prefix("/", "pod"))),
                 List.of(new dev.portcullis.dataplane.config.Cluster("pod", endpoints(List.of(backend)))),
-                List.of(), null, new ListenerSettings("1.2", limits)));
+                List.of(), null, new ListenerSettings("1.2", limits));
     }
 
     private Socket connect(String from) throws IOException {

@@ -392,15 +392,16 @@ class GrpcUpstreamTest {
     @ValueSource(strings = {"grpc", "grpcs"})
     void aDeadlineThatExpiresCancelsTheCallAtThePod(String protocol) throws Exception {
         String tag = "hang-" + protocol;
-        // Connections warm first, so that the call reaches the pod well within its deadline.
+        // Connections warm first, and the deadline is generous, so that the call reaches the pod well within it.
         blocking(protocol + ".example.test").unaryRpc(request("warm"));
         assertThatThrownBy(() -> SimpleServiceGrpc.newBlockingStub(channelFor(protocol + ".example.test"))
-                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .unaryRpc(request(tag)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         String pod = protocol.equals("grpc") ? "h2c-pod" : "tls-pod";
-        assertThat(started).as("the call reached the pod").contains(pod + ": " + tag);
+        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(started).as("the call reached the pod").contains(pod + ": " + tag));
         org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
                 .untilAsserted(() -> assertThat(cancelled).as("the reset reached the pod").contains(pod + ": " + tag));
     }
