@@ -4,6 +4,7 @@ import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.certificates.OperatorCertificates;
 import dev.portcullis.operator.channel.ChannelServer;
 import dev.portcullis.operator.cluster.ClusterWatch;
+import dev.portcullis.operator.cluster.LeanStore;
 import dev.portcullis.operator.publish.SnapshotSource;
 import dev.portcullis.operator.ocsp.OcspFetcher;
 import dev.portcullis.operator.ocsp.OcspStapler;
@@ -126,8 +127,9 @@ public final class OperatorRuntime implements AutoCloseable {
                         .withExitOnStopLeading(settings.exitOnLostLease()).build());
             }
         });
+        // Its own Ingress cache holds only what status needs: translation reads the watch's.
         operator.register(new IngressStatusReconciler(client, publisher, addresses, watch::ingressClasses, watch::ingresses,
-                clock, metrics));
+                clock, metrics), override -> override.withItemStore(LeanStore.ingressesForStatus()).withInformerListLimit(500L));
         int advertisedPort = settings.channelPort() != 0 ? settings.channelPort() : channel.address().getPort();
         DataPlaneReconciler dataPlanes = new DataPlaneReconciler(client, settings.namespace(),
                 "https://" + settings.serviceName() + "." + settings.namespace() + ".svc:" + advertisedPort,

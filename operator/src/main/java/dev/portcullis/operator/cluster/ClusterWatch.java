@@ -77,23 +77,27 @@ public final class ClusterWatch implements AutoCloseable {
             }
         };
         // Lists in pages: a cluster's Secrets in one response can be tens of megabytes at once.
-        ingresses = client.network().v1().ingresses().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
-        ingressClasses = client.network().v1().ingressClasses().runnableInformer(0);
+        ingresses = lean(client.network().v1().ingresses().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0));
+        ingressClasses = lean(client.network().v1().ingressClasses().runnableInformer(0));
         io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Secret, io.fabric8.kubernetes.api.model.SecretList,
                 io.fabric8.kubernetes.client.dsl.Resource<Secret>> secretQuery = client.secrets().inAnyNamespace()
                 .withoutField("type", IGNORED_SECRET_TYPES.getFirst());
         for (String type : IGNORED_SECRET_TYPES.subList(1, IGNORED_SECRET_TYPES.size())) {
             secretQuery = secretQuery.withoutField("type", type);
         }
-        secrets = secretQuery.withLimit(LIST_PAGE).runnableInformer(0);
-        services = client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
-        endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0);
-        dataPlanes = client.resources(DataPlane.class).inAnyNamespace().runnableInformer(0);
+        secrets = lean(secretQuery.withLimit(LIST_PAGE).runnableInformer(0));
+        services = lean(client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0));
+        endpointSlices = lean(client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0));
+        dataPlanes = lean(client.resources(DataPlane.class).inAnyNamespace().runnableInformer(0));
         for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
             @SuppressWarnings("unchecked")
             SharedIndexInformer<HasMetadata> any = (SharedIndexInformer<HasMetadata>) informer;
             any.addEventHandler(handler);
         }
+    }
+
+    private static <T extends HasMetadata> SharedIndexInformer<T> lean(SharedIndexInformer<T> informer) {
+        return informer.itemStore(LeanStore.withoutBookkeeping());
     }
 
     /** Starts every informer, lists all kinds at once, and waits for their first lists; then reports changes. */

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import dev.portcullis.operator.cluster.LeanStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -72,11 +73,15 @@ public final class DataPlaneReconciler implements Reconciler<DataPlane> {
     @Override
     public List<EventSource<?, DataPlane>> prepareEventSources(EventSourceContext<DataPlane> context) {
         // Owned objects map back to their DataPlane by owner reference: a hand edit triggers a reconcile.
-        return List.of(translations,
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, DataPlane.class).build(), context),
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, DataPlane.class).build(), context),
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(PodDisruptionBudget.class, DataPlane.class)
-                        .build(), context));
+        // Only the objects it made (by label), not every Service in the cluster.
+        return List.of(translations, owned(Deployment.class, context), owned(Service.class, context),
+                owned(PodDisruptionBudget.class, context));
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, DataPlane> owned(Class<R> kind, EventSourceContext<DataPlane> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, DataPlane.class)
+                .withLabelSelector(DataPlaneResources.MANAGED_BY + "=" + DataPlaneResources.MANAGER)
+                .withItemStore(LeanStore.withoutBookkeeping()).build(), context);
     }
 
     @Override

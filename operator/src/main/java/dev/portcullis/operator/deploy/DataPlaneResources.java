@@ -27,6 +27,9 @@ import java.util.Map;
 public final class DataPlaneResources {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/portcullis/portcullis-dataplane:0.1.0";
+    /** The label on everything made for a DataPlane, and how the reconciler finds those objects again. */
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String MANAGER = "portcullis";
     static final int HTTP_PORT = 8080;
     static final int HTTPS_PORT = 8443;
     static final int ADMIN_PORT = 9090;
@@ -168,7 +171,7 @@ public final class DataPlaneResources {
                 .withNamespace(owner.getMetadata().getNamespace())
                 .withLabels(Map.of("app.kubernetes.io/name", "portcullis-dataplane",
                         "app.kubernetes.io/instance", owner.getMetadata().getName(),
-                        "app.kubernetes.io/managed-by", "portcullis"))
+                        MANAGED_BY, MANAGER))
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
                         .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())

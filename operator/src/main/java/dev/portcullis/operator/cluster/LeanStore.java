@@ -1,0 +1,102 @@
+package dev.portcullis.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * An informer's cache that trims each object as the informer stores it, before any handler sees
+ * it. Every cache drops what the API server and kubectl keep for their own bookkeeping and
+ * Portcullis never reads: {@code managedFields} (a tree of maps per field manager: at 10,000
+ * Ingresses with their Secrets, Services and EndpointSlices, about a quarter of the operator's
+ * heap) and kubectl's last-applied-configuration annotation (a second copy of the object; for a
+ * Secret applied with kubectl, of its private key too).
+ */
+public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
+
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+    private final UnaryOperator<T> trim;
+
+    private LeanStore(UnaryOperator<T> trim) {
+        this.trim = trim;
+    }
+
+    /** Objects without their bookkeeping. */
+    public static <T extends HasMetadata> LeanStore<T> withoutBookkeeping() {
+        return new LeanStore<>(LeanStore::dropBookkeeping);
+    }
+
+    /**
+     * Ingresses as the status reconciler reads them: metadata, the class and the status. The rules,
+     * TLS and backends are translation's, read from {@link ClusterWatch}'s own cache.
+     */
+    public static LeanStore<Ingress> ingressesForStatus() {
+        return new LeanStore<>(ingress -> {
+            dropBookkeeping(ingress);
+            if (ingress.getSpec() != null) {
+                ingress.setSpec(new IngressSpec(null, ingress.getSpec().getIngressClassName(), null, null));
+            }
+            return ingress;
+        });
+    }
+
+    static <T extends HasMetadata> T dropBookkeeping(T object) {
+        ObjectMeta metadata = object.getMetadata();
+        if (metadata != null) {
+            metadata.setManagedFields(null);
+            Map<String, String> annotations = metadata.getAnnotations();
+            if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+                Map<String, String> kept = new LinkedHashMap<>(annotations);
+                kept.remove(LAST_APPLIED);
+                metadata.setAnnotations(kept);
+            }
+        }
+        return object;
+    }
+
+    @Override
+    public String getKey(T object) {
+        return items.getKey(object);
+    }
+
+    @Override
+    public T put(String key, T object) {
+        return items.put(key, trim.apply(object));
+    }
+
+    @Override
+    public T remove(String key) {
+        return items.remove(key);
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return items.keySet();
+    }
+
+    @Override
+    public Stream<T> values() {
+        return items.values();
+    }
+
+    @Override
+    public int size() {
+        return items.size();
+    }
+
+    @Override
+    public T get(String key) {
+        return items.get(key);
+    }
+}
