@@ -53,6 +53,27 @@ class PemParserTest {
         assertThat(PemParser.parse(one.chainPem(), traditionalPem(one.privateKey())).leaf()).isEqualTo(one.leaf());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"P-384", "P-521"})
+    void matchesKeysOfOtherCurves(String curve) {
+        String[] one = opensslSelfSigned(curve);
+        String[] two = opensslSelfSigned(curve);
+        assertThat(PemParser.parse(one[0], one[1]).privateKey().getAlgorithm()).isEqualTo("EC");
+        assertThatThrownBy(() -> PemParser.parse(one[0], two[1]))
+                .isInstanceOf(InvalidCertificateException.class)
+                .hasMessageContaining("does not belong");
+    }
+
+    /** A certificate and its key, made by openssl on a curve the test CA does not offer. */
+    private static String[] opensslSelfSigned(String curve) {
+        Processes.Result made = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:" + curve, "-nodes", "-keyout", "-", "-subj", "/CN=curve.example.test", "-days", "1"), "");
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        String out = made.stdout();
+        int certificate = out.indexOf("-----BEGIN CERTIFICATE-----");
+        return new String[] {out.substring(certificate), out.substring(0, certificate)};
+    }
+
     @Test
     void explainsBrokenInputWithoutQuotingIt() {
         IssuedCertificate issued = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
