@@ -141,7 +141,12 @@ public final class CertificateAuthority {
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
+                    // As RFC 5280 4.2.1.1-2 has CAs do: which key signed it, and its own key's identifier.
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            keyIdentifiers().createAuthorityKeyIdentifier(issuerKeys.getPublic()))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            keyIdentifiers().createSubjectKeyIdentifier(subjectKeys.getPublic()));
             if (crlUri != null) {
                 GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUri));
                 builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
@@ -151,6 +156,15 @@ public final class CertificateAuthority {
             return sign(builder, issuerKeys);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot issue a certificate", e);
+        }
+    }
+
+    /** A new one each time: it keeps its digest's state between calls. */
+    private static JcaX509ExtensionUtils keyIdentifiers() {
+        try {
+            return new JcaX509ExtensionUtils();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-1 for key identifiers", e);
         }
     }
 

