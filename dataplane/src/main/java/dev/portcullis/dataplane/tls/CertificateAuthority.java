@@ -1,6 +1,7 @@
 package dev.portcullis.dataplane.tls;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -8,6 +9,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -71,7 +73,7 @@ public final class CertificateAuthority {
         KeyPair keyPair = generateKeyPair(KeyType.EC_P256);
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=" + commonName);
-        X509Certificate certificate = leaf(subject, keyPair, subject, keyPair, dnsNames,
+        X509Certificate certificate = leaf(subject, keyPair, subject, keyPair, null, dnsNames,
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), KeyPurposeId.id_kp_serverAuth, null);
         return new IssuedCertificate(List.of(certificate), keyPair.getPrivate());
     }
@@ -123,12 +125,15 @@ public final class CertificateAuthority {
         KeyPair leafKeys = generateKeyPair(keyType);
         X500Name subject = new X500Name("CN=" + dnsNames.getFirst());
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-        X509Certificate leaf = leaf(subject, leafKeys, issuer, keyPair, dnsNames, notBefore, notAfter, purpose, crlUri);
+        X509Certificate leaf = leaf(subject, leafKeys, issuer, keyPair, certificate, dnsNames, notBefore, notAfter,
+                purpose, crlUri);
         return new IssuedCertificate(List.of(leaf, certificate), leafKeys.getPrivate());
     }
 
+    /** {@code issuerCertificate}: null for a self-signed one. */
     private static X509Certificate leaf(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-                                        List<String> dnsNames, Instant notBefore, Instant notAfter,
+                                        X509Certificate issuerCertificate, List<String> dnsNames,
+                                        Instant notBefore, Instant notAfter,
                                         KeyPurposeId purpose, String crlUri) {
         GeneralName[] names = dnsNames.stream()
                 .map(name -> isIpLiteral(name) ? new GeneralName(GeneralName.iPAddress, name)
@@ -143,8 +148,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     // As RFC 5280 4.2.1.1-2 has CAs do: which key signed it, and its own key's identifier.
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            keyIdentifiers().createAuthorityKeyIdentifier(issuerKeys.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuerCertificate, issuerKeys))
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             keyIdentifiers().createSubjectKeyIdentifier(subjectKeys.getPublic()));
             if (crlUri != null) {
@@ -157,6 +161,20 @@ public final class CertificateAuthority {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot issue a certificate", e);
         }
+    }
+
+    /** The issuer certificate's own subject key identifier when it has one (a CA loaded from PEM may derive it otherwise). */
+    private static AuthorityKeyIdentifier authorityKeyIdentifier(X509Certificate issuer, KeyPair issuerKeys) {
+        byte[] own = issuer == null ? null : issuer.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (own != null) {
+            try {
+                return new AuthorityKeyIdentifier(SubjectKeyIdentifier.getInstance(
+                        JcaX509ExtensionUtils.parseExtensionValue(own)).getKeyIdentifier());
+            } catch (java.io.IOException | RuntimeException e) {
+                // malformed: derived from the key below, as for a CA without one
+            }
+        }
+        return keyIdentifiers().createAuthorityKeyIdentifier(issuerKeys.getPublic());
     }
 
     /** A new one each time: it keeps its digest's state between calls. */

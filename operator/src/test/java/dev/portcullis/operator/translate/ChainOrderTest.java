@@ -4,6 +4,9 @@ import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -49,6 +52,21 @@ class ChainOrderTest {
         assertThat(TlsSecretParser.chainOrderProblem(List.of(leaf, namesake))).contains("is not signed by certificate 2");
     }
 
+    @Test
+    void identifiersThatDisagreeLeaveItToTheSignature() throws Exception {
+        // An issuer re-issued with its key, its identifier derived another way (RFC 7093): still the issuer.
+        KeyPair caKeys = ecKeys();
+        KeyPair namesakeKeys = ecKeys();
+        byte[] truncatedSha256 = {1, 2, 3, 4, 5, 6, 7, 8};
+        byte[] sha1 = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+        X509Certificate reissued = certificate("CN=re CA", caKeys, "CN=re CA", caKeys, truncatedSha256, null);
+        X509Certificate namesake = certificate("CN=re CA", namesakeKeys, "CN=re CA", namesakeKeys, truncatedSha256, null);
+        X509Certificate leaf = certificate("CN=app.example.test", ecKeys(), "CN=re CA", caKeys, null, sha1);
+
+        assertThat(TlsSecretParser.chainOrderProblem(List.of(leaf, reissued))).isNull();
+        assertThat(TlsSecretParser.chainOrderProblem(List.of(leaf, namesake))).contains("is not signed by certificate 2");
+    }
+
     private static KeyPair ecKeys() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
@@ -58,9 +76,22 @@ class ChainOrderTest {
     /** A certificate with no extensions at all, as some old or hand-made CAs issue them. */
     private static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys)
             throws Exception {
+        return certificate(subject, subjectKeys, issuer, issuerKeys, null, null);
+    }
+
+    /** With the key identifiers given (null: left out). */
+    private static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys,
+                                               byte[] subjectKeyId, byte[] authorityKeyId) throws Exception {
         Instant now = Instant.now();
-        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(new X500Name(issuer),
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now), Date.from(now.plusSeconds(3600)), new X500Name(subject),
-                subjectKeys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        var builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(System.nanoTime()),
+                Date.from(now), Date.from(now.plusSeconds(3600)), new X500Name(subject), subjectKeys.getPublic());
+        if (subjectKeyId != null) {
+            builder.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(subjectKeyId));
+        }
+        if (authorityKeyId != null) {
+            builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     }
 }
