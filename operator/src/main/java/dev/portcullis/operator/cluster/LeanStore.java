@@ -20,6 +20,11 @@ import java.util.stream.Stream;
  * Ingresses with their Secrets, Services and EndpointSlices, about a quarter of the operator's
  * heap) and kubectl's last-applied-configuration annotation (a second copy of the object; for a
  * Secret applied with kubectl, of its private key too).
+ *
+ * <p>One store per informer watching all namespaces (JOSDK hands one store to each per-namespace
+ * informer of a controller limited to namespaces, and one namespace's relist would drop the
+ * others'). Not for dependent resources that JOSDK matches by server-side apply: its matcher reads
+ * managedFields.
  */
 public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
