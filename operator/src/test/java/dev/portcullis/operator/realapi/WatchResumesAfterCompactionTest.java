@@ -60,19 +60,22 @@ class WatchResumesAfterCompactionTest {
                 await().atMost(Duration.ofSeconds(90)).until(() -> servedHosts(operator).contains("missed.example.test"));
                 // A watch answers 410 inside its stream (the audit log sees the upgrade, 101); what shows it is
                 // the order: a watch resumed from a revision compaction removed, then a full list (no
-                // resourceVersion), which the informer makes only after 410 Gone.
-                List<AuditLog.Entry> ingressRequests = server.auditLog().by(RealApiServer.OPERATOR_USER).stream()
-                        .filter(entry -> entry.resource().equals("ingresses")).toList();
-                Instant staleWatch = ingressRequests.stream()
-                        .filter(entry -> entry.verb().equals("watch") && !entry.requestedResourceVersion().isEmpty()
-                                && Long.parseLong(entry.requestedResourceVersion()) < compactedTo
-                                && entry.completed().isAfter(compaction))
-                        .map(AuditLog.Entry::completed).min(Instant::compareTo)
-                        .orElseThrow(() -> new AssertionError("no watch resumed from before revision " + compactedTo
-                                + ": " + ingressRequests));
-                assertThat(ingressRequests).as("a full list after the stale watch (revision < %d)", compactedTo)
-                        .anyMatch(entry -> entry.verb().equals("list") && entry.requestedResourceVersion().isEmpty()
-                                && !entry.completed().isBefore(staleWatch));
+                // resourceVersion), which the informer makes only after 410 Gone. The API server writes a
+                // request's audit event once it has answered, so the log may trail what the operator serves.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    List<AuditLog.Entry> ingressRequests = server.auditLog().by(RealApiServer.OPERATOR_USER).stream()
+                            .filter(entry -> entry.resource().equals("ingresses")).toList();
+                    Instant staleWatch = ingressRequests.stream()
+                            .filter(entry -> entry.verb().equals("watch") && !entry.requestedResourceVersion().isEmpty()
+                                    && Long.parseLong(entry.requestedResourceVersion()) < compactedTo
+                                    && entry.completed().isAfter(compaction))
+                            .map(AuditLog.Entry::completed).min(Instant::compareTo)
+                            .orElseThrow(() -> new AssertionError("no watch resumed from before revision " + compactedTo
+                                    + ": " + ingressRequests));
+                    assertThat(ingressRequests).as("a full list after the stale watch (revision < %d)", compactedTo)
+                            .anyMatch(entry -> entry.verb().equals("list") && entry.requestedResourceVersion().isEmpty()
+                                    && !entry.completed().isBefore(staleWatch));
+                });
                 assertThat(ingressLists()).isGreaterThan(listsBefore);
             }
         }
