@@ -68,14 +68,27 @@ public final class CuttableTunnel implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!track(socket, client, upstream)) {
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    return;
+                }
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException closed) {
                 return;
             }
         }
+    }
+
+    /** False when a cut closed {@code listener} while it accepted: the connection must not outlive the cut. */
+    private synchronized boolean track(ServerSocket acceptedBy, Socket client, Socket upstream) {
+        if (listener != acceptedBy) {
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        return true;
     }
 
     private void relay(Socket from, Socket to) {

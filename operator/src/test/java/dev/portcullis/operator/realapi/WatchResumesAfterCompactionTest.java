@@ -8,13 +8,13 @@ import dev.portcullis.testkit.AuditLog;
 import dev.portcullis.testkit.CuttableTunnel;
 import dev.portcullis.testkit.RealApiServer;
 import dev.portcullis.testkit.RealApiServerTest;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +53,11 @@ class WatchResumesAfterCompactionTest {
 
                 tunnel.cut();
                 ingress(admin, "missed");
+                // etcd keeps the revision it compacts to, so a watch resuming from the revision just before
+                // "missed" would still be served. One more write puts every revision the operator can resume
+                // from behind the compaction.
+                admin.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
+                        .withName("after-missed").endMetadata().build()).create();
                 Instant compaction = Instant.now();
                 long compactedTo = server.compactEtcd();
                 tunnel.restore();
