@@ -8,7 +8,7 @@ import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;
-import io.netty.handler.ssl.SslContext;
+import dev.portcullis.dataplane.tls.ServerContext;
 
 /**
  * A virtual host ready to serve: the TLS context for its SNI name and the routes for its paths;
@@ -20,20 +20,21 @@ import io.netty.handler.ssl.SslContext;
  *                       may share a connection (coalescing); a request for another is 421
  * @param clientAuth     checks the client certificates of this host's connections, or {@code null}
  * @param hsts           the {@code Strict-Transport-Security} value for HTTPS responses, or {@code null}
- * @param rsaSslContext  the context with the host's RSA certificate, for clients that cannot take the
- *                       ECDSA one of {@code sslContext}; or {@code null}
+ * @param tls            the TLS context for its certificate (built at its first handshake)
+ * @param rsaTls         the context with the host's RSA certificate, for clients that cannot take the
+ *                       ECDSA one of {@code tls}; or {@code null}
  */
-public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
+public record RoutedHost(String hostname, TlsMode tlsMode, ServerContext tls, PathRouter<RouteTarget> routes,
                          PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
                          HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts,
-                         SslContext rsaSslContext, SourceRanges sourceRanges) {
+                         ServerContext rsaTls, SourceRanges sourceRanges) {
 
-    public RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext, PathRouter<RouteTarget> routes,
+    public RoutedHost(String hostname, TlsMode tlsMode, ServerContext tls, PathRouter<RouteTarget> routes,
                       PathRouter<RouteTarget> acmeChallenges, UpstreamCluster passthrough, boolean httpsRedirect,
                       HostMetrics metrics, String tlsIdentity, ClientCertificateVerifier clientAuth, AsciiString hsts,
-                      SslContext rsaSslContext) {
-        this(hostname, tlsMode, sslContext, routes, acmeChallenges, passthrough, httpsRedirect, metrics, tlsIdentity,
-                clientAuth, hsts, rsaSslContext, null);
+                      ServerContext rsaTls) {
+        this(hostname, tlsMode, tls, routes, acmeChallenges, passthrough, httpsRedirect, metrics, tlsIdentity,
+                clientAuth, hsts, rsaTls, null);
     }
 
     /** Whether a passthrough connection from this address may be relayed. */
@@ -42,8 +43,8 @@ public record RoutedHost(String hostname, TlsMode tlsMode, SslContext sslContext
     }
 
     /** The context for a client: the RSA one when the host has it and the client cannot take ECDSA. */
-    public SslContext sslContextFor(boolean clientTakesEcdsa) {
-        return rsaSslContext != null && !clientTakesEcdsa ? rsaSslContext : sslContext;
+    public ServerContext tlsFor(boolean clientTakesEcdsa) {
+        return rsaTls != null && !clientTakesEcdsa ? rsaTls : tls;
     }
 
     /**

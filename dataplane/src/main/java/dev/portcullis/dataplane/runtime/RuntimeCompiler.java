@@ -27,6 +27,7 @@ import dev.portcullis.dataplane.tls.InvalidCertificateException;
 import io.netty.util.AsciiString;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
+import dev.portcullis.dataplane.tls.ServerContext;
 import dev.portcullis.dataplane.tls.UpstreamSslContexts;
 import io.netty.handler.ssl.SslContext;
 
@@ -41,8 +42,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a validated snapshot into a {@link RuntimeConfig}. Runs off the event loops. Unchanged
- * certificates reuse their SslContexts and unchanged clusters keep their balancers. A
+ * Turns a validated snapshot into a {@link RuntimeConfig}. Runs off the event loops. Certificates
+ * are parsed and checked here; their TLS contexts, but the default one's, are built at their first
+ * handshake ({@link ServerContext}). Unchanged certificates reuse their contexts and unchanged clusters keep their balancers. A
  * {@code keepServing} certificate (one the operator could not read) resolves against the
  * configuration served now: each host that names it keeps the certificate of its own it is served
  * (by host name), and one with none gets the default certificate.
@@ -58,7 +60,6 @@ public final class RuntimeCompiler {
     private final DataPlaneMetrics metrics;
     private final EndpointHealth health;
     private final CompiledHosts compiled = new CompiledHosts();
-    private final AppliedTicketKeys ticketKeys = new AppliedTicketKeys();
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -134,10 +135,10 @@ public final class RuntimeCompiler {
             if (unchanged != null) {
                 RoutedHost kept = unchanged.routed();
                 tables.add(host, unchanged.inputs().certificate(), unchanged.inputs().rsa());
-                stapled.kept(unchanged.inputs().certificate(), kept.sslContext());
+                stapled.kept(unchanged.inputs().certificate(), kept.tls());
                 if (unchanged.inputs().rsa() != null) {
                     stapled.kept(new ServedCertificateOf(host.rsaCertificate(), unchanged.inputs().rsa(), Origin.OWN),
-                            kept.rsaSslContext());
+                            kept.rsaTls());
                 }
                 hosts.put(host.hostname(), kept);
                 compiled.keptUnchanged(unchanged);
@@ -158,9 +159,9 @@ public final class RuntimeCompiler {
             RoutedHost kept = compiled.host(inputs);
             if (kept != null) {
                 // Nothing it was built from changed (a delta left it alone): its routes and contexts stay.
-                stapled.kept(servedOf, kept.sslContext());
+                stapled.kept(servedOf, kept.tls());
                 if (rsa != null) {
-                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaSslContext());
+                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaTls());
                 }
                 hosts.put(host.hostname(), kept);
                 compiled.builtHost(inputs, kept);
@@ -192,15 +193,21 @@ public final class RuntimeCompiler {
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
-        Map<String, SslContext> served = new HashMap<>();
-        if (!snapshot.sessionTicketKeys().isEmpty()) {
-            served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().context());
-            tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().context()));
+        try {
+            // Built now, the others at their first handshake: most connections without SNI get this one.
+            defaultCertificate.served().tls().get();
+        } catch (InvalidCertificateException e) {
+            throw new InvalidSnapshotException("default certificate \"" + defaultCertificate.name() + "\": " + e.getMessage());
         }
-        metrics.sessionTicketKeys(ticketKeys.apply(snapshot.sessionTicketKeys(), served));
+        Map<String, ServerContext> served = new HashMap<>();
+        if (!snapshot.sessionTicketKeys().isEmpty()) {
+            served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().tls());
+            tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().tls()));
+        }
+        metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
-        SslContext defaultContext = stapled.of(defaultCertificate);
+        ServerContext defaultContext = stapled.of(defaultCertificate);
         metrics.ocspStapled(stapled.count());
         RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),

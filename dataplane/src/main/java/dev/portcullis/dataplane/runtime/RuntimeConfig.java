@@ -3,6 +3,7 @@ package dev.portcullis.dataplane.runtime;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
+import dev.portcullis.dataplane.tls.ServerContext;
 import io.netty.handler.ssl.SslContext;
 
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Set;
 public record RuntimeConfig(
         long version,
         HostTable<RoutedHost> hosts,
-        SslContext defaultSslContext,
+        ServerContext defaultTls,
         HostMetrics unmatchedHostMetrics,
         Map<String, UpstreamCluster> clusters,
         Set<String> certificateContentKeys,

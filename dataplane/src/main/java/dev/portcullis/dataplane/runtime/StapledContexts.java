@@ -3,7 +3,7 @@ package dev.portcullis.dataplane.runtime;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.runtime.ServedCertificateOf.Origin;
 import dev.portcullis.dataplane.tls.StapledSslContext;
-import io.netty.handler.ssl.SslContext;
+import dev.portcullis.dataplane.tls.ServerContext;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,14 +16,14 @@ import java.util.Map;
 final class StapledContexts {
 
     private final Map<String, TlsCertificate> certificates;
-    private final Map<String, SslContext> stapled = new HashMap<>();
+    private final Map<String, ServerContext> stapled = new HashMap<>();
 
     StapledContexts(Map<String, TlsCertificate> certificatesByName) {
         this.certificates = certificatesByName;
     }
 
-    SslContext of(ServedCertificateOf servedOf) {
-        SslContext context = servedOf.served().context();
+    ServerContext of(ServedCertificateOf servedOf) {
+        ServerContext context = servedOf.served().tls();
         if (servedOf.origin() == Origin.KEPT || servedOf.origin() == Origin.NOTHING_TO_KEEP) {
             return context;
         }
@@ -31,19 +31,26 @@ final class StapledContexts {
         if (certificate == null || certificate.ocspResponse() == null) {
             return context;
         }
-        return stapled.computeIfAbsent(servedOf.served().contentKey(),
-                unused -> StapledSslContext.of(context, certificate.ocspResponse()));
+        ServerContext known = stapled.get(servedOf.served().contentKey());
+        if (known != null) {
+            return known;
+        }
+        ServerContext wrapped = StapledSslContext.of(context, certificate.ocspResponse());
+        if (wrapped != context) {
+            stapled.put(servedOf.served().contentKey(), wrapped);
+        }
+        return wrapped;
     }
 
     /** A host's context kept from the last configuration: shared again by hosts with the same certificate, and counted. */
-    void kept(ServedCertificateOf servedOf, SslContext context) {
-        if (context != servedOf.served().context()) {
+    void kept(ServedCertificateOf servedOf, ServerContext context) {
+        if (context != servedOf.served().tls()) {
             stapled.putIfAbsent(servedOf.served().contentKey(), context);
         }
     }
 
     /** How many served certificates have a staple. */
     int count() {
-        return (int) stapled.values().stream().filter(StapledSslContext.class::isInstance).count();
+        return stapled.size();
     }
 }

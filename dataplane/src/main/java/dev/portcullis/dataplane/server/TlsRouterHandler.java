@@ -5,6 +5,7 @@ import dev.portcullis.dataplane.runtime.RoutedHost;
 import dev.portcullis.dataplane.runtime.ClientCertificateOf;
 import dev.portcullis.dataplane.runtime.ServedTls;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
+import dev.portcullis.dataplane.tls.ServerContext;
 import dev.portcullis.dataplane.passthrough.PassthroughConnector;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -48,13 +49,26 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
         return super.lookup(ctx, clientHello);
     }
 
+    /** The context chosen for the connection's handshake, once looked up; null for passthrough. */
+    private ServerContext chosen;
+
+    /** The host for the SNI name, once its context is built: a host's first handshake builds it off the event loop. */
     @Override
     protected Future<RoutedHost> lookup(ChannelHandlerContext ctx, String hostname) {
-        return ctx.executor().newSucceededFuture(config.hosts().findNamed(hostname));
+        RoutedHost host = config.hosts().findNamed(hostname);
+        chosen = host == null ? config.defaultTls() : host.isPassthrough() ? null : host.tlsFor(clientTakesEcdsa);
+        if (chosen == null || chosen.isBuilt()) {
+            return ctx.executor().newSucceededFuture(host);
+        }
+        return ContextBuilds.build(chosen, ctx.executor().newPromise(), host);
     }
 
     @Override
     protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<RoutedHost> future) {
+        if (!future.isSuccess()) {
+            ctx.close(); // the host's context cannot be built (logged once, when it failed): no other certificate stands in
+            return;
+        }
         RoutedHost host = future.getNow();
         ChannelPipeline pipeline = ctx.pipeline();
         if (host != null && host.isPassthrough()) {
@@ -68,7 +82,7 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
             pipeline.replace(this, "passthrough", new PassthroughHandler(host, passthrough));
             return;
         }
-        SslContext context = host == null ? config.defaultSslContext() : host.sslContextFor(clientTakesEcdsa);
+        SslContext context = chosen.get();
         if (host != null) {
             ServedTls.record(ctx.channel(), host);
             if (host.clientAuth() != null) {

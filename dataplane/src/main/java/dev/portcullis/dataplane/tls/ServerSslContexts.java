@@ -22,10 +22,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds server SslContexts (TLS 1.2 and 1.3 only, or 1.3 only when the snapshot's listener says
- * so; the {@link #CIPHERS} of Mozilla's intermediate profile; OpenSSL when available, the JDK
- * otherwise) and keeps them by certificate content and minimum
- * version, so a snapshot that leaves both unchanged reuses its context instead of building it again.
+ * Makes server SslContexts (TLS 1.2 and 1.3 only, or 1.3 only when the snapshot's listener says so;
+ * the {@link #CIPHERS} of Mozilla's intermediate profile; OpenSSL when available, the JDK otherwise),
+ * each built when a handshake first needs it ({@link ServerContext}), and keeps them by certificate
+ * content and handshake policy, so a snapshot that leaves both unchanged reuses its context.
  */
 public final class ServerSslContexts {
 
@@ -63,12 +63,18 @@ public final class ServerSslContexts {
      * @param certificateKey the certificate's content alone
      * @param verifier       checks client certificates when the policy asks for them, else {@code null}
      */
-    public record ServedCertificate(String contentKey, SslContext context, KeyMaterial keyMaterial, String certificateKey,
+    public record ServedCertificate(String contentKey, ServerContext tls, KeyMaterial keyMaterial, String certificateKey,
                                     HandshakePolicy policy, ClientCertificateVerifier verifier) {
+
+        /** The TLS context, built now if no handshake has needed it yet. */
+        public SslContext context() {
+            return tls.get();
+        }
     }
 
     private final SslProvider provider;
     private final Map<String, ServedCertificate> byContent = new ConcurrentHashMap<>();
+    private final SessionTicketKeys ticketKeys = new SessionTicketKeys();
 
     public ServerSslContexts() {
         this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
@@ -80,6 +86,11 @@ public final class ServerSslContexts {
 
     public SslProvider provider() {
         return provider;
+    }
+
+    /** The session ticket keys of the contexts built here (and of those to be built). */
+    public SessionTicketKeys ticketKeys() {
+        return ticketKeys;
     }
 
     /** As {@link #fromPem(String, String, String)} with TLS 1.2 and 1.3 offered. */
@@ -116,7 +127,8 @@ public final class ServerSslContexts {
     public ServedCertificate fromKeyMaterial(String certificateKey, KeyMaterial material, HandshakePolicy policy) {
         return byContent.computeIfAbsent(certificateKey + "/" + policy.cacheKey(), key -> {
             ClientCertificateVerifier verifier = policy.clientAuth() == null ? null : ClientCertificateVerifier.of(policy.clientAuth());
-            return new ServedCertificate(key, build(material, policy, verifier), material, certificateKey, policy, verifier);
+            return new ServedCertificate(key, new ServerContext(key, () -> build(material, policy, verifier), ticketKeys),
+                    material, certificateKey, policy, verifier);
         });
     }
 

@@ -37,13 +37,28 @@ public final class StapledSslContext extends DelegatingSslContext {
      * it does not decode, or this process cannot staple. Decoded here, once per snapshot, not per handshake.
      */
     public static SslContext of(SslContext context, String ocspResponseBase64) {
-        if (ocspResponseBase64 == null || !supported() || !context.isServer()) {
-            return context;
+        byte[] response = decode(ocspResponseBase64);
+        return response == null || !context.isServer() ? context : new StapledSslContext(context, response);
+    }
+
+    /**
+     * {@code context} stapling the base64 DER response when it is built, or {@code context} itself when
+     * there is no response, it does not decode, or this process cannot staple.
+     */
+    public static ServerContext of(ServerContext context, String ocspResponseBase64) {
+        byte[] response = decode(ocspResponseBase64);
+        return response == null ? context : context.wrapped(built -> new StapledSslContext(built, response));
+    }
+
+    /** The DER response, or null when there is none to staple. */
+    private static byte[] decode(String ocspResponseBase64) {
+        if (ocspResponseBase64 == null || !supported()) {
+            return null;
         }
         try {
-            return new StapledSslContext(context, Base64.getDecoder().decode(ocspResponseBase64));
+            return Base64.getDecoder().decode(ocspResponseBase64);
         } catch (IllegalArgumentException e) {
-            return context;
+            return null;
         }
     }
 

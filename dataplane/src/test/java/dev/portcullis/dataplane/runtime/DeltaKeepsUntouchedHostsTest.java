@@ -56,10 +56,10 @@ class DeltaKeepsUntouchedHostsTest {
 
             assertThat(after.version()).isEqualTo(2);
             assertThat(after.hosts().findNamed(A)).as("untouched host").isSameAs(before.hosts().findNamed(A));
-            assertThat(after.hosts().findNamed(A).sslContext()).isSameAs(before.hosts().findNamed(A).sslContext());
+            assertThat(after.hosts().findNamed(A).tls()).isSameAs(before.hosts().findNamed(A).tls());
             assertThat(after.clusters().get("a-pods")).isSameAs(before.clusters().get("a-pods"));
             assertThat(after.hosts().findNamed(B)).as("touched host").isNotSameAs(before.hosts().findNamed(B));
-            assertThat(after.hosts().findNamed(B).sslContext()).isNotSameAs(before.hosts().findNamed(B).sslContext());
+            assertThat(after.hosts().findNamed(B).tls()).isNotSameAs(before.hosts().findNamed(B).tls());
             assertThat(RawTlsClient.servedCertificate(dataPlane.httpsPort(), B).getSerialNumber())
                     .isEqualTo(B_RENEWED.leaf().getSerialNumber());
             assertThat(RawTlsClient.servedCertificate(dataPlane.httpsPort(), A).getSerialNumber())

@@ -136,7 +136,7 @@ class IncrementalCompileTest {
     private static List<String> view(RuntimeConfig config, Snapshot snapshot) {
         List<String> lines = new ArrayList<>();
         lines.add("version " + config.version() + ", default " + served(config.defaultCertificate()) + " "
-                + config.defaultTlsPolicyKey() + ", stapled " + (config.defaultSslContext() instanceof StapledSslContext));
+                + config.defaultTlsPolicyKey() + ", stapled " + (config.defaultTls().get() instanceof StapledSslContext));
         lines.add("content keys " + new java.util.TreeSet<>(config.certificateContentKeys()));
         lines.add("expiries " + config.certificateExpiries());
         lines.add("clusters " + new TreeMap<>(config.clusters()).keySet() + ", upstream TLS " + config.upstreamSslContexts().size());
@@ -146,8 +146,8 @@ class IncrementalCompileTest {
         for (VirtualHost host : snapshot.virtualHosts()) {
             RoutedHost routed = config.hosts().findNamed(host.hostname());
             StringBuilder line = new StringBuilder(host.hostname() + ": " + routed.tlsMode() + " " + routed.tlsIdentity()
-                    + " redirect " + routed.httpsRedirect() + " stapled " + (routed.sslContext() instanceof StapledSslContext)
-                    + " rsa " + (routed.rsaSslContext() != null));
+                    + " redirect " + routed.httpsRedirect() + " stapled " + (routed.tls().get() instanceof StapledSslContext)
+                    + " rsa " + (routed.rsaTls() != null));
             for (String path : List.of("/", "/p0", "/p1/x", "/p2", "/q")) {
                 RouteTarget target = routed.routes().route(path);
                 line.append(' ').append(path).append("->").append(target == null ? null : target.cluster().source());
