@@ -9,7 +9,9 @@ import java.util.*;
  * the control-plane channel does: SnapshotDiff.apply onto the snapshot held, then LiveConfig.apply
  * (validate, compile, swap, gauges). No operator work in the process, so the figure is not a young GC
  * of translation garbage (DeltaBench's step 6b is, often). Run after packaging:
- *   java -Xmx3g -cp operator/target/portcullis.jar bench/ApplyBench.java 10000 300
+ *   java -Xmx3g -cp operator/target/portcullis.jar bench/ApplyBench.java 10000 300 [handshake-all]
+ * With handshake-all, it also builds every host's TLS context after the cold apply (as first handshakes
+ * to every host would) and reports the resident memory before and after.
  */
 public class ApplyBench {
     public static void main(String[] args) throws Exception {
@@ -28,6 +30,21 @@ public class ApplyBench {
             long c0 = System.nanoTime();
             plane.config().apply(held);
             System.out.printf("%d TLS hosts: cold apply %d ms%n", n, (System.nanoTime() - c0) / 1_000_000);
+            System.gc();
+            System.out.printf("  RSS after the cold apply: %d MiB (heap used %d MiB)%n", rssMiB(), heapUsedMiB());
+            if (args.length > 2 && args[2].equals("handshake-all")) {
+                // As if every host had been asked for: builds each context a first handshake would (by reflection,
+                // so that this file still runs against builds that built them all at apply).
+                long b0 = System.nanoTime();
+                for (VirtualHost host : hosts) {
+                    Object routed = plane.config().current().hosts().findNamed(host.hostname());
+                    Object tls = routed.getClass().getMethod("tls").invoke(routed);
+                    tls.getClass().getMethod("get").invoke(tls);
+                }
+                System.gc();
+                System.out.printf("  every host's context built in %d ms; RSS then: %d MiB (heap used %d MiB)%n",
+                        (System.nanoTime() - b0) / 1_000_000, rssMiB(), heapUsedMiB());
+            }
             long[] merge = new long[rounds];
             long[] apply = new long[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -47,6 +64,17 @@ public class ApplyBench {
             report("SnapshotDiff.apply (delta onto the snapshot held)", merge);
             report("LiveConfig.apply (validate + compile + swap)", apply);
         }
+    }
+
+    static long rssMiB() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:")).map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024)
+                .findFirst().orElse(-1L);
+    }
+
+    static long heapUsedMiB() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
     }
 
     static void report(String step, long[] times) {
