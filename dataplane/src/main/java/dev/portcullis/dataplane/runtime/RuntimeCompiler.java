@@ -193,9 +193,10 @@ public final class RuntimeCompiler {
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
+        ServerContext defaultContext = stapled.of(defaultCertificate);
         try {
-            // Built now, the others at their first handshake: most connections without SNI get this one.
-            defaultCertificate.served().tls().get();
+            // Built now (its staple too), the others at their first handshake: connections without SNI get this one.
+            defaultContext.get();
         } catch (InvalidCertificateException e) {
             throw new InvalidSnapshotException("default certificate \"" + defaultCertificate.name() + "\": " + e.getMessage());
         }
@@ -207,7 +208,6 @@ public final class RuntimeCompiler {
         metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = new HashSet<>();
         clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
-        ServerContext defaultContext = stapled.of(defaultCertificate);
         metrics.ocspStapled(stapled.count());
         RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),

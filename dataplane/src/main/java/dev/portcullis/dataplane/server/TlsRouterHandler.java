@@ -65,6 +65,9 @@ final class TlsRouterHandler extends AbstractSniHandler<RoutedHost> {
 
     @Override
     protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<RoutedHost> future) {
+        if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            return; // the client left, or the handshake timed out, while its context was built
+        }
         if (!future.isSuccess()) {
             ctx.close(); // the host's context cannot be built (logged once, when it failed): no other certificate stands in
             return;

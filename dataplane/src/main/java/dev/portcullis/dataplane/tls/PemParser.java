@@ -27,10 +27,14 @@ public final class PemParser {
     private PemParser() {
     }
 
-    /** Parses a chain and key and checks that the key belongs to the first certificate. */
+    /**
+     * Parses a chain and key and checks that the key can be served ({@link ServableKeys}) and belongs
+     * to the first certificate.
+     */
     public static KeyMaterial parse(String certificateChainPem, String privateKeyPem) {
         List<X509Certificate> chain = certificates(certificateChainPem);
         PrivateKey key = privateKey(privateKeyPem);
+        ServableKeys.check(key);
         if (!KeyPairs.match(key, chain.getFirst().getPublicKey())) {
             throw new InvalidCertificateException("the private key does not belong to the first certificate of the chain ("
                     + chain.getFirst().getSubjectX500Principal() + ")");

@@ -34,7 +34,6 @@ public final class SessionTicketKeys {
             return 0;
         }
         boolean rotated = !next.equals(keys);
-        keys = next;
         Map<String, SslContext> missing = new LinkedHashMap<>();
         contextsByContentKey.forEach((contentKey, context) -> {
             SslContext built = context.builtOrNull();
@@ -43,6 +42,7 @@ public final class SessionTicketKeys {
             }
         });
         int applied = SessionTickets.apply(next, missing);
+        keys = next; // from here on, contexts being built get them too
         if (rotated || applied > 0) {
             held = applied;
         }

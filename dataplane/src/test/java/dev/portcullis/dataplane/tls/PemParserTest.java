@@ -64,10 +64,29 @@ class PemParserTest {
                 .hasMessageContaining("does not belong");
     }
 
+    /** Keys BoringSSL cannot sign handshakes with: refused where they are read, saying what they are. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ed25519", "ec:brainpoolP256r1", "ec:secp256k1", "rsa-pss"})
+    void refusesKeysThatTlsCannotServeSayingWhatTheyAre(String kind) {
+        String[] made = kind.startsWith("ec:") ? opensslSelfSigned(kind.substring(3)) : opensslSelfSignedWith(List.of(kind));
+        assertThatThrownBy(() -> PemParser.parse(made[0], made[1]))
+                .isInstanceOf(InvalidCertificateException.class)
+                .hasMessageContaining("TLS here cannot use")
+                .hasMessageContaining("P-256")
+                .hasMessageNotContaining("does not belong");
+    }
+
     /** A certificate and its key, made by openssl on a curve the test CA does not offer. */
     private static String[] opensslSelfSigned(String curve) {
-        Processes.Result made = Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:" + curve, "-nodes", "-keyout", "-", "-subj", "/CN=curve.example.test", "-days", "1"), "");
+        return opensslSelfSignedWith(List.of("ec", "-pkeyopt", "ec_paramgen_curve:" + curve));
+    }
+
+    /** A certificate and its key, made by openssl with {@code -newkey} and these arguments. */
+    private static String[] opensslSelfSignedWith(List<String> newKey) {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl", "req", "-x509", "-newkey"));
+        command.addAll(newKey);
+        command.addAll(List.of("-nodes", "-keyout", "-", "-subj", "/CN=curve.example.test", "-days", "1"));
+        Processes.Result made = Processes.run(command, "");
         assertThat(made.exitCode()).as(made.stderr()).isZero();
         String out = made.stdout();
         int certificate = out.indexOf("-----BEGIN CERTIFICATE-----");
