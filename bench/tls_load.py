@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Opens TLS 1.3 connections one after another from several processes, one request on each.
 
-  tls_load.py PORT SECONDS [--procs N] [--resume] [--sni NAME | --sni-file FILE] [--cert FILE --key FILE]
+  tls_load.py PORT SECONDS [--procs N] [--resume] [--sni NAME | --sni-file FILE [--each-name-once]]
+              [--cert FILE --key FILE]
 
 --resume offers each process's last session ticket (resumed handshakes); --sni-file picks a
-random server name from FILE for every connection; --cert and --key present a client certificate
+random server name from FILE for every connection, or, with --each-name-once, connects once to
+every name of FILE and stops; --cert and --key present a client certificate
 (--cert DIR: a random one of DIR's *.crt files, all for the one key, on every connection).
 Prints one JSON line: connections, their rate, the fraction that resumed, the connections that
 failed and those answered other than 200.
@@ -22,13 +24,18 @@ def client_context(args, certs):
     return context
 
 
+def chosen_names(names, deadline):
+    """A random name per connection until the deadline."""
+    while time.monotonic() < deadline:
+        yield random.choice(names)
+
+
 def worker(args, names, deadline, results):
     certs = sorted(glob.glob(os.path.join(args.cert, "*.crt"))) if args.cert and os.path.isdir(args.cert) \
         else [args.cert] if args.cert else []
     context = client_context(args, certs)
     session, done, resumed, failed, refused = None, 0, 0, 0, 0
-    while time.monotonic() < deadline:
-        name = random.choice(names)
+    for name in (names if args.each_name_once else chosen_names(names, deadline)):
         if len(certs) > 1:
             context = client_context(args, certs)
         try:
@@ -58,18 +65,23 @@ def main():
     parser.add_argument("--sni-file")
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--each-name-once", action="store_true")
     args = parser.parse_args()
     names = open(args.sni_file).read().split() if args.sni_file else [args.sni]
     results = multiprocessing.Queue()
-    deadline = time.monotonic() + args.seconds
-    procs = [multiprocessing.Process(target=worker, args=(args, names, deadline, results)) for _ in range(args.procs)]
+    started = time.monotonic()
+    deadline = started + args.seconds
+    # --each-name-once: every name of the file once, shared out between the processes; SECONDS is ignored.
+    share = (lambda i: names[i::args.procs]) if args.each_name_once else (lambda i: names)
+    procs = [multiprocessing.Process(target=worker, args=(args, share(i), deadline, results)) for i in range(args.procs)]
     for p in procs:
         p.start()
     totals = [sum(x) for x in zip(*(results.get() for _ in procs))]
     for p in procs:
         p.join()
     done, resumed, failed, refused = totals
-    print(json.dumps({"connections": done, "per_second": round(done / args.seconds, 1),
+    seconds = time.monotonic() - started if args.each_name_once else args.seconds
+    print(json.dumps({"connections": done, "per_second": round(done / seconds, 1),
                       "resumed_fraction": round(resumed / done, 3) if done else 0, "failed": failed,
                       "not_ok": refused}))
 
