@@ -173,18 +173,21 @@ public class ControlPlaneBench {
             String name = "new" + i;
             long started = System.nanoTime();
             ClusterObjects.createAll(client, List.of(List.of(objects.ingress(name, "svc-h" + (i % n)))), 1);
-            report.create(awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-a", started) - started);
+            long served = awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-a", started);
+            report.create(served - started, operator.firstPublishedAfter(started), dataPlane.firstServingAfter(started));
         }
         for (int i = 0; i < changes; i++) {
             String name = "h" + (long) i * n / changes;
             long started = System.nanoTime();
             objects.switchBackend(name);
-            report.edit(awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-b", started) - started);
+            long served = awaitServed(probe, dataPlane, alive, ClusterObjects.host(name), "echo-b", started);
+            report.edit(served - started, operator.firstPublishedAfter(started), dataPlane.firstServingAfter(started));
         }
         report.bytes(relay.bytesToDataPlane() - bytesBefore, relay.bytesToOperator() - upBefore,
                 relay.connections() - connectionsBefore, 2 * changes, metricBefore, Metrics.dataPlaneReceivedBytes(admin));
         report.rss("after " + 2 * changes + " changes", operator.rssMiB(), dataPlane.rssMiB(), server.residentMemory());
         report.note("operator: " + Metrics.operatorTranslation(operatorMetrics));
+        report.timelines();
         if (NativeMemory.ON) {
             report.note("operator native memory (CP_NMT=1): " + NativeMemory.summary(operator.pid()));
             report.note("data plane native memory (CP_NMT=1): " + NativeMemory.summary(dataPlane.pid()));

@@ -10,6 +10,8 @@ final class Report {
     private final int changes;
     private final List<Long> creates = new ArrayList<>();
     private final List<Long> edits = new ArrayList<>();
+    private final List<String> createTimeline = new ArrayList<>();
+    private final List<String> editTimeline = new ArrayList<>();
     private final List<String> rss = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String created = "n/a";
@@ -37,12 +39,29 @@ final class Report {
                 : String.format("all %,d hosts answered, one request each, 4 clients, in %s after the sample", ingresses, seconds(sweepNanos));
     }
 
-    void create(long nanos) {
+    /**
+     * One new Ingress served after {@code nanos}; the operator published the next data planes' snapshot
+     * {@code publishedNanos} after the change began and the data plane logged serving one
+     * {@code appliedNanos} after it (-1: no such line).
+     */
+    void create(long nanos, long publishedNanos, long appliedNanos) {
         creates.add(nanos);
+        createTimeline.add(timeline(nanos, publishedNanos, appliedNanos));
     }
 
-    void edit(long nanos) {
+    void edit(long nanos, long publishedNanos, long appliedNanos) {
         edits.add(nanos);
+        editTimeline.add(timeline(nanos, publishedNanos, appliedNanos));
+    }
+
+    private static String timeline(long nanos, long publishedNanos, long appliedNanos) {
+        return "%d (%d/%d)".formatted(nanos / 1_000_000, publishedNanos / 1_000_000, appliedNanos / 1_000_000);
+    }
+
+    /** Each change in order, to see where its time went and which one was slowest. */
+    void timelines() {
+        note("each change in order, ms from the API call: served (operator published / data plane logged serving); "
+                + "new Ingresses: " + String.join(", ", createTimeline) + "; edits: " + String.join(", ", editTimeline));
     }
 
     void bytes(long down, long up, long newConnections, int count, Double metricBefore, Double metricAfter) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class WatchedProcess implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("serving snapshot version (\\d+): (\\d+) virtual hosts");
+    /** The operator's line for a data planes' stream (an IngressClass), not the all-classes one. */
+    private static final Pattern PUBLISHED = Pattern.compile("published snapshot for IngressClass \\S+ version (\\d+)");
 
     private final Process process;
     private final long startedNanos;
@@ -26,6 +28,7 @@ final class WatchedProcess implements AutoCloseable {
     private long snapshotLines;
     private volatile String lastLine = "";
     private final List<long[]> served = new java.util.ArrayList<>(); // {hosts, nanoTime}
+    private final List<Long> published = new java.util.ArrayList<>(); // nanoTime
 
     private WatchedProcess(Process process, long startedNanos) {
         this.process = process;
@@ -52,6 +55,8 @@ final class WatchedProcess implements AutoCloseable {
                         Matcher serving = SERVING.matcher(line);
                         if (serving.find()) {
                             served.add(new long[]{Long.parseLong(serving.group(2)), now});
+                        } else if (PUBLISHED.matcher(line).find()) {
+                            published.add(now);
                         }
                         snapshotLines++;
                         lock.notifyAll();
@@ -112,6 +117,21 @@ final class WatchedProcess implements AutoCloseable {
         synchronized (lock) {
             return served.stream().filter(entry -> entry[0] >= hosts).findFirst()
                     .map(entry -> entry[1] - sinceNanos).orElse(-1L);
+        }
+    }
+
+    /** Nanoseconds after {@code sinceNanos} when the first snapshot after it was logged as served (data plane), or -1. */
+    long firstServingAfter(long sinceNanos) {
+        synchronized (lock) {
+            return served.stream().filter(entry -> entry[1] >= sinceNanos).findFirst()
+                    .map(entry -> entry[1] - sinceNanos).orElse(-1L);
+        }
+    }
+
+    /** Nanoseconds after {@code sinceNanos} when the first data planes' snapshot after it was logged as published (operator), or -1. */
+    long firstPublishedAfter(long sinceNanos) {
+        synchronized (lock) {
+            return published.stream().filter(nanos -> nanos >= sinceNanos).findFirst().map(nanos -> nanos - sinceNanos).orElse(-1L);
         }
     }
 

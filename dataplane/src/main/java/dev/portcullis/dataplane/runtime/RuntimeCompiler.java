@@ -42,12 +42,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a validated snapshot into a {@link RuntimeConfig}. Runs off the event loops. Certificates
- * are parsed and checked here; their TLS contexts, but the default one's, are built at their first
- * handshake ({@link ServerContext}). Unchanged certificates reuse their contexts and unchanged clusters keep their balancers. A
- * {@code keepServing} certificate (one the operator could not read) resolves against the
- * configuration served now: each host that names it keeps the certificate of its own it is served
- * (by host name), and one with none gets the default certificate.
+ * Turns a validated snapshot into a {@link RuntimeConfig}, off the event loops. Certificates are
+ * parsed and checked here; contexts but the default one are built at first handshake
+ * ({@link ServerContext}). Unchanged certificates keep their contexts, unchanged clusters their
+ * balancers. A {@code keepServing} certificate (one the operator could not read) resolves against
+ * the configuration served now: a host keeps the certificate of its own it is served, else gets the default.
  */
 public final class RuntimeCompiler {
 
@@ -86,7 +85,6 @@ public final class RuntimeCompiler {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         compiled.forgetNext();
-        String minTls = snapshot.listener().minTlsVersion();
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
@@ -195,8 +193,7 @@ public final class RuntimeCompiler {
         }
         ServerContext defaultContext = stapled.of(defaultCertificate);
         try {
-            // Built now (its staple too), the others at their first handshake: connections without SNI get this one.
-            defaultContext.get();
+            defaultContext.get(); // now (its staple too): connections without SNI get it; the others at first handshake
         } catch (InvalidCertificateException e) {
             throw new InvalidSnapshotException("default certificate \"" + defaultCertificate.name() + "\": " + e.getMessage());
         }
@@ -206,8 +203,8 @@ public final class RuntimeCompiler {
             tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().tls()));
         }
         metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(), served));
-        Set<SslContext> upstreamInUse = new HashSet<>();
-        clusters.values().stream().map(UpstreamCluster::upstreamSsl).filter(java.util.Objects::nonNull).forEach(upstreamInUse::add);
+        Set<SslContext> upstreamInUse = clusters.values().stream().map(UpstreamCluster::upstreamSsl)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
         metrics.ocspStapled(stapled.count());
         RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
                 metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),
@@ -226,7 +223,6 @@ public final class RuntimeCompiler {
     private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous,
                                                    Map<String, ServedCertificate> certificates, Set<String> keepServing) {
         String name = snapshot.defaultCertificate();
-        String minTls = snapshot.listener().minTlsVersion();
         if (name != null && !keepServing.contains(name)) {
             return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
         }
@@ -247,8 +243,7 @@ public final class RuntimeCompiler {
      * with none of its own gets the default certificate.
      */
     private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
-                                                Set<String> keepServing, ServedCertificateOf defaultCertificate,
-                                                HandshakePolicy policy) {
+                                                Set<String> keepServing, ServedCertificateOf defaultCertificate, HandshakePolicy policy) {
         String name = host.certificate();
         if (name == null) {
             return new ServedCertificateOf(defaultCertificate.name(),
