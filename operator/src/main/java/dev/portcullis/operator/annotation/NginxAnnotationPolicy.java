@@ -108,6 +108,9 @@ public final class NginxAnnotationPolicy {
      * that does not parse) is not "every address". Only literals are read: no name is resolved.
      */
     public static boolean allowsEveryAddress(String value) {
+        if (value == null || value.isBlank()) {
+            return false; // no list (not an exception: this is asked of every Ingress at every translation)
+        }
         List<Cidr> networks;
         try {
             networks = Cidr.parseList(value);

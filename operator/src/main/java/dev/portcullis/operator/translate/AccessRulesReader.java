@@ -23,7 +23,7 @@ final class AccessRulesReader {
     static AccessRules read(ServedIngress served) {
         IngressAnnotations annotations = served.annotations();
         List<String> allow = annotations.get(IngressAnnotations.ALLOW_SOURCE_RANGES).orElse(List.of());
-        if (NginxAnnotationPolicy.allowsEveryAddress(String.join(",", allow))) {
+        if (!allow.isEmpty() && NginxAnnotationPolicy.allowsEveryAddress(String.join(",", allow))) {
             allow = List.of();
         }
         List<String> deny = annotations.get(IngressAnnotations.DENY_SOURCE_RANGES).orElse(List.of());
