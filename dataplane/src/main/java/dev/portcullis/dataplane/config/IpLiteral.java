@@ -24,8 +24,12 @@ public final class IpLiteral {
         if (text == null) {
             return Optional.empty();
         }
-        boolean v4 = IPV4.matcher(text).matches();
-        if (!v4 && !(text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
+        boolean colon = text.indexOf(':') >= 0;
+        if (!colon && !digitsAndDots(text)) {
+            return Optional.empty(); // a name: no matcher made (every host of every Ingress is asked, each translation)
+        }
+        boolean v4 = !colon && IPV4.matcher(text).matches();
+        if (!v4 && !(colon && IPV6.matcher(text).matches())) {
             return Optional.empty();
         }
         try {
@@ -34,6 +38,16 @@ public final class IpLiteral {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean digitsAndDots(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean is(String text) {

@@ -65,8 +65,12 @@ final class CanaryPhase {
         IngressAnnotations annotations = served.annotations();
         boolean enabled = annotations.get(IngressAnnotations.CANARY).orElse(false);
         if (!enabled) {
-            List<String> rules = CANARY_ANNOTATIONS.stream().filter(parser -> annotations.get(parser).isPresent())
-                    .filter(parser -> parser != IngressAnnotations.CANARY).map(annotations::sourceOf).toList();
+            List<String> rules = new java.util.ArrayList<>(0); // a loop: asked of every Ingress at every translation
+            for (var parser : CANARY_ANNOTATIONS) {
+                if (parser != IngressAnnotations.CANARY && annotations.get(parser).isPresent()) {
+                    rules.add(annotations.sourceOf(parser));
+                }
+            }
             if (rules.isEmpty()) {
                 return false;
             }

@@ -38,8 +38,7 @@ final class HttpRulesPhase implements IngressPhase {
 
     @Override
     public void apply(ServedIngress served) {
-        Optional<ErrorBackends.StandIn> standIn = served.rules().stream().anyMatch(rule -> !isChallengeRule(served, rule))
-                ? errorBackends.of(served) : Optional.empty();
+        Optional<ErrorBackends.StandIn> standIn = hasOtherThanChallengeRules(served) ? errorBackends.of(served) : Optional.empty();
         for (IngressRule rule : served.rules()) {
             if (!isChallengeRule(served, rule)) {
                 applyRule(served, rule, true, standIn);
@@ -56,10 +55,27 @@ final class HttpRulesPhase implements IngressPhase {
         }
     }
 
+    private static boolean hasOtherThanChallengeRules(ServedIngress served) {
+        for (IngressRule rule : served.rules()) {
+            if (!isChallengeRule(served, rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Loops, not streams: asked of every rule of every Ingress at every translation.
     private static boolean isChallengeRule(ServedIngress served, IngressRule rule) {
-        return served.mode() == TlsModeAnnotation.TERMINATE && rule.getHttp() != null && rule.getHttp().getPaths() != null
-                && !rule.getHttp().getPaths().isEmpty()
-                && rule.getHttp().getPaths().stream().allMatch(path -> AcmeChallenge.isChallengePath(path.getPath()));
+        if (served.mode() != TlsModeAnnotation.TERMINATE || rule.getHttp() == null || rule.getHttp().getPaths() == null
+                || rule.getHttp().getPaths().isEmpty()) {
+            return false;
+        }
+        for (var path : rule.getHttp().getPaths()) {
+            if (!AcmeChallenge.isChallengePath(path.getPath())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void applyRule(ServedIngress served, IngressRule rule, boolean claimsMode, Optional<ErrorBackends.StandIn> standIn) {
