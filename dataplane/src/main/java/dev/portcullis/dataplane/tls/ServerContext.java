@@ -34,13 +34,6 @@ public final class ServerContext {
         this.ticketKeys = ticketKeys;
     }
 
-    /** A context already built (tests, and contexts made outside a {@link ServerSslContexts}). */
-    public static ServerContext of(SslContext context) {
-        ServerContext ready = new ServerContext("", () -> context, null);
-        ready.built = context;
-        return ready;
-    }
-
     /** {@code wrap} applied to this context when it is built: the same certificate, served another way. */
     public ServerContext wrapped(UnaryOperator<SslContext> wrap) {
         return new ServerContext(contentKey, () -> wrap.apply(get()), null);

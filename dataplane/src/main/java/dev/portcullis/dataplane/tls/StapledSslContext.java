@@ -33,15 +33,6 @@ public final class StapledSslContext extends DelegatingSslContext {
     }
 
     /**
-     * {@code context} stapling the base64 DER response, or {@code context} itself when there is none,
-     * it does not decode, or this process cannot staple. Decoded here, once per snapshot, not per handshake.
-     */
-    public static SslContext of(SslContext context, String ocspResponseBase64) {
-        byte[] response = decode(ocspResponseBase64);
-        return response == null || !context.isServer() ? context : new StapledSslContext(context, response);
-    }
-
-    /**
      * {@code context} stapling the base64 DER response when it is built, or {@code context} itself when
      * there is no response, it does not decode, or this process cannot staple.
      */
