@@ -118,8 +118,10 @@ final class CompiledHosts {
         return known != null && known.source.equals(source) && known.policy.equals(policy) ? known.served : null;
     }
 
-    void builtCertificate(TlsCertificate source, HandshakePolicy policy, ServedCertificate served) {
+    /** Remembers what this certificate was built to for the next configuration; returns it. */
+    ServedCertificate builtCertificate(TlsCertificate source, HandshakePolicy policy, ServedCertificate served) {
         nextCertificates.put(source.name(), new Certificate(source, policy, served));
+        return served;
     }
 
     /** The host built for the last configuration from the same inputs, or null. */

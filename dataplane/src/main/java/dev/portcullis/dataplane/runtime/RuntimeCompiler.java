@@ -88,17 +88,16 @@ public final class RuntimeCompiler {
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
+        CertificatesAhead ahead = CertificatesAhead.build(snapshot.certificates(),
+                certificate -> compiled.certificate(certificate, listenerPolicy),
+                certificate -> sslContexts.fromPem(certificate.certificateChainPem(), certificate.privateKeyPem(), listenerPolicy));
         for (TlsCertificate certificate : snapshot.certificates()) {
             if (certificate.keepServing()) {
                 keepServing.add(certificate.name());
                 continue;
             }
             try {
-                ServedCertificate known = compiled.certificate(certificate, listenerPolicy);
-                ServedCertificate built = known != null ? known : sslContexts.fromPem(certificate.certificateChainPem(),
-                        certificate.privateKeyPem(), listenerPolicy);
-                certificates.put(certificate.name(), built);
-                compiled.builtCertificate(certificate, listenerPolicy, built);
+                certificates.put(certificate.name(), compiled.builtCertificate(certificate, listenerPolicy, ahead.get(certificate)));
             } catch (InvalidCertificateException e) {
                 problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
             }
