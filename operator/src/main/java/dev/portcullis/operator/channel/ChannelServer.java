@@ -43,11 +43,14 @@ public final class ChannelServer implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor;
     private final ReloadingKeyManager keyManager;
+    private final DataPlanesServing serving;
 
-    private ChannelServer(HttpsServer server, ExecutorService executor, ReloadingKeyManager keyManager) {
+    private ChannelServer(HttpsServer server, ExecutorService executor, ReloadingKeyManager keyManager,
+                          DataPlanesServing serving) {
         this.server = server;
         this.executor = executor;
         this.keyManager = keyManager;
+        this.serving = serving;
     }
 
     public static ChannelServer start(InetSocketAddress bind, OperatorCertificates certificates, SnapshotPublisher publisher,
@@ -80,10 +83,11 @@ public final class ChannelServer implements AutoCloseable {
         server.setExecutor(executor);
         // Versions count up within one channel's life; a data plane that polled another one starts over.
         String epoch = Long.toHexString(new java.security.SecureRandom().nextLong());
+        DataPlanesServing serving = new DataPlanesServing();
         server.createContext("/v1/snapshot", exchange -> {
             polling.incrementAndGet();
             try (exchange) {
-                serve(exchange, publisher, pollTimeout, epoch);
+                serve(exchange, publisher, pollTimeout, epoch, serving);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -92,11 +96,11 @@ public final class ChannelServer implements AutoCloseable {
         });
         server.start();
         LOG.info("snapshot channel listening on {} (mutual TLS)", server.getAddress());
-        return new ChannelServer(server, executor, keyManager);
+        return new ChannelServer(server, executor, keyManager, serving);
     }
 
-    private static void serve(HttpExchange exchange, SnapshotPublisher publisher, Duration pollTimeout, String epoch)
-            throws IOException, InterruptedException {
+    private static void serve(HttpExchange exchange, SnapshotPublisher publisher, Duration pollTimeout, String epoch,
+                              DataPlanesServing serving) throws IOException, InterruptedException {
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.sendResponseHeaders(405, -1);
             return;
@@ -114,6 +118,7 @@ public final class ChannelServer implements AutoCloseable {
             after = -1;
         }
         String ingressClass = queryValue(exchange.getRequestURI().getRawQuery(), "class");
+        serving.polled(after, ingressClass == null);
         PublishedSnapshot snapshot = publisher.awaitForDataPlane(ingressClass == null ? "" : ingressClass, after, pollTimeout);
         if (snapshot == null) {
             exchange.sendResponseHeaders(204, -1);
@@ -166,6 +171,19 @@ public final class ChannelServer implements AutoCloseable {
     /** Serves a renewed certificate to new connections. */
     public void reload(OperatorCertificates certificates) {
         keyManager.load(certificates.serving());
+    }
+
+    /** Whether any data plane has polled this channel yet. */
+    public boolean dataPlanePolled() {
+        return serving.polled();
+    }
+
+    /**
+     * Waits until a data plane has applied one of this channel's snapshots (or polls the all-classes
+     * stream), at most {@code timeout}; whether one has.
+     */
+    public boolean awaitDataPlaneServing(Duration timeout) throws InterruptedException {
+        return serving.await(timeout);
     }
 
     public InetSocketAddress address() {

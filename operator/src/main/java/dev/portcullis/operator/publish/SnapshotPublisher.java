@@ -151,9 +151,23 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** Rebuilds every stream now and returns when it is published (startup, and tests). */
     public void rebuild() {
+        rebuildDataPlaneStreams();
+        rebuildAllClasses();
+    }
+
+    /** Rebuilds the data planes' streams (those of their IngressClasses) now; returns when they are published. */
+    public void rebuildDataPlaneStreams() {
+        await(loop.submit(this::rebuildClasses));
+    }
+
+    /** Rebuilds the all-classes stream (Events and status) now; returns when it is published. */
+    public void rebuildAllClasses() {
+        await(events.submit(() -> rebuild(SnapshotSource.ALL_CLASSES)));
+    }
+
+    private static void await(java.util.concurrent.Future<?> rebuilt) {
         try {
-            loop.submit(this::rebuildClasses).get();
-            events.submit(() -> rebuild(SnapshotSource.ALL_CLASSES)).get();
+            rebuilt.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
