@@ -89,6 +89,7 @@ public final class OperatorRuntime implements AutoCloseable {
         };
         SnapshotPublisher publisher = new SnapshotPublisher(source, settings.holdOff(), settings.maxHoldOff(), clock, metrics);
         publisherRef[0] = publisher;
+        publisher.holdAllClasses(); // until the data planes serve (servedFirst, below)
         // One fetch per certificate serves every data plane: the responses travel in the snapshot.
         OcspStapler stapler = new OcspStapler(new OcspFetcher(Duration.ofSeconds(10)), clock, metrics, publisher::changed)
                 .start(Duration.ofSeconds(30));

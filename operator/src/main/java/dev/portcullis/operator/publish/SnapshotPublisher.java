@@ -78,6 +78,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Debounce allClassesDebounce;
     /** A data plane without an IngressClass polls the all-classes stream: then it is rebuilt at once. */
     private volatile boolean dataPlanesPollAllClasses;
+    /** Until {@link #rebuildAllClasses()}, changes rebuild only the data planes' streams (see {@link #holdAllClasses()}). */
+    private volatile boolean allClassesHeld;
     private volatile Supplier<OcspStaples> ocspStaples = () -> OcspStaples.NONE;
 
     public SnapshotPublisher(Supplier<ClusterState> state, Duration holdOff, Duration maxHoldOff, Clock clock,
@@ -160,8 +162,18 @@ public final class SnapshotPublisher implements AutoCloseable {
         await(loop.submit(this::rebuildClasses));
     }
 
-    /** Rebuilds the all-classes stream (Events and status) now; returns when it is published. */
+    /**
+     * Changes rebuild only the data planes' streams until {@link #rebuildAllClasses()} is called: at
+     * startup the operator holds the all-classes translation while running data planes apply their
+     * first snapshot. A data plane that polls the all-classes stream is not held.
+     */
+    public void holdAllClasses() {
+        allClassesHeld = true;
+    }
+
+    /** Rebuilds the all-classes stream (Events and status) now; returns when it is published. Ends a hold. */
     public void rebuildAllClasses() {
+        allClassesHeld = false;
         await(events.submit(() -> rebuild(SnapshotSource.ALL_CLASSES)));
     }
 
@@ -181,6 +193,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         if (dataPlanesPollAllClasses) {
             queueAllClasses(); // a data plane without a class waits for this stream
             return;
+        }
+        if (allClassesHeld) {
+            return; // rebuildAllClasses() will
         }
         // Events and status follow once changes pause: at 10,000 Ingresses a translation costs about
         // 0.1 s of CPU, which the data planes' next change and their apply need more.

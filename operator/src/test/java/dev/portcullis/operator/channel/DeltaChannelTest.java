@@ -194,6 +194,30 @@ class DeltaChannelTest {
         assertThat(SnapshotDeltaCodec.fromJson(gunzip(near.body())).virtualHosts()).hasSize(5);
     }
 
+    @Test
+    void theChannelTellsWhenADataPlaneHasAppliedOneOfItsSnapshots() throws Exception {
+        assertThat(channel.dataPlanePolled()).isFalse();
+        HttpClient http = mutualTls();
+        String epoch = poll(http, -1, "", true).headers().firstValue("X-Snapshot-Epoch").orElseThrow();
+        assertThat(channel.dataPlanePolled()).isTrue();
+        assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).as("sent, not applied yet").isFalse();
+        poll(http, 1, "another-epoch", true);
+        assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).as("version 1 of another operator's channel").isFalse();
+
+        ingresses.add(ingress("added", "backend-added"));
+        publishState();
+        poll(http, 1, epoch, true); // the next poll of a data plane that applied version 1
+        assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void aRealDataPlaneIsServingOnceTheChannelSaysSo() throws Exception {
+        followOperator();
+        assertThat(channel.awaitDataPlaneServing(Duration.ofSeconds(20))).isTrue();
+        assertThat(servedVersion()).isEqualTo(1);
+        assertThat(dataPlane.config().current().hosts().find("app-0.example.test")).isNotNull();
+    }
+
     private void startOperator(int port) throws Exception {
         publisher = new SnapshotPublisher(state::get, Duration.ofMillis(20), Duration.ofMillis(200), Clock.systemUTC(),
                 new SimpleMeterRegistry());
