@@ -198,21 +198,28 @@ class DeltaChannelTest {
     void theChannelTellsWhenADataPlaneHasAppliedOneOfItsSnapshots() throws Exception {
         assertThat(channel.dataPlanePolled()).isFalse();
         HttpClient http = mutualTls();
-        String epoch = poll(http, -1, "", true).headers().firstValue("X-Snapshot-Epoch").orElseThrow();
+        String epoch = poll(http, -1, "&class=portcullis", true).headers().firstValue("X-Snapshot-Epoch").orElseThrow();
         assertThat(channel.dataPlanePolled()).isTrue();
         assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).as("sent, not applied yet").isFalse();
-        poll(http, 1, "another-epoch", true);
+        poll(http, 1, "another-epoch&class=portcullis", true);
         assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).as("version 1 of another operator's channel").isFalse();
 
         ingresses.add(ingress("added", "backend-added"));
         publishState();
-        poll(http, 1, epoch, true); // the next poll of a data plane that applied version 1
+        poll(http, 1, epoch + "&class=portcullis", true); // the next poll of a data plane that applied version 1
+        assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void aDataPlaneOfNoClassEndsTheWaitAtOnce() throws Exception {
+        poll(mutualTls(), -1, "", true); // it waits for the all-classes stream, which the operator builds after the wait
         assertThat(channel.awaitDataPlaneServing(Duration.ZERO)).isTrue();
     }
 
     @Test
     void aRealDataPlaneIsServingOnceTheChannelSaysSo() throws Exception {
-        followOperator();
+        controlPlane = ControlPlaneClient.start(URI.create("https://localhost:" + channel.address().getPort()),
+                "portcullis", clientCertificates, dataPlane.config());
         assertThat(channel.awaitDataPlaneServing(Duration.ofSeconds(20))).isTrue();
         assertThat(servedVersion()).isEqualTo(1);
         assertThat(dataPlane.config().current().hosts().find("app-0.example.test")).isNotNull();

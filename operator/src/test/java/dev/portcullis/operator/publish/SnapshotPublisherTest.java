@@ -222,6 +222,40 @@ class SnapshotPublisherTest {
         }
     }
 
+    @Test
+    void heldAllClassesFollowNoChangeUntilRebuiltWhileTheDataPlanesStreamDoes() throws Exception {
+        AtomicInteger generation = new AtomicInteger();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        SnapshotSource source = ingressClass -> {
+            asked.add(ingressClass);
+            return hostNamed("h" + generation.get());
+        };
+        try (SnapshotPublisher publisher = new SnapshotPublisher(source, Duration.ofMillis(1), Duration.ofMillis(5),
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            publisher.expect(List.of(StandaloneIngressClass.NAME));
+            publisher.holdAllClasses();
+            publisher.rebuildDataPlaneStreams();
+            for (int change = 2; change <= 4; change++) {
+                generation.incrementAndGet();
+                publisher.changed();
+                assertThat(publisher.awaitForDataPlane(StandaloneIngressClass.NAME, change - 1, Duration.ofSeconds(10)))
+                        .as("the data planes' stream, version %d", change).isNotNull();
+            }
+            // Unheld, all classes would follow within a few times maxHoldOff (5 ms) of the last change.
+            assertThat(publisher.awaitAfter(0, Duration.ofMillis(500))).as("all classes, held").isNull();
+            assertThat(asked).doesNotContain(SnapshotSource.ALL_CLASSES);
+
+            publisher.rebuildAllClasses();
+            assertThat(publisher.latest().content().virtualHosts()).extracting(host -> host.hostname())
+                    .contains("h3.example.test");
+            generation.incrementAndGet();
+            publisher.changed();
+            PublishedSnapshot followed = publisher.awaitAfter(1, Duration.ofSeconds(10));
+            assertThat(followed).as("all classes follow changes again").isNotNull();
+            assertThat(followed.content().virtualHosts()).extracting(host -> host.hostname()).contains("h4.example.test");
+        }
+    }
+
     private static SnapshotPublisher publisher(java.util.function.Supplier<ClusterState> state, Duration holdOff,
                                                Duration maxHoldOff) {
         return new SnapshotPublisher(state, holdOff, maxHoldOff, Clock.systemUTC(), new SimpleMeterRegistry());
