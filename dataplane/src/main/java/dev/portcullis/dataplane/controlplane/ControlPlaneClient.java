@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.controlplane;
 
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.SnapshotDelta;
 import dev.portcullis.dataplane.metrics.ControlPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import org.slf4j.Logger;
@@ -126,9 +127,15 @@ public final class ControlPlaneClient implements AutoCloseable {
                 throw new IOException("control plane answered " + response.statusCode());
             }
             boolean gzip = response.headers().firstValue("Content-Encoding").filter("gzip"::equals).isPresent();
+            String contentType = response.headers().firstValue("Content-Type").orElse(null);
+            long answered = System.nanoTime();
             Snapshot snapshot;
             try {
-                snapshot = answers.read(response.headers().firstValue("Content-Type").orElse(null), gzip, body);
+                snapshot = answers.read(contentType, gzip, body);
+                if (snapshot != null && !SnapshotDelta.MEDIA_TYPE.equals(contentType)) { // a whole one: at start, or to catch up
+                    LOG.info("received the whole snapshot version {} in {} ms", snapshot.version(),
+                            (System.nanoTime() - answered) / 1_000_000);
+                }
             } catch (InvalidSnapshotException e) {
                 // Not a connection problem: said as what it is, and the poll backs off as after a failure.
                 // The same answer comes again at every retry: said once, then counted.

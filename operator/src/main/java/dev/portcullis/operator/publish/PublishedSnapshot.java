@@ -25,6 +25,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class PublishedSnapshot {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PublishedSnapshot.class);
+
     /** Versions a data plane may lag and still get a delta. */
     static final int KEPT_DELTAS = 16;
 
@@ -120,8 +122,11 @@ public final class PublishedSnapshot {
                 synchronized (this) {
                     made = full;
                     if (made == null) {
+                        long started = System.nanoTime();
                         made = gzip(SnapshotCodec.toJson(content));
                         full = made;
+                        LOG.info("encoded the whole snapshot version {} for data planes: {} KiB gzipped in {} ms",
+                                content.version(), made.length / 1024, (System.nanoTime() - started) / 1_000_000);
                     }
                 }
             }
