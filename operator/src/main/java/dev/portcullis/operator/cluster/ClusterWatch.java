@@ -13,7 +13,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +47,14 @@ public final class ClusterWatch implements AutoCloseable {
     private final SharedIndexInformer<EndpointSlice> endpointSlices;
     private final SharedIndexInformer<DataPlane> dataPlanes;
     private volatile boolean listed;
+    /**
+     * Per kind, the newest resourceVersion in its cache when the first lists were in. An informer
+     * tells its handler of the listed objects after its list is done, some of them after
+     * {@link #start()} returns: an add at or below this version is one of those, already in the
+     * cache the first translation reads, so no change. (Versions come in order, so every object at
+     * or below it is in that cache.)
+     */
+    private volatile Map<Class<?>, Long> listedUpTo = Map.of();
     /** Counts the events the informers delivered: while it stands still, the cluster state built last is current. */
     private final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
     private ClusterState built;
@@ -55,7 +65,7 @@ public final class ClusterWatch implements AutoCloseable {
             @Override
             public void onAdd(HasMetadata object) {
                 events.incrementAndGet();
-                if (listed) {
+                if (listed && !fromFirstList(object)) {
                     onChange.run();
                 }
             }
@@ -108,11 +118,32 @@ public final class ClusterWatch implements AutoCloseable {
         for (java.util.concurrent.CompletableFuture<Void> list : lists) {
             list.get(60, TimeUnit.SECONDS);
         }
+        Map<Class<?>, Long> upTo = new HashMap<>();
+        for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
+            upTo.put(informer.getApiTypeClass(), informer.getStore().list().stream()
+                    .mapToLong(ClusterWatch::resourceVersion).max().orElse(-1));
+        }
+        listedUpTo = upTo;
         listed = true;
         LOG.info("listed {} Ingresses, {} IngressClasses, {} Secrets, {} Services, {} EndpointSlices and {} DataPlanes in {} ms",
                 ingresses.getStore().list().size(), ingressClasses.getStore().list().size(), secrets.getStore().list().size(),
                 services.getStore().list().size(), endpointSlices.getStore().list().size(), dataPlanes.getStore().list().size(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private boolean fromFirstList(HasMetadata object) {
+        Long upTo = listedUpTo.get(object.getClass());
+        long version = resourceVersion(object);
+        return upTo != null && version >= 0 && version <= upTo;
+    }
+
+    /** The object's resourceVersion as the number the API server gives (etcd's revision), or -1. */
+    private static long resourceVersion(HasMetadata object) {
+        try {
+            return Long.parseLong(object.getMetadata().getResourceVersion());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
