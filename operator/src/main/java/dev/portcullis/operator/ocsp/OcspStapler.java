@@ -149,13 +149,14 @@ public final class OcspStapler implements AutoCloseable {
             if (targets.containsKey(key) || withoutResponder.contains(key)) {
                 continue;
             }
-            var target = OcspTarget.of(certificate.certificateChainPem());
+            var parsed = OcspTarget.chain(chain); // once: 10,000 at a cold start
+            var target = OcspTarget.of(parsed);
             if (target.isPresent()) {
                 targets.put(key, target.get());
                 added = true;
             } else {
                 withoutResponder.add(key);
-                if (OcspTarget.namesResponderWithoutIssuer(certificate.certificateChainPem())) {
+                if (OcspTarget.namesResponderWithoutIssuer(parsed)) {
                     LOG.warn("certificate {} names an OCSP responder but its tls.crt does not carry the issuer after it:"
                             + " not stapled (put the intermediate certificate in tls.crt)", certificate.name());
                 }

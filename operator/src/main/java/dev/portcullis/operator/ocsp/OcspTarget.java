@@ -23,15 +23,11 @@ public record OcspTarget(X509Certificate leaf, X509Certificate issuer, URI respo
 
     /** The target of a PEM chain (leaf first), or empty when it names no responder or carries no issuer. */
     public static Optional<OcspTarget> of(String certificateChainPem) {
-        if (certificateChainPem == null) {
-            return Optional.empty();
-        }
-        List<X509Certificate> chain;
-        try {
-            chain = PemParser.certificates(certificateChainPem);
-        } catch (InvalidCertificateException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return of(chain(certificateChainPem));
+    }
+
+    /** As {@link #of(String)}, for a chain already parsed ({@link #chain(String)}). */
+    public static Optional<OcspTarget> of(List<X509Certificate> chain) {
         if (chain.size() < 2 || !chain.get(0).getIssuerX500Principal().equals(chain.get(1).getSubjectX500Principal())) {
             return Optional.empty();
         }
@@ -40,11 +36,23 @@ public record OcspTarget(X509Certificate leaf, X509Certificate issuer, URI respo
 
     /** Whether the chain's leaf names a responder although the chain cannot be stapled (its issuer is missing). */
     public static boolean namesResponderWithoutIssuer(String certificateChainPem) {
+        return namesResponderWithoutIssuer(chain(certificateChainPem));
+    }
+
+    /** As {@link #namesResponderWithoutIssuer(String)}, for a chain already parsed. */
+    public static boolean namesResponderWithoutIssuer(List<X509Certificate> chain) {
+        return !chain.isEmpty() && responder(chain.get(0)).isPresent() && of(chain).isEmpty();
+    }
+
+    /** A PEM chain's certificates, leaf first; none when it is missing or does not parse. */
+    public static List<X509Certificate> chain(String certificateChainPem) {
+        if (certificateChainPem == null) {
+            return List.of();
+        }
         try {
-            List<X509Certificate> chain = PemParser.certificates(certificateChainPem);
-            return !chain.isEmpty() && responder(chain.get(0)).isPresent() && of(certificateChainPem).isEmpty();
+            return PemParser.certificates(certificateChainPem);
         } catch (InvalidCertificateException | IllegalArgumentException e) {
-            return false;
+            return List.of();
         }
     }
 

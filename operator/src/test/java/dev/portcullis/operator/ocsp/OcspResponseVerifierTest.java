@@ -32,6 +32,17 @@ class OcspResponseVerifierTest {
     }
 
     @Test
+    void aLeafThatNamesAResponderButComesWithoutItsIssuerIsToldApart() {
+        String leafOnly = new IssuedCertificate(List.of(LEAF.leaf()), LEAF.privateKey()).chainPem();
+        assertThat(OcspTarget.of(leafOnly)).isEmpty();
+        assertThat(OcspTarget.namesResponderWithoutIssuer(leafOnly)).isTrue();
+        assertThat(OcspTarget.namesResponderWithoutIssuer(LEAF.chainPem())).as("its issuer follows").isFalse();
+        assertThat(OcspTarget.namesResponderWithoutIssuer(CA.issueServer(List.of("none.example.test"), null).chainPem()))
+                .as("no responder").isFalse();
+        assertThat(OcspTarget.namesResponderWithoutIssuer("not a PEM")).isFalse();
+    }
+
+    @Test
     void aGoodAnswerSignedByTheIssuerIsStapled() throws Exception {
         VerifiedResponse verified = OcspResponseVerifier.verify(response(Answer.GOOD, CA.asSigner(), NOW, ids -> ids), TARGET, NOW);
         assertThat(verified.status()).isEqualTo(VerifiedResponse.CertStatus.GOOD);
