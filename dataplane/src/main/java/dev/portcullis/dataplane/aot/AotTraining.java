@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.aot;
 
+import dev.portcullis.dataplane.cli.DataPlaneCommand;
 import dev.portcullis.dataplane.config.SnapshotCodec;
 import dev.portcullis.dataplane.runtime.RuntimeCheck;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
@@ -28,7 +29,8 @@ import java.util.List;
  * HTTP/2, passthrough, plain HTTP, the admin probes, a second snapshot), a bounded number of times.
  * Run under {@code -XX:AOTCacheOutput=FILE} it leaves the classes it loaded, linked, and the method
  * profiles it gathered in FILE; a data plane started with {@code -XX:AOTCache=FILE} on the same
- * runtime and class path starts with them (see bench/run).
+ * runtime and class path starts with them. The data plane image carries one, made at build time
+ * without profiles (images/image-extras.sh, scale 0.3); bench row 11 measures both.
  *
  * <pre>java -XX:AOTCacheOutput=dataplane.aot -cp CLASSPATH dev.portcullis.dataplane.aot.AotTraining [SCALE]</pre>
  *
@@ -67,6 +69,10 @@ public final class AotTraining {
                 List.of(TrainingSnapshots.HOST, TrainingSnapshots.PASSTHROUGH_HOST, "127.0.0.1"));
         SSLContext tls = context(certificate);
         Path snapshot = work.resolve("snapshot.json");
+        // A pod's start parses its command line first: picocli's model of every option, its converters
+        // and the annotations it reads are classes too, and without this they would stay out of the cache.
+        DataPlaneCommand.commandLine().parseArgs("serve", "--snapshot", snapshot.toString(), "--bind", "127.0.0.1",
+                "--http-port", "0", "--https-port", "0", "--admin-port", "0");
         RuntimeCheck.logAtStart("data plane (AOT training)");
         try (TrainingPods pods = new TrainingPods(tls);
              DataPlaneServer server = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {

@@ -5,10 +5,12 @@ import com.sun.management.OperatingSystemMXBean;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.util.internal.PlatformDependent;
+import org.bouncycastle.asn1.ASN1Object;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,9 +40,10 @@ public final class RuntimeCheck {
     public static List<Finding> logAtStart(String component) {
         long heap = Runtime.getRuntime().maxMemory();
         long memory = memoryLimit();
-        LOG.info("{} runtime: Java {}, {} CPUs, heap max {} MiB of {} MiB memory, {} transport, TLS by {}", component,
+        LOG.info("{} runtime: Java {}, {} CPUs, heap max {} MiB of {} MiB memory, {} transport, TLS by {}{}", component,
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), heap >> 20, memory >> 20,
-                Epoll.isAvailable() ? "epoll" : "NIO", OpenSsl.isAvailable() ? "BoringSSL" : "the JDK");
+                Epoll.isAvailable() ? "epoll" : "NIO", OpenSsl.isAvailable() ? "BoringSSL" : "the JDK",
+                aotCacheUsed() ? ", AOT cache " + vmOption("AOTCache") : "");
         List<Finding> findings = findings(heap, memory);
         findings.forEach(finding -> LOG.warn("{} runtime: {}", component, finding));
         return findings;
@@ -69,11 +72,15 @@ public final class RuntimeCheck {
             findings.add(new Finding("an OutOfMemoryError would leave a half-working process running",
                     "-XX:+ExitOnOutOfMemoryError"));
         }
-        // A cache the JVM refused leaves it without sharing at all (not even the JDK's own archive).
         String aotCache = vmOption("AOTCache");
-        if (!aotCache.isEmpty() && !System.getProperty("java.vm.info", "").contains("sharing")) {
+        if (!aotCache.isEmpty() && !aotCacheUsed()) {
             findings.add(new Finding("the AOT cache " + aotCache + " was not used (missing, or made by another JVM"
                     + " build or for another class path), the JVM started cold", "run the image's own command line, or drop -XX:AOTCache"));
+        }
+        if (signed(ASN1Object.class)) {
+            findings.add(new Finding("BouncyCastle's jar is signed: the JVM checks its digests as it loads each class"
+                    + " (about a second of a start on one CPU) and an AOT cache leaves its classes out",
+                    "put the unsigned copies on the class path, as the image and portcullis-dataplane.jar do"));
         }
         if (memoryLimit > 0 && maxHeap > memoryLimit * MAX_HEAP_SHARE) {
             findings.add(new Finding("the heap may take " + (maxHeap * 100 / memoryLimit)
@@ -81,6 +88,16 @@ public final class RuntimeCheck {
                     "-XX:MaxRAMPercentage=75 or less"));
         }
         return findings;
+    }
+
+    /** A cache the JVM refused leaves it without sharing at all (not even the JDK's own archive). */
+    private static boolean aotCacheUsed() {
+        return !vmOption("AOTCache").isEmpty() && System.getProperty("java.vm.info", "").contains("sharing");
+    }
+
+    private static boolean signed(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source != null && source.getCodeSigners() != null;
     }
 
     private static long memoryLimit() {

@@ -17,9 +17,11 @@ class RuntimeCheckTest {
     }
 
     @Test
-    void theTestJvmHasTheNativeTransportAndTlsButNotExitOnOutOfMemory() {
-        // The test JVMs get --enable-native-access and the Unsafe flag (pom.xml), not -XX:+ExitOnOutOfMemoryError.
+    void theTestJvmHasTheNativeTransportAndTlsButNotExitOnOutOfMemoryNorUnsignedBouncyCastle() {
+        // The test JVMs get --enable-native-access and the Unsafe flag (pom.xml), not -XX:+ExitOnOutOfMemoryError,
+        // and BouncyCastle's signed jars from the Maven repository.
         assertThat(RuntimeCheck.findings(512L << 20, GIB)).extracting(RuntimeCheck.Finding::remedy)
-                .containsExactly("-XX:+ExitOnOutOfMemoryError");
+                .containsExactly("-XX:+ExitOnOutOfMemoryError",
+                        "put the unsigned copies on the class path, as the image and portcullis-dataplane.jar do");
     }
 }
