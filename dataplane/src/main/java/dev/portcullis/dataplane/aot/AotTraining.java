@@ -2,12 +2,15 @@ package dev.portcullis.dataplane.aot;
 
 import dev.portcullis.dataplane.cli.DataPlaneCommand;
 import dev.portcullis.dataplane.config.SnapshotCodec;
+import dev.portcullis.dataplane.controlplane.ControlPlaneClient;
 import dev.portcullis.dataplane.runtime.RuntimeCheck;
 import dev.portcullis.dataplane.runtime.RuntimeConfig;
 import dev.portcullis.dataplane.runtime.SnapshotFileWatcher;
 import dev.portcullis.dataplane.server.DataPlaneServer;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.IssuedCertificate;
+import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,7 +31,8 @@ import java.util.List;
  * The training run for the JVM's ahead-of-time cache (JEP 483/514/515): a data plane on 127.0.0.1
  * serving a snapshot file, as {@code serve} does, with local pods behind it, driven by real clients
  * through the paths a pod serves all day (TLS handshakes new and resumed, HTTP/1.1 keep-alive,
- * HTTP/2, passthrough, plain HTTP, the admin probes, a second snapshot), a bounded number of times.
+ * HTTP/2, passthrough, plain HTTP, the admin probes, a second snapshot), a bounded number of times,
+ * and a second data plane that pulls its first snapshot from a control plane, as a pod starts.
  * Run under {@code -XX:AOTCacheOutput=FILE} it leaves the classes it loaded, linked, and the method
  * profiles it gathered in FILE; a data plane started with {@code -XX:AOTCache=FILE} on the same
  * runtime and class path starts with them. The data plane image carries one, made at build time
@@ -92,6 +98,8 @@ public final class AotTraining {
                 requireVersion(server, 2);
                 phase("HTTP/1.1 keep-alive after the change", () -> clients.http1(workload.http1() / 10, 8));
             }
+            phase("a pod's start: the whole snapshot from a control plane", () ->
+                    fromControlPlane(certificate, pods, work.resolve("client-certificates")));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("AOT training done in {} ms: {}", took.toMillis(), workload);
@@ -115,13 +123,45 @@ public final class AotTraining {
         }
     }
 
+    /**
+     * A second data plane as a pod runs one ({@code serve --control-plane}): its client certificate
+     * folder, and the first snapshot pulled over mutual TLS from a {@link TrainingControlPlane}.
+     */
+    private static void fromControlPlane(IssuedCertificate podCertificate, TrainingPods pods, Path clientCertificates)
+            throws Exception {
+        CertificateAuthority authority = CertificateAuthority.create("portcullis training channel CA", KeyType.EC_P256);
+        IssuedCertificate operator = authority.issueServer(List.of("127.0.0.1"), KeyType.EC_P256);
+        Instant now = Instant.now();
+        IssuedCertificate dataPlane = authority.issue(List.of("data-plane.training"), KeyType.EC_P256,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), KeyPurposeId.id_kp_clientAuth);
+        Files.createDirectories(clientCertificates);
+        Files.writeString(clientCertificates.resolve("tls.crt"), dataPlane.chainPem());
+        Files.writeString(clientCertificates.resolve("tls.key"), dataPlane.privateKeyPem());
+        Files.writeString(clientCertificates.resolve("ca.crt"), authority.certificatePem());
+        int version = 3;
+        try (TrainingControlPlane channel = new TrainingControlPlane(context(operator, authority.certificate()), version,
+                TrainingSnapshots.json(version, podCertificate, pods.plainPort(), pods.tlsPort()));
+             DataPlaneServer server = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral());
+             ControlPlaneClient ignored = ControlPlaneClient.start(channel.uri(), clientCertificates, server.config())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (server.config().current() == null && System.nanoTime() < deadline) {
+                Thread.sleep(5); // LiveConfig tells no one of an apply: its version is what there is to watch
+            }
+            requireVersion(server, version);
+        }
+    }
+
     /** Trusts only the training certificate, and presents it (the TLS pod's side). */
     private static SSLContext context(IssuedCertificate certificate) throws Exception {
+        return context(certificate, certificate.leaf());
+    }
+
+    private static SSLContext context(IssuedCertificate presented, X509Certificate trusted) throws Exception {
         char[] password = "training".toCharArray();
         KeyStore store = KeyStore.getInstance("JKS");
         store.load(null, null);
-        store.setKeyEntry("training", certificate.privateKey(), password, certificate.chain().toArray(Certificate[]::new));
-        store.setCertificateEntry("trusted", certificate.leaf());
+        store.setKeyEntry("training", presented.privateKey(), password, presented.chain().toArray(Certificate[]::new));
+        store.setCertificateEntry("trusted", trusted);
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

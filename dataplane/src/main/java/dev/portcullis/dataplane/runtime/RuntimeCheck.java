@@ -92,7 +92,8 @@ public final class RuntimeCheck {
 
     /** A cache the JVM refused leaves it without sharing at all (not even the JDK's own archive). */
     private static boolean aotCacheUsed() {
-        return !vmOption("AOTCache").isEmpty() && System.getProperty("java.vm.info", "").contains("sharing");
+        return !vmOption("AOTCache").isEmpty() && !"off".equals(vmOption("AOTMode"))
+                && System.getProperty("java.vm.info", "").contains("sharing");
     }
 
     private static boolean signed(Class<?> type) {

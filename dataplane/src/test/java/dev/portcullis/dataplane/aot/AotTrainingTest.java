@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 /**
  * The image build runs {@link AotTraining} under {@code -XX:AOTCacheOutput}; it throws at the first
  * request that is not answered in full, so a run that returns has served every path it trains
- * (handshakes new and resumed, HTTP/1.1, HTTP/2, passthrough, plain HTTP, admin, a second snapshot).
+ * (handshakes new and resumed, HTTP/1.1, HTTP/2, passthrough, plain HTTP, admin, a second snapshot, the
+ * first snapshot of a second data plane pulled from a control plane over mutual TLS).
  */
 class AotTrainingTest {
 
