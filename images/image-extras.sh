@@ -28,7 +28,7 @@ rm -rf "$out"
 mkdir -p "$out/app/libs"
 IFS=: read -r -a dependencies <<< "$(cat "$classpath_file")"
 signed=$("$build_java" "$here/UnsignedJar.java" "$out/app/libs" "${dependencies[@]}")
-echo "$0: unsigned copies of" $signed
+echo "$0: unsigned copies of $(echo "$signed" | tr "\n" " ")"
 
 [ -n "$training_main" ] || exit 0
 training=$(dirname "$out")/aot-training
