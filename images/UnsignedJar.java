@@ -1,3 +1,4 @@
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * {@code java images/UnsignedJar.java OUT_DIR JAR...}: for each signed JAR, writes OUT_DIR/its name,
  * and prints that name. The copy is the jar without its signature files
- * (META-INF/*.SF, *.RSA, *.DSA, *.EC, SIG-*) and its manifest's per-entry digests, entry by entry in the same order with the same times,
- * so the same IN always gives the same bytes.
+ * (META-INF/*.SF, *.RSA, *.DSA, *.EC, SIG-*) and its manifest's per-entry digests, entry by entry
+ * in the same order with the same times, each deflated again: the same IN on the same JDK (whose
+ * zlib does the deflating) always gives the same bytes.
  *
  * Why (images/image-extras.sh): a JVM verifies a signed jar's digests as it loads each class, which
  * cost the data plane's start about a second on one CPU with BouncyCastle, and an AOT cache leaves
@@ -49,7 +51,8 @@ public final class UnsignedJar {
     }
 
     private static void copyUnsigned(Path jar, Path out) throws IOException {
-        try (ZipFile in = new ZipFile(jar.toFile()); OutputStream file = Files.newOutputStream(out);
+        try (ZipFile in = new ZipFile(jar.toFile());
+             OutputStream file = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16);
              ZipOutputStream zip = new ZipOutputStream(file)) {
             Enumeration<? extends ZipEntry> entries = in.entries();
             while (entries.hasMoreElements()) {
@@ -58,7 +61,7 @@ public final class UnsignedJar {
                     continue;
                 }
                 ZipEntry copy = new ZipEntry(entry.getName());
-                copy.setTime(entry.getTime());
+                copy.setTimeLocal(entry.getTimeLocal()); // not through this machine's time zone
                 zip.putNextEntry(copy);
                 try (InputStream data = in.getInputStream(entry)) {
                     if (entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {

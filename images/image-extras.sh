@@ -42,10 +42,21 @@ for jar in "${dependencies[@]}"; do
   classpath+=":$training/app/libs/$name"
 done
 find "$training/app" -type f -exec touch -d "$jib_time" {} +
-# The image's command line (jvmFlags in ../pom.xml), then the training.
-"$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError \
-  -XX:AOTCacheOutput="$out/app/portcullis.aot" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+# The image's command line (jvmFlags in ../pom.xml), then the training. A heap of a pod's size, not
+# this machine's: a JVM refuses a cache made with other compressed-oops settings than its own, and
+# above 32 GiB of heap there are none. No JAVA_TOOL_OPTIONS from the build's environment.
+env -u JAVA_TOOL_OPTIONS "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -XX:+ExitOnOutOfMemoryError -Xmx1g \
+  -XX:AOTCacheOutput="$out/app/portcullis.aot" -XX:AOTConfiguration="$training/portcullis.aotconf" \
+  -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
   -cp "$classpath" "$training_main" 0.3 > "$training/training.log" 2>&1 \
   || { echo "$0: the AOT training failed:" >&2; grep -v '"kind"' "$training/training.log" | tail -30 >&2; exit 1; }
-[ -s "$out/app/portcullis.aot" ] || { echo "$0: no AOT cache made; see $training/training.log" >&2; exit 1; }
+# The cache is assembled by a second JVM whose failure leaves the first one's exit status 0.
+grep -q "AOTCache creation is complete" "$training/training.log" \
+  || { echo "$0: no AOT cache made:" >&2; grep -v '"kind"' "$training/training.log" | tail -30 >&2; exit 1; }
+# And this runtime takes it (-XX:AOTMode=on: a JVM that cannot fails); the container test checks it in the image.
+env -u JAVA_TOOL_OPTIONS "$java" -XX:AOTMode=on -XX:AOTCache="$out/app/portcullis.aot" -Xmx1g \
+  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+ExitOnOutOfMemoryError \
+  -cp "$classpath" -version > "$training/check.log" 2>&1 \
+  || { echo "$0: the AOT cache does not load:" >&2; tail -20 "$training/check.log" >&2; exit 1; }
 echo "$0: $(du -m "$out/app/portcullis.aot" | cut -f1) MB AOT cache for $(basename "$module_jar") and ${#dependencies[@]} jars"

@@ -33,10 +33,21 @@ final class ChartProcesses {
      * JVM seeing this machine's memory, where it would take G1 (and G1's tens of MiB of its own).
      */
     static List<String> podCollector() {
-        String limit = MEMORY_LIMIT.substring("-XX:MaxRAM=".length()).toLowerCase();
-        long mebibytes = Long.parseLong(limit.substring(0, limit.length() - 1))
-                * (limit.endsWith("g") ? 1024 : limit.endsWith("m") ? 1 : 0);
-        return mebibytes > 0 && mebibytes < 1792 ? List.of("-XX:+UseSerialGC") : List.of();
+        return bytes(MEMORY_LIMIT.substring("-XX:MaxRAM=".length())) < 1792L << 20 ? List.of("-XX:+UseSerialGC") : List.of();
+    }
+
+    /** A JVM size as -XX:MaxRAM takes it: digits, then k, m, g or t (either case) or nothing for bytes. */
+    private static long bytes(String size) {
+        String unit = size.replaceAll("^[0-9]+", "").toLowerCase();
+        int shift = switch (unit) {
+            case "" -> 0;
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> throw new IllegalArgumentException("CP_MEMORY_LIMIT " + size + ": a JVM size (512m, 2g), not " + unit);
+        };
+        return Long.parseLong(size.substring(0, size.length() - unit.length())) << shift;
     }
 
     /** Said in the report: a run with another limit than the chart's does not measure the chart's setting. */

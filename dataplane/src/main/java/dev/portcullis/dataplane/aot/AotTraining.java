@@ -75,8 +75,9 @@ public final class AotTraining {
                 List.of(TrainingSnapshots.HOST, TrainingSnapshots.PASSTHROUGH_HOST, "127.0.0.1"));
         SSLContext tls = context(certificate);
         Path snapshot = work.resolve("snapshot.json");
-        // A pod's start parses its command line first: picocli's model of every option, its converters
-        // and the annotations it reads are classes too, and without this they would stay out of the cache.
+        // A pod's start parses its command line first. picocli's own classes are Java 5 class files, which
+        // Java 25 cannot keep in a cache once linked, but what it uses of the JDK (reflection, annotation
+        // parsing) and the command classes' own can be.
         DataPlaneCommand.commandLine().parseArgs("serve", "--snapshot", snapshot.toString(), "--bind", "127.0.0.1",
                 "--http-port", "0", "--https-port", "0", "--admin-port", "0");
         RuntimeCheck.logAtStart("data plane (AOT training)");
