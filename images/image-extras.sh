@@ -45,7 +45,8 @@ find "$training/app" -type f -exec touch -d "$jib_time" {} +
 # The image's command line (jvmFlags in ../pom.xml), then the training. A heap of a pod's size, not
 # this machine's: a JVM refuses a cache made with other compressed-oops settings than its own, and
 # above 32 GiB of heap there are none. No JAVA_TOOL_OPTIONS from the build's environment.
-env -u JAVA_TOOL_OPTIONS "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+# Bounded: a stuck training fails the build in minutes, not at the CI job's timeout.
+timeout 600 env -u JAVA_TOOL_OPTIONS "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -XX:+ExitOnOutOfMemoryError -Xmx1g \
   -XX:AOTCacheOutput="$out/app/portcullis.aot" -XX:AOTConfiguration="$training/portcullis.aotconf" \
   -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -59,12 +61,28 @@ public final class AotTraining {
 
     public static void main(String[] args) {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1;
+        int status = 0;
+        Path work = null;
         try {
-            run(Workload.scaled(scale), Files.createTempDirectory("portcullis-aot-training"));
-            System.exit(0);
+            work = Files.createTempDirectory("portcullis-aot-training");
+            run(Workload.scaled(scale), work);
         } catch (Exception e) {
             LOG.error("AOT training failed", e);
-            System.exit(1);
+            status = 1;
+        } finally {
+            deleteQuietly(work); // it holds the training's private keys
+        }
+        System.exit(status);
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete the training's directory {}: {}", directory, e.toString());
         }
     }
 
