@@ -2,7 +2,6 @@ package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Endpoint;
-import dev.portcullis.dataplane.config.IpLiteral;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -11,7 +10,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,16 +23,15 @@ import java.util.TreeMap;
  */
 final class BackendResolver {
 
-    private static final Comparator<Endpoint> ENDPOINT_ORDER = Comparator.comparing(Endpoint::address)
-            .thenComparingInt(Endpoint::port);
-
     private final ClusterState state;
     private final Problems problems;
+    private final SliceEndpointsMemo sliceMemo;
     private final Map<String, Cluster> clusters = new TreeMap<>();
 
-    BackendResolver(ClusterState state, Problems problems) {
+    BackendResolver(ClusterState state, Problems problems, SliceEndpointsMemo sliceMemo) {
         this.state = state;
         this.problems = problems;
+        this.sliceMemo = sliceMemo;
     }
 
     /** The cluster's name, or empty when the backend cannot be routed at all (a problem says why). */
@@ -77,16 +74,15 @@ final class BackendResolver {
     }
 
     private List<Endpoint> endpoints(ObjectRef ingress, String namespace, IngressServiceBackend backend, String usedFor) {
-        String serviceName = namespace + "/" + backend.getName();
         Optional<Service> found = state.service(namespace, backend.getName());
         if (found.isEmpty()) {
-            problems.error(ingress, "ServiceNotFound", "service " + serviceName + " (" + usedFor
+            problems.error(ingress, "ServiceNotFound", "service " + namespace + "/" + backend.getName() + " (" + usedFor
                     + ") does not exist; its requests are answered 503");
             return List.of();
         }
         Service service = found.get();
         if ("ExternalName".equals(service.getSpec().getType())) {
-            problems.error(ingress, "UnsupportedServiceType", "service " + serviceName
+            problems.error(ingress, "UnsupportedServiceType", "service " + namespace + "/" + backend.getName()
                     + " is of type ExternalName, which is not served; its requests are answered 503");
             return List.of();
         }
@@ -94,49 +90,72 @@ final class BackendResolver {
         if (servicePort.isEmpty()) {
             Object wanted = backend.getPort().getNumber() != null ? backend.getPort().getNumber()
                     : "\"" + backend.getPort().getName() + "\"";
-            problems.error(ingress, "ServicePortNotFound", "service " + serviceName + " has no port " + wanted
+            problems.error(ingress, "ServicePortNotFound", "service " + namespace + "/" + backend.getName() + " has no port " + wanted
                     + " (" + usedFor + "); its requests are answered 503");
             return List.of();
         }
-        // An address in two slices (as during a rollout) counts once, ready if either says so.
-        TreeMap<Endpoint, Endpoint> endpoints = new TreeMap<>(ENDPOINT_ORDER);
-        for (EndpointSlice slice : state.endpointSlicesOf(namespace, backend.getName())) {
-            Optional<Integer> port = slicePort(slice, servicePort.get());
-            if (port.isEmpty() || slice.getEndpoints() == null) {
-                continue;
-            }
-            for (var endpoint : slice.getEndpoints()) {
-                if (endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
-                    continue;
-                }
-                // As kube-proxy does: a missing "ready" condition means ready.
-                boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
-                        || endpoint.getConditions().getReady();
-                String literal = endpoint.getAddresses().getFirst();
-                if (!IpLiteral.is(literal)) {
-                    // A name (an FQDN slice, or "localhost" in a hand-written one) is never looked up by the data plane.
-                    problems.error(ingress, "InvalidEndpointAddress", "EndpointSlice " + namespace + "/"
-                            + (slice.getMetadata() == null ? "?" : slice.getMetadata().getName()) + " of service "
-                            + serviceName + ": address \"" + literal + "\" is not an IP address; this endpoint is left out");
-                    continue;
-                }
-                Endpoint address = new Endpoint(literal, port.get(), ready);
-                endpoints.merge(address, address, (old, added) -> old.ready() ? old : added);
-            }
-        }
-        if (endpoints.values().stream().noneMatch(Endpoint::ready)) {
-            problems.warning(ingress, "NoReadyEndpoints", "service " + serviceName + " has no ready endpoints ("
+        List<Endpoint> endpoints = endpointsOfSlices(ingress, namespace, backend.getName(), servicePort.get());
+        if (!anyReady(endpoints)) {
+            problems.warning(ingress, "NoReadyEndpoints", "service " + namespace + "/" + backend.getName() + " has no ready endpoints ("
                     + usedFor + "); its requests are answered 503 (or by a default-backend the Ingress names) until one is ready");
         }
-        return List.copyOf(endpoints.values());
+        return endpoints;
+    }
+
+    /** The endpoints of every slice of the Service on its port; an address in two slices (as during a rollout) counts once, ready if either says so. */
+    private List<Endpoint> endpointsOfSlices(ObjectRef ingress, String namespace, String serviceName, ServicePort servicePort) {
+        List<EndpointSlice> slices = state.endpointSlicesOf(namespace, serviceName);
+        List<Endpoint> only = null;
+        TreeMap<Endpoint, Endpoint> merged = null;
+        for (EndpointSlice slice : slices) {
+            Optional<Integer> port = slicePort(slice, servicePort);
+            if (port.isEmpty()) {
+                continue;
+            }
+            SliceEndpointsMemo.Reading reading = sliceMemo.read(slice, port.get());
+            for (String literal : reading.notIpAddresses()) {
+                // A name (an FQDN slice, or "localhost" in a hand-written one) is never looked up by the data plane.
+                problems.error(ingress, "InvalidEndpointAddress", "EndpointSlice " + namespace + "/"
+                        + (slice.getMetadata() == null ? "?" : slice.getMetadata().getName()) + " of service "
+                        + namespace + "/" + serviceName + ": address \"" + literal + "\" is not an IP address; this endpoint is left out");
+            }
+            if (only == null && merged == null) {
+                only = reading.endpoints(); // one slice, the usual case: already in order, each address once
+                continue;
+            }
+            if (merged == null) {
+                merged = new TreeMap<>(SliceEndpointsMemo.ENDPOINT_ORDER);
+                mergeInto(merged, only);
+            }
+            mergeInto(merged, reading.endpoints());
+        }
+        return merged != null ? List.copyOf(merged.values()) : only != null ? only : List.of();
+    }
+
+    private static void mergeInto(TreeMap<Endpoint, Endpoint> merged, List<Endpoint> endpoints) {
+        for (Endpoint endpoint : endpoints) {
+            merged.merge(endpoint, endpoint, (old, added) -> old.ready() ? old : added);
+        }
+    }
+
+    private static boolean anyReady(List<Endpoint> endpoints) {
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint.ready()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<ServicePort> servicePort(Service service, IngressServiceBackend backend) {
         List<ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
         Integer number = backend.getPort().getNumber();
-        return ports.stream()
-                .filter(port -> number != null ? number.equals(port.getPort()) : backend.getPort().getName().equals(port.getName()))
-                .findFirst();
+        for (ServicePort port : ports) { // a loop, not a stream: asked of every backend at every translation
+            if (number != null ? number.equals(port.getPort()) : backend.getPort().getName().equals(port.getName())) {
+                return Optional.of(port);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -53,6 +53,9 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
 
     /** What sets the cluster apart from the plain one, for its name: empty for the defaults. */
     String describe(String namespace, String service) {
+        if (isPlain()) {
+            return ""; // most Ingresses: asked for every backend at every translation
+        }
         List<String> parts = new ArrayList<>();
         if (protocol == UpstreamProtocol.HTTP_2) {
             parts.add("h2");
@@ -77,5 +80,11 @@ record ClusterSettings(BalancePolicy balance, ProxyProtocol proxyProtocol, Backe
         parts.addAll(limits.describe());
         parts.addAll(health.describe());
         return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
+    private boolean isPlain() {
+        return protocol == UpstreamProtocol.HTTP_1_1 && balance == BalancePolicy.ROUND_ROBIN && affinity == null
+                && proxyProtocol == ProxyProtocol.OFF && tls == null && limits.equals(ExchangeLimits.NONE)
+                && (health == HealthSettings.DEFAULTS || health.equals(HealthSettings.DEFAULTS));
     }
 }

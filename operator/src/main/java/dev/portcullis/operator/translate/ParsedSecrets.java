@@ -55,6 +55,7 @@ public final class ParsedSecrets {
     /** Another stream's memo whose parses this one may share (a pure function of content), or null. */
     private volatile ParsedSecrets sharesParsesOf;
     private final IngressSettingsMemo settingsMemo = new IngressSettingsMemo();
+    private final SliceEndpointsMemo sliceEndpointsMemo = new SliceEndpointsMemo();
 
     /** A memo whose data planes start with it (standalone, {@code check}, tests): it knows all they serve. */
     public ParsedSecrets() {
@@ -157,6 +158,11 @@ public final class ParsedSecrets {
         return settingsMemo;
     }
 
+    /** What each EndpointSlice held for a port, kept for as long (across the translations of one stream). */
+    SliceEndpointsMemo sliceEndpointsMemo() {
+        return sliceEndpointsMemo;
+    }
+
     private Object known(Content key) {
         Object parsed = usedNow.get(key);
         if (parsed == null) {
@@ -203,6 +209,7 @@ public final class ParsedSecrets {
     /** A translation is done: forget what it did not use (deleted or changed Secrets). */
     synchronized void translationDone() {
         settingsMemo.translationDone();
+        sliceEndpointsMemo.translationDone();
         byContent = usedNow; // before ahead is cleared: the other stream always finds one or the other
         ahead = Map.of();
         usedNow = HashMap.newHashMap(byContent.size());

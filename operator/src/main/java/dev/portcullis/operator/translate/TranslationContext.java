@@ -25,7 +25,7 @@ final class TranslationContext {
         this.staples = staples;
         this.state = state;
         this.now = now;
-        this.backends = new BackendResolver(state, problems);
+        this.backends = new BackendResolver(state, problems, parsedSecrets.sliceEndpointsMemo());
         this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets);
         this.settingsMemo = parsedSecrets.settingsMemo();
     }
