@@ -9,9 +9,10 @@ import java.util.*;
  * the control-plane channel does: SnapshotDiff.apply onto the snapshot held, then LiveConfig.apply
  * (validate, compile, swap, gauges). No operator work in the process, so the figure is not a young GC
  * of translation garbage (DeltaBench's step 6b is, often). Run after packaging:
- *   java -Xmx3g -cp operator/target/portcullis.jar bench/ApplyBench.java 10000 300 [handshake-all]
+ *   java -Xmx3g -cp operator/target/portcullis.jar bench/ApplyBench.java 10000 300 [handshake-all] [own-clusters]
  * With handshake-all, it also builds every host's TLS context after the cold apply (as first handshakes
- * to every host would) and reports the resident memory before and after.
+ * to every host would) and reports the resident memory before and after. With own-clusters, each host
+ * routes to a cluster of its own (one pod each), as bench row 10's Ingresses do; else all share one.
  */
 public class ApplyBench {
     public static void main(String[] args) throws Exception {
@@ -20,19 +21,25 @@ public class ApplyBench {
         CertificateAuthority ca = CertificateAuthority.create("h", CertificateAuthority.KeyType.EC_P256);
         List<VirtualHost> hosts = new ArrayList<>();
         List<TlsCertificate> certificates = new ArrayList<>();
+        List<String> options = Arrays.asList(args).subList(2, args.length);
+        ownClusters = options.contains("own-clusters");
+        List<Cluster> clusters = new ArrayList<>(List.of(cluster("web", 0)));
         for (int i = 0; i < n; i++) {
             hosts.add(host("app-" + i));
+            if (ownClusters) {
+                clusters.add(cluster("app-" + i, i));
+            }
             certificates.add(certificate(ca, "app-" + i));
         }
         Snapshot held = SnapshotDiff.canonical(new Snapshot(1, hosts,
-                List.of(new Cluster("default/web:80", List.of(Endpoint.ready("10.0.0.1", 80)))), certificates, null));
+                clusters, certificates, null));
         try (DataPlaneServer plane = DataPlaneServer.start(DataPlaneServer.Listen.loopbackEphemeral())) {
             long c0 = System.nanoTime();
             plane.config().apply(held);
             System.out.printf("%d TLS hosts: cold apply %d ms%n", n, (System.nanoTime() - c0) / 1_000_000);
             System.gc();
             System.out.printf("  RSS after the cold apply: %d MiB (heap used %d MiB)%n", rssMiB(), heapUsedMiB());
-            if (args.length > 2 && args[2].equals("handshake-all")) {
+            if (options.contains("handshake-all")) {
                 // As if every host had been asked for: builds each context a first handshake would (by reflection,
                 // so that this file still runs against builds that built them all at apply).
                 long b0 = System.nanoTime();
@@ -51,7 +58,8 @@ public class ApplyBench {
                 // Alternately a new host with its certificate, and a renewed certificate of an existing host.
                 String name = r % 2 == 0 ? "new-" + r : "app-" + (r * 7919 % n);
                 SnapshotDelta delta = new SnapshotDelta(held.version(), held.version() + 1,
-                        r % 2 == 0 ? List.of(host(name)) : List.of(), List.of(), List.of(), List.of(),
+                        r % 2 == 0 ? List.of(host(name)) : List.of(), List.of(),
+                        r % 2 == 0 && ownClusters ? List.of(cluster(name, n + r)) : List.of(), List.of(),
                         List.of(certificate(ca, name)), List.of(), null, held.listener(), List.of());
                 long t0 = System.nanoTime();
                 Snapshot next = SnapshotDiff.apply(held, delta);
@@ -84,9 +92,19 @@ public class ApplyBench {
                 s[s.length * 9 / 10] / 1e6, s.length, times.length);
     }
 
+    static boolean ownClusters;
+
     static VirtualHost host(String name) {
         return new VirtualHost(name + ".example.test", TlsMode.TERMINATE, "default/tls-" + name,
-                List.of(new Route(PathMatch.prefix("/"), "default/web:80")), true);
+                List.of(new Route(PathMatch.prefix("/"), clusterName(ownClusters ? name : "web"))), true);
+    }
+
+    static String clusterName(String name) {
+        return "default/svc-" + name + ":80";
+    }
+
+    static Cluster cluster(String name, int i) {
+        return new Cluster(clusterName(name), List.of(Endpoint.ready("10." + (1 + i / 62500) + "." + (i / 250 % 250) + "." + (i % 250 + 1), 80)));
     }
 
     static TlsCertificate certificate(CertificateAuthority ca, String name) {

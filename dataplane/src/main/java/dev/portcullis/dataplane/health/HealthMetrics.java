@@ -1,11 +1,11 @@
 package dev.portcullis.dataplane.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,28 +18,47 @@ public class HealthMetrics {
     /** Meters nothing: for health compiled outside a data plane. */
     public static final HealthMetrics NONE = new HealthMetrics();
 
+    private static final String USABLE_ENDPOINTS = "portcullis.cluster.healthy.endpoints";
+
     private final MeterRegistry registry;
-    private final MultiGauge usableEndpoints;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** The usable-endpoints gauge of each cluster served, by name, with the health it reads. */
+    private Map<String, UsableEndpoints> usableEndpoints = new HashMap<>();
+
+    private record UsableEndpoints(ClusterHealth health, Gauge gauge) {
+    }
 
     private HealthMetrics() {
         this.registry = null;
-        this.usableEndpoints = null;
     }
 
     public HealthMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.usableEndpoints = MultiGauge.builder("portcullis.cluster.healthy.endpoints")
-                .description("ready endpoints of the cluster that are neither ejected nor failing their active check")
-                .register(registry);
     }
 
-    void clustersServed(Collection<ClusterHealth> clusters) {
-        if (usableEndpoints != null) {
-            usableEndpoints.register(clusters.stream()
-                    .map(cluster -> MultiGauge.Row.of(Tags.of("cluster", cluster.name()), cluster, ClusterHealth::usableCount))
-                    .toList(), true);
+    /**
+     * The gauge's rows follow the clusters served. Only a cluster that is new or was rebuilt gets
+     * its row registered again: a change to one Ingress among 10,000 re-registered every row, the
+     * larger part of a data plane's apply.
+     */
+    synchronized void clustersServed(Collection<ClusterHealth> clusters) {
+        if (registry == null) {
+            return;
         }
+        Map<String, UsableEndpoints> next = HashMap.newHashMap(clusters.size());
+        for (ClusterHealth cluster : clusters) {
+            UsableEndpoints registered = usableEndpoints.remove(cluster.name());
+            if (registered != null && registered.health() != cluster) {
+                registry.remove(registered.gauge());
+                registered = null;
+            }
+            next.put(cluster.name(), registered != null ? registered : new UsableEndpoints(cluster,
+                    Gauge.builder(USABLE_ENDPOINTS, cluster, ClusterHealth::usableCount).strongReference(true)
+                            .description("ready endpoints of the cluster that are neither ejected nor failing their active check")
+                            .tag("cluster", cluster.name()).register(registry)));
+        }
+        usableEndpoints.values().forEach(gone -> registry.remove(gone.gauge()));
+        usableEndpoints = next;
     }
 
     void ejected(String cluster) {
