@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.config.Limits;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
+import dev.portcullis.dataplane.proxy.Http2Codecs;
 import dev.portcullis.dataplane.proxy.HttpProxyHandler;
 import dev.portcullis.dataplane.proxy.RequestHeadDeadline;
 import dev.portcullis.dataplane.runtime.LiveConfig;
@@ -9,7 +10,6 @@ import dev.portcullis.dataplane.upstream.UpstreamConnections;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -51,7 +51,7 @@ record HttpPipeline(LiveConfig config, UpstreamConnections upstreams, DataPlaneM
     /** @param scheme {@code https} after ALPN on the TLS listener, {@code http} for h2c prior knowledge on the plain one */
     ChannelHandler[] http2Handlers(String scheme) {
         Limits limits = limits();
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2Codecs.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                         .maxHeaderListSize(limits.maxHeaderBytes())

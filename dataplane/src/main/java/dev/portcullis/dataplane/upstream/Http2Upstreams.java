@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.upstream;
 
+import dev.portcullis.dataplane.proxy.Http2Codecs;
 import dev.portcullis.dataplane.runtime.UpstreamCluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -143,7 +143,7 @@ final class Http2Upstreams {
         }
 
         void connect(EventLoop loop) {
-            codec = Http2FrameCodecBuilder.forClient()
+            codec = Http2Codecs.forClient()
                     .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_LIST_BYTES)
                             .initialWindowSize(STREAM_WINDOW_BYTES))
                     .build();

@@ -129,4 +129,27 @@ class Http2Test {
             assertThat(curl.stdout()).isEqualTo(version + " 200");
         }
     }
+
+    /**
+     * Streams that outgrow small windows share the connection in turn: h2load asks for 32 downloads
+     * of 300,000 bytes on one connection, 8 at a time, with a stream window of 16 KiB and a
+     * connection window of 64 KiB, so every stream waits for WINDOW_UPDATEs many times over while
+     * others wait beside it. Every download completes with every byte; none stalls.
+     */
+    @Test
+    void concurrentDownloadsThroughSmallWindowsAllArriveWhole() {
+        boolean installed = Processes.run(List.of("sh", "-c", "command -v h2load"), "").exitCode() == 0;
+        String missing = "h2load is not installed (apt-get install nghttp2-client)";
+        if (!installed && "true".equals(System.getenv("PORTCULLIS_REQUIRE_REAL_API_SERVER"))) {
+            throw new AssertionError(missing + ", and PORTCULLIS_REQUIRE_REAL_API_SERVER=true asks for every test to run");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed, missing);
+        int port = dataPlane.httpsPort();
+        Processes.Result load = Processes.run(List.of("h2load", "-n", "32", "-c", "1", "-m", "8", "-w", "14", "-W", "16",
+                "--connect-to=127.0.0.1:" + port, "https://app.example.test:" + port + "/bytes/300000"), "");
+        assertThat(load.stdout()).as(load.stdout() + load.stderr())
+                .contains("requests: 32 total, 32 started, 32 done, 32 succeeded, 0 failed, 0 errored, 0 timeout")
+                .contains("status codes: 32 2xx")
+                .containsPattern("traffic: .*\\(" + 32 * 300_000 + "\\) data");
+    }
 }
