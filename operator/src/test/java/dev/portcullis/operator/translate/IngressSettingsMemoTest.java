@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.portcullis.operator.translate.FreshTranslations.assertSame;
+import static dev.portcullis.operator.translate.FreshTranslations.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -143,15 +145,6 @@ class IngressSettingsMemoTest {
 
     private static ClusterState state(String manifests) throws IOException {
         return StandaloneIngressClass.ensure(ManifestReader.readText("case.in.yaml", GoldenCertificates.fill(manifests)).state());
-    }
-
-    private static Translation fresh(ClusterState state) {
-        return IngressTranslator.translate(state, 99, GoldenCertificates.NOW, new ParsedSecrets());
-    }
-
-    private static void assertSame(Translation memoized, Translation fresh) {
-        assertThat(memoized.snapshot().withVersion(0)).isEqualTo(fresh.snapshot().withVersion(0));
-        assertThat(memoized.problems()).isEqualTo(fresh.problems());
     }
 
     private static Ingress ingress(ClusterState state, String name) {

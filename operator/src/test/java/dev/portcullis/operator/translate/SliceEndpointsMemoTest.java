@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.portcullis.operator.translate.FreshTranslations.assertSame;
+import static dev.portcullis.operator.translate.FreshTranslations.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -110,15 +112,6 @@ class SliceEndpointsMemoTest {
 
     private static ClusterState state() throws IOException {
         return StandaloneIngressClass.ensure(ManifestReader.readText("case.in.yaml", MANIFESTS).state());
-    }
-
-    private static Translation fresh(ClusterState state) {
-        return IngressTranslator.translate(state, 99, GoldenCertificates.NOW, new ParsedSecrets());
-    }
-
-    private static void assertSame(Translation memoized, Translation fresh) {
-        assertThat(memoized.snapshot().withVersion(0)).isEqualTo(fresh.snapshot().withVersion(0));
-        assertThat(memoized.problems()).isEqualTo(fresh.problems());
     }
 
     private static Cluster cluster(Translation translation, String name) {
