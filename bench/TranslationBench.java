@@ -13,7 +13,7 @@ import java.util.*;
  * without the ParsedSecrets memo, and prints the milliseconds per translation. With a second argument C,
  * then C changes as the publisher makes them (one new Ingress each: state, translation with the memo,
  * canonical order, diff and merge, validation of what changed), and the mean of each step over the
- * last half. Run after `./mvnw package`:
+ * last half, first with full translations, then with the IncrementalTranslator the publisher uses. Run after `./mvnw package`:
  *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000 [40 [own-services]]
  * own-services: each Ingress has its own Service and EndpointSlice, as bench row 10 makes them.
  */
@@ -45,7 +45,9 @@ public class TranslationBench {
         services.add(web);
         ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, services, slices));
         if (args.length > 1) {
-            changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]));
+            for (boolean incremental : new boolean[] {false, true}) {
+                changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]), incremental);
+            }
             return;
         }
         for (String mode : List.of("fresh parse each time", "memo (ParsedSecrets)")) {
@@ -67,9 +69,12 @@ public class TranslationBench {
             .addNewPort().withName("http").withPort(80).withNewTargetPort("http").endPort().endSpec().build();
     }
 
-    static void changes(List<Ingress> ingresses, List<Secret> secrets, List<Service> services, List<EndpointSlice> slices, int rounds) {
+    static void changes(List<Ingress> ingresses, List<Secret> secrets, List<Service> services, List<EndpointSlice> slices, int rounds,
+                        boolean incremental) {
         ParsedSecrets memo = new ParsedSecrets();
+        IncrementalTranslator translator = new IncrementalTranslator();
         dev.portcullis.dataplane.config.Snapshot last = null;
+        Instant start = Instant.now(); // one instant: a full translation follows a minute of the clock
         long[] sum = new long[5];
         for (int round = 0; round < rounds; round++) {
             List<Ingress> more = new ArrayList<>(ingresses);
@@ -82,7 +87,8 @@ public class TranslationBench {
             long t0 = System.nanoTime();
             ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, services, slices));
             long t1 = System.nanoTime();
-            Translation translation = IngressTranslator.translate(state, round + 1, Instant.now(), memo);
+            Translation translation = incremental ? translator.translate(state, round + 1, start, memo, OcspStaples.NONE)
+                : IngressTranslator.translate(state, round + 1, start, memo);
             long t2 = System.nanoTime();
             var content = dev.portcullis.dataplane.config.SnapshotDiff.canonical(translation.snapshot());
             long t3 = System.nanoTime();
@@ -98,8 +104,10 @@ public class TranslationBench {
             last = content;
         }
         int k = rounds - rounds / 2;
-        System.out.printf("%d TLS Ingresses (%d Services), one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
-            + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n", secrets.size(), services.size(), k, rounds,
+        System.out.printf("%s: %d TLS Ingresses (%d Services), one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
+            + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n",
+            incremental ? "incremental (" + translator.partialTranslations() + " partial, " + translator.fullTranslations() + " full)"
+                : "full translations", secrets.size(), services.size(), k, rounds,
             sum[0] / 1e6 / k, sum[1] / 1e6 / k, sum[2] / 1e6 / k, sum[3] / 1e6 / k, sum[4] / 1e6 / k);
     }
 }

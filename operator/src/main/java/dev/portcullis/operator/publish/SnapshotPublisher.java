@@ -6,7 +6,7 @@ import dev.portcullis.dataplane.config.SnapshotDiff;
 import dev.portcullis.dataplane.runtime.SnapshotValidation;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
 import dev.portcullis.operator.translate.ClusterState;
-import dev.portcullis.operator.translate.IngressTranslator;
+import dev.portcullis.operator.translate.IncrementalTranslator;
 import dev.portcullis.operator.translate.OcspStaples;
 import dev.portcullis.operator.translate.ParsedSecrets;
 import dev.portcullis.operator.translate.Translation;
@@ -72,6 +72,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Set<String> classes = new LinkedHashSet<>();
     /** Each stream's memo, used only on its stream's thread (a class's reads the all-classes one's published parses). */
     private final Map<String, ParsedSecrets> parsedSecrets = new ConcurrentHashMap<>();
+    /** Each stream's translator, used only on its stream's thread: a change costs what it touches. */
+    private final Map<String, IncrementalTranslator> translators = new ConcurrentHashMap<>();
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> allClassesPending;
     /** The all-classes stream: maxHoldOff after the last change, at most five times that after the first. */
@@ -231,9 +233,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         try {
             long nextVersion = latest == null ? 1 : latest.version() + 1;
             ParsedSecrets streamMemo = memo(ingressClass);
+            IncrementalTranslator translator = translators.computeIfAbsent(ingressClass, unused -> new IncrementalTranslator());
             Translation translation = translationTime.recordCallable(() ->
-                    IngressTranslator.translate(source.state(ingressClass), nextVersion, clock.instant(), streamMemo,
-                            ocspStaples.get()));
+                    translator.translate(source.state(ingressClass), nextVersion, clock.instant(), streamMemo, ocspStaples.get()));
             Snapshot snapshot = translation.snapshot();
             Snapshot content = SnapshotDiff.canonical(snapshot);
             SnapshotDelta delta = latest == null ? null : SnapshotDiff.diff(latest.content(), content);

@@ -26,12 +26,14 @@ final class BackendResolver {
     private final ClusterState state;
     private final Problems problems;
     private final SliceEndpointsMemo sliceMemo;
+    private final Attribution attribution;
     private final Map<String, Cluster> clusters = new TreeMap<>();
 
-    BackendResolver(ClusterState state, Problems problems, SliceEndpointsMemo sliceMemo) {
+    BackendResolver(ClusterState state, Problems problems, SliceEndpointsMemo sliceMemo, Attribution attribution) {
         this.state = state;
         this.problems = problems;
         this.sliceMemo = sliceMemo;
+        this.attribution = attribution;
     }
 
     /** The cluster's name, or empty when the backend cannot be routed at all (a problem says why). */
@@ -65,6 +67,7 @@ final class BackendResolver {
         } else {
             endpoints(ingress, namespace, service, usedFor); // report this Ingress's problems too
         }
+        attribution.cluster(ingress, name);
         return Optional.of(name);
     }
 

@@ -72,9 +72,14 @@ public final class ClusterState {
     /** The same objects and indexes as {@code base} (built once: 10,000s of objects), other classes or settings. */
     private ClusterState(ClusterState base, List<IngressClass> ingressClasses, String servedClass,
                          dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
+        this(base, base.ingresses, ingressClasses, servedClass, sessionTicketSeed);
+    }
+
+    private ClusterState(ClusterState base, List<Ingress> ingresses, List<IngressClass> ingressClasses, String servedClass,
+                         dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
         this.servedClass = servedClass;
         this.sessionTicketSeed = sessionTicketSeed;
-        this.ingresses = base.ingresses;
+        this.ingresses = ingresses;
         this.ingressClasses = List.copyOf(ingressClasses);
         this.secrets = base.secrets;
         this.services = base.services;
@@ -145,6 +150,23 @@ public final class ClusterState {
         return slicesByService.getOrDefault(key(namespace, serviceName), List.of());
     }
 
+    /** The same cluster with only these of its Ingresses (a translation of the Ingresses a change touched). */
+    ClusterState withIngresses(List<Ingress> some) {
+        return new ClusterState(this, List.copyOf(some), ingressClasses, servedClass, sessionTicketSeed);
+    }
+
+    Map<String, Secret> secretsByKey() {
+        return secretsByKey;
+    }
+
+    Map<String, Service> servicesByKey() {
+        return servicesByKey;
+    }
+
+    Map<String, List<EndpointSlice>> slicesByService() {
+        return slicesByService;
+    }
+
     /** The cluster as the data planes of one IngressClass see it: our other classes do not exist for them. */
     public ClusterState restrictedTo(String ingressClassName) {
         List<IngressClass> only = ingressClasses.stream()
@@ -173,7 +195,7 @@ public final class ClusterState {
         return index;
     }
 
-    private static String key(String namespace, String name) {
+    static String key(String namespace, String name) {
         return namespace + "/" + name;
     }
 }

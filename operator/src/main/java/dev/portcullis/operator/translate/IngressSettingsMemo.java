@@ -99,6 +99,14 @@ final class IngressSettingsMemo {
     }
 
     /** A translation is done: forget the Ingresses it did not read. */
+    /** As {@link #translationDone()} after a translation of some Ingresses: nothing is forgotten. */
+    void partialTranslationDone() {
+        known.putAll(usedNow);
+        usedNow = new HashMap<>();
+        knownObjects.putAll(usedObjectsNow);
+        usedObjectsNow = new IdentityHashMap<>();
+    }
+
     void translationDone() {
         known = usedNow;
         usedNow = HashMap.newHashMap(known.size());

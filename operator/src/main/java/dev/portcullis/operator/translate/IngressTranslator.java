@@ -32,6 +32,19 @@ public final class IngressTranslator {
     /** As above, stapling the OCSP responses the operator fetched (an input, like the clock). */
     public static Translation translate(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets,
                                         OcspStaples staples) {
+        return attributed(state, version, now, parsedSecrets, staples, false).translation();
+    }
+
+    /** A translation and who put each cluster and certificate in its snapshot. */
+    record Attributed(Translation translation, Attribution attribution) {
+    }
+
+    /**
+     * As above, saying who contributed what. {@code someIngresses}: the state holds only some of the
+     * Ingresses ({@link IncrementalTranslator}), so the memo forgets nothing the others use.
+     */
+    static Attributed attributed(ClusterState state, long version, Instant now, ParsedSecrets parsedSecrets,
+                                 OcspStaples staples, boolean someIngresses) {
         List<Ingress> ours = IngressSelection.ours(state);
         TlsSecretParser.parseAhead(ours, state, parsedSecrets);
         TranslationContext context = new TranslationContext(state, now, parsedSecrets, staples);
@@ -54,7 +67,12 @@ public final class IngressTranslator {
         ListenerPhase.Listener listener = new ListenerPhase(context).apply();
         new OcspStaplePhase(context).apply();
         Snapshot snapshot = SnapshotAssembly.assemble(context, version, listener);
-        parsedSecrets.translationDone();
-        return new Translation(snapshot, context.problems.all(), context.secrets.keptCount());
+        if (someIngresses) {
+            parsedSecrets.partialTranslationDone();
+        } else {
+            parsedSecrets.translationDone();
+        }
+        return new Attributed(new Translation(snapshot, context.problems.all(), context.secrets.keptCount()),
+                context.attribution);
     }
 }

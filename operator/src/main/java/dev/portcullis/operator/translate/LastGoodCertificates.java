@@ -24,9 +24,12 @@ final class LastGoodCertificates {
     private final Map<String, TlsCertificate> certificates = new TreeMap<>();
     private final Set<String> keptFor = new TreeSet<>();
 
-    LastGoodCertificates(ParsedSecrets memo, CertificateProblems wording) {
+    private final Attribution attribution;
+
+    LastGoodCertificates(ParsedSecrets memo, CertificateProblems wording, Attribution attribution) {
         this.memo = memo;
         this.wording = wording;
+        this.attribution = attribution;
     }
 
     /** This parse is good for the purpose: the one to keep if the Secret breaks. */
@@ -58,7 +61,7 @@ final class LastGoodCertificates {
         String name = secret + " (keep serving)";
         if (served) {
             certificates.putIfAbsent(name, TlsCertificate.keepServing(name));
-            keptFor.add(servedAs);
+            served(object, name, servedAs);
         }
         wording.keptByDataPlanes(object, reason, failure, servedAs, fallback);
         return name;
@@ -74,10 +77,16 @@ final class LastGoodCertificates {
         String name = certificate.name() + " (last good, serial " + leaf.getSerialNumber().toString(16) + ")";
         if (served) {
             certificates.putIfAbsent(name, new TlsCertificate(name, certificate.certificateChainPem(), certificate.privateKeyPem()));
-            keptFor.add(servedAs);
+            served(object, name, servedAs);
         }
         wording.lastGoodKept(object, reason, failure, servedAs, leaf);
         return name;
+    }
+
+    private void served(ObjectRef object, String certificate, String servedAs) {
+        keptFor.add(servedAs);
+        attribution.certificate(object, certificate);
+        attribution.kept(object, servedAs);
     }
 
     /** The kept certificates and markers the snapshot needs, by name. */

@@ -36,6 +36,8 @@ public final class ParsedSecrets {
 
     /** What the last finished translation used; never changed once it is assigned, so the other stream may read it. */
     private volatile Map<Content, Object> byContent = new HashMap<>();
+    /** Parses first used by translations of some Ingresses since the last full one; never changed once assigned. */
+    private volatile Map<Content, Object> recent = Map.of();
     private Map<Content, Object> usedNow = new HashMap<>();
     /**
      * The same parses by the Secret object they came from: the informers hand out the same object
@@ -168,12 +170,17 @@ public final class ParsedSecrets {
         if (parsed == null) {
             parsed = byContent.get(key);
         }
-        return parsed != null ? parsed : ahead.get(key);
+        return parsed != null ? parsed : publishedLately(key);
     }
 
     /** For the other stream's memo, on its thread: a parse this one's translations published. */
     private Object published(Content key) {
         Object parsed = byContent.get(key);
+        return parsed != null ? parsed : publishedLately(key);
+    }
+
+    private Object publishedLately(Content key) {
+        Object parsed = recent.get(key);
         return parsed != null ? parsed : ahead.get(key);
     }
 
@@ -211,6 +218,7 @@ public final class ParsedSecrets {
         settingsMemo.translationDone();
         sliceEndpointsMemo.translationDone();
         byContent = usedNow; // before ahead is cleared: the other stream always finds one or the other
+        recent = Map.of();
         ahead = Map.of();
         usedNow = HashMap.newHashMap(byContent.size());
         byObject = usedByObjectNow;
@@ -222,13 +230,46 @@ public final class ParsedSecrets {
         historyUnknown = false;
     }
 
+    /**
+     * A translation of some Ingresses only is done ({@link IncrementalTranslator}): what it used is
+     * added to what earlier ones used, since the Ingresses it left out still use theirs. What was
+     * deleted is forgotten at the next full translation.
+     */
+    synchronized void partialTranslationDone() {
+        settingsMemo.partialTranslationDone();
+        sliceEndpointsMemo.partialTranslationDone();
+        // Most of what it used is known already; the rest (new Secrets) goes to a small map of its own,
+        // copied, since the other stream may be reading the last one.
+        Map<Content, Object> added = null;
+        for (Map.Entry<Content, Object> used : usedNow.entrySet()) {
+            if (byContent.get(used.getKey()) != used.getValue() && recent.get(used.getKey()) != used.getValue()) {
+                if (added == null) {
+                    added = new HashMap<>(recent);
+                }
+                added.put(used.getKey(), used.getValue());
+            }
+        }
+        if (added != null) {
+            recent = added; // before ahead is cleared, as above
+        }
+        ahead = Map.of();
+        usedNow = new HashMap<>();
+        byObject.putAll(usedByObjectNow);
+        usedByObjectNow = new IdentityHashMap<>();
+        lastGood.putAll(lastGoodNow);
+        lastGoodNow = new HashMap<>();
+        keepServing.addAll(keepServingNow);
+        keepServingNow = new HashSet<>();
+        historyUnknown = false;
+    }
+
     /** How many Secrets were parsed rather than found (for tests and metrics). */
     public int parses() {
         return parses;
     }
 
     int size() {
-        return byContent.size();
+        return byContent.size() + recent.size();
     }
 
     /** A Secret's content and what it parsed to. */

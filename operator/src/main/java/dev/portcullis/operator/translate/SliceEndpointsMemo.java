@@ -52,6 +52,12 @@ final class SliceEndpointsMemo {
     }
 
     /** A translation is done: forget the slices it did not read. */
+    /** As {@link #translationDone()} after a translation of some Ingresses: nothing is forgotten. */
+    void partialTranslationDone() {
+        known.putAll(usedNow);
+        usedNow = new IdentityHashMap<>();
+    }
+
     void translationDone() {
         known = usedNow;
         usedNow = new IdentityHashMap<>(known.size());

@@ -31,11 +31,14 @@ final class TlsSecretValidator {
     private final LastGoodCertificates lastGood;
     private final Set<String> used = new HashSet<>();
 
-    TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache) {
+    private final Attribution attribution;
+
+    TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache, Attribution attribution) {
         this.now = now;
         this.parser = new TlsSecretParser(state, cache);
         this.wording = new CertificateProblems(problems);
-        this.lastGood = new LastGoodCertificates(cache, wording);
+        this.lastGood = new LastGoodCertificates(cache, wording, attribution);
+        this.attribution = attribution;
     }
 
     /**
@@ -82,8 +85,14 @@ final class TlsSecretValidator {
             wording.hostExpiresSoon(ingress, key, host, leaf, java.time.Duration.between(now, parsed.notAfter()));
         }
         wording.weakKey(ingress, key, leaf);
-        used.add(parsed.certificate().name());
+        use(ingress, parsed);
         return Optional.of(parsed.certificate().name());
+    }
+
+    /** The certificate goes into the snapshot, for {@code by}. */
+    private void use(ObjectRef by, Parsed parsed) {
+        used.add(parsed.certificate().name());
+        attribution.certificate(by, parsed.certificate().name());
     }
 
     /** How many times a Secret was looked up so far in this translation. */
@@ -115,7 +124,7 @@ final class TlsSecretValidator {
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             wording.clientCertificateExpired(ingress, key, leaf);
         }
-        used.add(parsed.certificate().name());
+        use(ingress, parsed);
         return Optional.of(parsed.certificate().name());
     }
 
@@ -151,7 +160,7 @@ final class TlsSecretValidator {
         }
         wording.weakKey(dataPlane, key, leaf);
         if (served) {
-            used.add(parsed.certificate().name());
+            use(dataPlane, parsed);
         }
         return Optional.of(parsed.certificate().name());
     }

@@ -16,6 +16,8 @@ final class TranslationContext {
     final TlsSecretValidator secrets;
     final OcspStaples staples;
     final IngressSettingsMemo settingsMemo;
+    /** Who put each cluster and certificate in the snapshot. */
+    final Attribution attribution = new Attribution();
 
     TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets) {
         this(state, now, parsedSecrets, OcspStaples.NONE);
@@ -25,8 +27,8 @@ final class TranslationContext {
         this.staples = staples;
         this.state = state;
         this.now = now;
-        this.backends = new BackendResolver(state, problems, parsedSecrets.sliceEndpointsMemo());
-        this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets);
+        this.backends = new BackendResolver(state, problems, parsedSecrets.sliceEndpointsMemo(), attribution);
+        this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets, attribution);
         this.settingsMemo = parsedSecrets.settingsMemo();
     }
 }
