@@ -38,16 +38,18 @@ import java.util.TreeMap;
  * (tests compare the two over every golden case and sequences of random changes).
  *
  * <p>A full translation runs first, whenever something global changed, when a change touches a
- * quarter of the Ingresses or more, and at least every {@link #FULL_AT_LEAST_EVERY}: certificates and
- * staples fall in and out of their dates with no change at all, and the memo forgets deleted Secrets
- * only then. One instance per stream, used by one thread at a time.
+ * quarter of the Ingresses or more, once the clock passes an instant at which some part of the last
+ * snapshot could translate otherwise with no change at all (a certificate or OCSP staple enters or
+ * leaves its dates or its expiry warning: {@link TimeBoundary}), and at least every
+ * {@link #FULL_AT_LEAST_EVERY}, when the memo forgets deleted Secrets. One instance per stream, used
+ * by one thread at a time.
  */
 public final class IncrementalTranslator {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalTranslator.class);
 
-    /** A full translation at least this often (see the class comment). */
-    public static final Duration FULL_AT_LEAST_EVERY = Duration.ofSeconds(60);
+    /** A full translation at least this often, so that the memo forgets deleted Secrets. */
+    public static final Duration FULL_AT_LEAST_EVERY = Duration.ofMinutes(10);
     /** Changed Secrets, Services and EndpointSlices beyond which every Ingress is translated again. */
     private static final int MOST_CHANGED_OBJECTS = 256;
     /** Below this many Ingresses to translate again, never a full translation for their number alone. */
@@ -81,6 +83,8 @@ public final class IncrementalTranslator {
         TreeMap<String, Cluster> clusters;
         TreeMap<String, TlsCertificate> certificates;
         Instant fullAt;
+        /** The first instant at which a part of the snapshot could translate otherwise with no change (see {@link TimeBoundary}). */
+        Instant timeBoundary;
         ParsedSecrets memo;
         OcspStaples staples;
     }
@@ -115,6 +119,7 @@ public final class IncrementalTranslator {
     private boolean sameGlobals(ClusterState state, Instant now, ParsedSecrets memo, OcspStaples staples) {
         ClusterState before = last.state;
         return memo == last.memo && !now.isBefore(last.fullAt) && now.isBefore(last.fullAt.plus(FULL_AT_LEAST_EVERY))
+                && now.isBefore(last.timeBoundary)
                 && staples.equals(last.staples) && Objects.equals(state.servedClass(), before.servedClass())
                 && Objects.equals(state.sessionTicketSeed(), before.sessionTicketSeed())
                 && state.ingressClasses().equals(before.ingressClasses()) && state.dataPlanes().equals(before.dataPlanes());
@@ -147,6 +152,7 @@ public final class IncrementalTranslator {
         next.certificates = new TreeMap<>();
         snapshot.certificates().forEach(certificate -> next.certificates.put(certificate.name(), certificate));
         next.fullAt = now;
+        next.timeBoundary = result.timeBoundary();
         next.memo = memo;
         next.staples = staples;
         last = next;
@@ -274,6 +280,9 @@ public final class IncrementalTranslator {
         Translation translation = new Translation(snapshot, problems, last.keptUsers.size());
         last.state = state;
         last.translation = translation;
+        if (result.timeBoundary().isBefore(last.timeBoundary)) {
+            last.timeBoundary = result.timeBoundary();
+        }
         return translation;
     }
 

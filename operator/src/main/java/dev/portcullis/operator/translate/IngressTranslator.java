@@ -35,8 +35,11 @@ public final class IngressTranslator {
         return attributed(state, version, now, parsedSecrets, staples, false).translation();
     }
 
-    /** A translation and who put each cluster and certificate in its snapshot. */
-    record Attributed(Translation translation, Attribution attribution) {
+    /**
+     * A translation, who put each cluster and certificate in its snapshot, and the first instant at
+     * which the same objects could translate otherwise (a certificate's or staple's dates).
+     */
+    record Attributed(Translation translation, Attribution attribution, Instant timeBoundary) {
     }
 
     /**
@@ -73,6 +76,6 @@ public final class IngressTranslator {
             parsedSecrets.translationDone();
         }
         return new Attributed(new Translation(snapshot, context.problems.all(), context.secrets.keptCount()),
-                context.attribution);
+                context.attribution, context.timeBoundary.next());
     }
 }

@@ -40,7 +40,7 @@ final class OcspStaplePhase {
     }
 
     private void warn(ObjectRef ingress, String secret, OcspStaple staple) {
-        boolean usable = staple.usableAt(context.now);
+        boolean usable = usableNow(context, staple);
         String what = "OCSP staple of secret " + secret + " (responder " + staple.responder() + ")";
         if (usable && staple.status() == OcspStaple.Status.REVOKED) {
             context.problems.warning(ingress, "OcspCertificateRevoked", "the OCSP responder says the certificate of secret "
@@ -60,6 +60,20 @@ final class OcspStaplePhase {
     }
 
     static List<TlsCertificate> attach(TranslationContext context, List<TlsCertificate> certificates) {
-        return certificates.stream().map(certificate -> context.staples.attach(certificate, context.now)).toList();
+        return certificates.stream().map(certificate -> {
+            OcspStaple staple = context.staples.of(certificate);
+            if (staple != null) {
+                usableNow(context, staple);
+            }
+            return context.staples.attach(certificate, context.now);
+        }).toList();
+    }
+
+    /** Whether the staple may be stapled now; the answer changes at its nextUpdate. */
+    private static boolean usableNow(TranslationContext context, OcspStaple staple) {
+        if (staple.nextUpdate() != null) {
+            context.timeBoundary.at(staple.nextUpdate());
+        }
+        return staple.usableAt(context.now);
     }
 }

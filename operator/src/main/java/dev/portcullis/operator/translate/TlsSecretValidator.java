@@ -32,13 +32,22 @@ final class TlsSecretValidator {
     private final Set<String> used = new HashSet<>();
 
     private final Attribution attribution;
+    private final TimeBoundary timeBoundary;
 
-    TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache, Attribution attribution) {
+    TlsSecretValidator(ClusterState state, Instant now, Problems problems, ParsedSecrets cache, Attribution attribution,
+                       TimeBoundary timeBoundary) {
         this.now = now;
         this.parser = new TlsSecretParser(state, cache);
         this.wording = new CertificateProblems(problems);
         this.lastGood = new LastGoodCertificates(cache, wording, attribution);
         this.attribution = attribution;
+        this.timeBoundary = timeBoundary;
+    }
+
+    /** Whether the certificate is within its dates now; the answer changes at either of them. */
+    private boolean validNow(Parsed parsed) {
+        timeBoundary.dates(parsed.notBefore(), parsed.notAfter());
+        return parsed.validAt(now);
     }
 
     /**
@@ -67,16 +76,17 @@ final class TlsSecretValidator {
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
-        if (parsed.validAt(now)) {
+        if (validNow(parsed)) {
             lastGood.good(purpose, parsed);
         } else {
             Parsed kept = lastGood.lastGood(purpose);
-            if (kept != null && kept != parsed && kept.validAt(now)) {
+            if (kept != null && kept != parsed && validNow(kept)) {
                 boolean expired = now.isAfter(parsed.notAfter());
                 return Optional.of(lastGood.keep(ingress, kept, expired ? "CertificateExpired" : "CertificateNotYetValid",
                         expired ? wording.expired(key, leaf) : wording.notYetValid(key, leaf), host, true));
             }
         }
+        timeBoundary.hoursLeft(parsed.notAfter(), EXPIRY_WARNING);
         if (now.isAfter(parsed.notAfter())) {
             wording.hostExpired(ingress, key, host, leaf);
         } else if (now.isBefore(parsed.notBefore())) {
@@ -121,6 +131,7 @@ final class TlsSecretValidator {
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
+        timeBoundary.at(leaf.getNotAfter().toInstant().plusNanos(1));
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             wording.clientCertificateExpired(ingress, key, leaf);
         }
@@ -146,15 +157,16 @@ final class TlsSecretValidator {
             return Optional.empty();
         }
         X509Certificate leaf = parsed.material().leaf();
-        if (parsed.validAt(now)) {
+        if (validNow(parsed)) {
             lastGood.good(purpose, parsed);
         } else {
             Parsed kept = lastGood.lastGood(purpose);
-            if (kept != null && kept != parsed && kept.validAt(now)) {
+            if (kept != null && kept != parsed && validNow(kept)) {
                 return Optional.of(lastGood.keep(dataPlane, kept, "CertificateExpired", wording.defaultOutOfDates(key, leaf),
                         "the default certificate", served));
             }
         }
+        timeBoundary.at(leaf.getNotAfter().toInstant().plusNanos(1));
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             wording.defaultExpired(dataPlane, key, leaf);
         }

@@ -18,6 +18,8 @@ final class TranslationContext {
     final IngressSettingsMemo settingsMemo;
     /** Who put each cluster and certificate in the snapshot. */
     final Attribution attribution = new Attribution();
+    /** When the answers that depend on {@link #now} could next change. */
+    final TimeBoundary timeBoundary;
 
     TranslationContext(ClusterState state, Instant now, ParsedSecrets parsedSecrets) {
         this(state, now, parsedSecrets, OcspStaples.NONE);
@@ -27,8 +29,9 @@ final class TranslationContext {
         this.staples = staples;
         this.state = state;
         this.now = now;
+        this.timeBoundary = new TimeBoundary(now);
         this.backends = new BackendResolver(state, problems, parsedSecrets.sliceEndpointsMemo(), attribution);
-        this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets, attribution);
+        this.secrets = new TlsSecretValidator(state, now, problems, parsedSecrets, attribution, timeBoundary);
         this.settingsMemo = parsedSecrets.settingsMemo();
     }
 }

@@ -138,10 +138,35 @@ class IncrementalTranslatorTest {
         pair.agreeOn(whole, "the start");
         pair.agreeOn(whole, "nothing changed");
         assertThat(pair.incremental.fullTranslations()).isEqualTo(1);
-        pair.agreeOn(whole, "a minute on", GoldenCertificates.NOW.plus(IncrementalTranslator.FULL_AT_LEAST_EVERY));
-        assertThat(pair.incremental.fullTranslations()).as("certificates may have left their dates").isEqualTo(2);
+        pair.agreeOn(whole, "ten minutes on", GoldenCertificates.NOW.plus(IncrementalTranslator.FULL_AT_LEAST_EVERY));
+        assertThat(pair.incremental.fullTranslations()).as("the memo forgets deleted Secrets").isEqualTo(2);
         pair.agreeOn(whole.servedTo("other"), "another class served");
         assertThat(pair.incremental.fullTranslations()).isEqualTo(3);
+    }
+
+    @Test
+    void whenACertificateEntersOrLeavesItsDatesOrItsWarningTheNextChangeTranslatesEverything() throws IOException {
+        // shop's certificate has ten days and six hours left at NOW: its warning counts the hours down.
+        ClusterState whole = state(MIXED.replace("$CERT(shop.example.test)", "$CERT(shop.example.test;expiring)")
+                .replace("$KEY(shop.example.test)", "$KEY(shop.example.test;expiring)"));
+        Pair pair = new Pair();
+        List<Ingress> ingresses = new ArrayList<>(whole.ingresses());
+        // Full: the start, 5 min (the hours count down from NOW on), 61 min (an hour less), 246 h 30 min (expired),
+        // 246 h 61 min and 30 days (ten minutes after the last full one). Partial: 12 min and 246 h 35 min.
+        List<java.time.Duration> later = List.of(java.time.Duration.ZERO, java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofMinutes(12), java.time.Duration.ofMinutes(61), java.time.Duration.ofHours(246).plusMinutes(30),
+                java.time.Duration.ofHours(246).plusMinutes(35), java.time.Duration.ofHours(246).plusMinutes(61),
+                java.time.Duration.ofDays(30));
+        for (java.time.Duration after : later) {
+            // Each step edits another Ingress than shop, so that only the clock touches shop's host.
+            int index = ingresses.indexOf(ingresses.stream().filter(i -> i.getMetadata().getName().equals("fallback")).findFirst()
+                    .orElseThrow());
+            ingresses.set(index, new IngressBuilder(ingresses.get(index)).editMetadata()
+                    .addToAnnotations("step", after.toString()).endMetadata().build());
+            pair.agreeOn(with(whole, ingresses, whole.secrets(), whole.services(), whole.endpointSlices()), after + " after NOW",
+                    GoldenCertificates.NOW.plus(after));
+        }
+        assertThat(pair.incremental.partialTranslations()).as("12 min and 246 h 35 min").isEqualTo(2);
     }
 
     /** Hosts with TLS, a passthrough host, a default backend, a canary and a re-encrypted host, sharing two Services. */
