@@ -27,9 +27,10 @@ public final class SnapshotDiff {
 
     /** The same snapshot with its hosts, clusters and certificates sorted by name. */
     public static Snapshot canonical(Snapshot snapshot) {
-        return new Snapshot(snapshot.version(), sorted(snapshot.virtualHosts(), HOSTS), sorted(snapshot.clusters(), CLUSTERS),
-                sorted(snapshot.certificates(), CERTIFICATES), snapshot.defaultCertificate(), snapshot.listener(),
-                snapshot.sessionTicketKeys());
+        return new Snapshot(snapshot.version(), sorted(snapshot.virtualHosts(), VirtualHost::hostname, HOSTS),
+                sorted(snapshot.clusters(), Cluster::name, CLUSTERS),
+                sorted(snapshot.certificates(), TlsCertificate::name, CERTIFICATES), snapshot.defaultCertificate(),
+                snapshot.listener(), snapshot.sessionTicketKeys());
     }
 
     /** What turns {@code from} into {@code to} (whose version the delta makes). */
@@ -88,6 +89,9 @@ public final class SnapshotDiff {
     }
 
     private static <T> Changes<T> changes(List<T> from, List<T> to, Function<T, String> key) {
+        if (SortedMerge.inOrder(from, key) && SortedMerge.inOrder(to, key)) {
+            return sortedChanges(from, to, key);
+        }
         Map<String, T> before = new HashMap<>(from.size() * 2);
         from.forEach(item -> before.put(key.apply(item), item));
         List<T> upserted = new ArrayList<>();
@@ -126,6 +130,37 @@ public final class SnapshotDiff {
             removed.remove(key.apply(item));
         }
         return new Changes<>(List.copyOf(upserted.values()), List.copyOf(removed));
+    }
+
+    /** As {@link #changes}, for two lists in canonical order: one walk, and an unchanged entry is mostly the same instance. */
+    private static <T> Changes<T> sortedChanges(List<T> from, List<T> to, Function<T, String> key) {
+        List<T> upserted = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        int f = 0;
+        for (T item : to) {
+            String name = key.apply(item);
+            int order = -1;
+            while (f < from.size() && (order = key.apply(from.get(f)).compareTo(name)) < 0) {
+                removed.add(key.apply(from.get(f++)));
+            }
+            if (f < from.size() && order == 0) {
+                T old = from.get(f++);
+                if (old != item && !item.equals(old)) {
+                    upserted.add(item);
+                }
+            } else {
+                upserted.add(item);
+            }
+        }
+        while (f < from.size()) {
+            removed.add(key.apply(from.get(f++)));
+        }
+        return new Changes<>(upserted, List.copyOf(removed));
+    }
+
+    /** The items in canonical order: as they are when they already are (a snapshot built in order). */
+    private static <T> List<T> sorted(List<T> items, Function<T, String> key, Comparator<T> order) {
+        return SortedMerge.inOrder(items, key) ? items : sorted(items, order);
     }
 
     private static <T> List<T> sorted(java.util.Collection<T> items, Comparator<T> order) {

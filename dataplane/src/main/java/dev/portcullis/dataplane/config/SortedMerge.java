@@ -29,7 +29,7 @@ final class SortedMerge {
     }
 
     /** Whether every name is present and greater than the one before. */
-    private static <T> boolean inOrder(List<T> items, Function<T, String> key) {
+    static <T> boolean inOrder(List<T> items, Function<T, String> key) {
         String before = null;
         for (T item : items) {
             String name = key.apply(item);

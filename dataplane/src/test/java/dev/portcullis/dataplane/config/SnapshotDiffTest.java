@@ -30,7 +30,22 @@ class SnapshotDiffTest {
             SnapshotDelta wire = SnapshotDeltaCodec.fromJson(SnapshotDeltaCodec.toJson(delta).getBytes());
             assertThat(wire).as("seed %d through JSON", seed).isEqualTo(delta);
             assertThat(SnapshotDiff.apply(old, wire)).as("seed %d through JSON", seed).isEqualTo(edited);
+            // Out of canonical order, the diff hashes instead of walking both lists: the same changes.
+            SnapshotDelta unordered = SnapshotDiff.diff(shuffled(old, random), shuffled(edited, random));
+            assertThat(SnapshotDiff.apply(old, unordered)).as("seed %d out of order", seed).isEqualTo(edited);
+            assertThat(unordered.size()).as("seed %d out of order", seed).isEqualTo(delta.size());
         }
+    }
+
+    private static Snapshot shuffled(Snapshot snapshot, Random random) {
+        List<VirtualHost> hosts = new ArrayList<>(snapshot.virtualHosts());
+        List<Cluster> clusters = new ArrayList<>(snapshot.clusters());
+        List<TlsCertificate> certificates = new ArrayList<>(snapshot.certificates());
+        java.util.Collections.shuffle(hosts, random);
+        java.util.Collections.shuffle(clusters, random);
+        java.util.Collections.shuffle(certificates, random);
+        return new Snapshot(snapshot.version(), hosts, clusters, certificates, snapshot.defaultCertificate(),
+                snapshot.listener(), snapshot.sessionTicketKeys());
     }
 
     @Test

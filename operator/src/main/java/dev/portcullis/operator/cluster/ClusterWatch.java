@@ -59,6 +59,9 @@ public final class ClusterWatch implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
     private ClusterState built;
     private long builtAtEvent = -1;
+    private final KindIndex<Secret, ClusterState.Indexed<Secret>> secretIndex;
+    private final KindIndex<Service, ClusterState.Indexed<Service>> serviceIndex;
+    private final KindIndex<EndpointSlice, ClusterState.Slices> sliceIndex;
 
     public ClusterWatch(KubernetesClient client, Runnable onChange) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
@@ -95,10 +98,18 @@ public final class ClusterWatch implements AutoCloseable {
         for (String type : IGNORED_SECRET_TYPES.subList(1, IGNORED_SECRET_TYPES.size())) {
             secretQuery = secretQuery.withoutField("type", type);
         }
-        secrets = lean(secretQuery.withLimit(LIST_PAGE).runnableInformer(0));
-        services = lean(client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0));
-        endpointSlices = lean(client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0));
+        LeanStore<Secret> secretStore = LeanStore.withoutBookkeeping();
+        LeanStore<Service> serviceStore = LeanStore.withoutBookkeeping();
+        LeanStore<EndpointSlice> sliceStore = LeanStore.withoutBookkeeping();
+        secrets = secretQuery.withLimit(LIST_PAGE).runnableInformer(0).itemStore(secretStore);
+        services = client.services().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0).itemStore(serviceStore);
+        endpointSlices = client.discovery().v1().endpointSlices().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
+                .itemStore(sliceStore);
         dataPlanes = lean(client.resources(DataPlane.class).inAnyNamespace().runnableInformer(0));
+        secretIndex = new KindIndex<>(secretStore, listed -> ClusterState.Indexed.of(listed.stream()
+                .filter(secret -> secret.getType() == null || !IGNORED_SECRET_TYPES.contains(secret.getType())).toList()));
+        serviceIndex = new KindIndex<>(serviceStore, ClusterState.Indexed::of);
+        sliceIndex = new KindIndex<>(sliceStore, ClusterState.Slices::of);
         for (SharedIndexInformer<? extends HasMetadata> informer : informers()) {
             @SuppressWarnings("unchecked")
             SharedIndexInformer<HasMetadata> any = (SharedIndexInformer<HasMetadata>) informer;
@@ -108,6 +119,28 @@ public final class ClusterWatch implements AutoCloseable {
 
     private static <T extends HasMetadata> SharedIndexInformer<T> lean(SharedIndexInformer<T> informer) {
         return informer.itemStore(LeanStore.withoutBookkeeping());
+    }
+
+    /** One kind's index, built again only when its store changed since. */
+    private static final class KindIndex<T extends HasMetadata, I> {
+        private final LeanStore<T> store;
+        private final java.util.function.Function<List<T>, I> build;
+        private I built;
+        private long builtAt = -1;
+
+        KindIndex(LeanStore<T> store, java.util.function.Function<List<T>, I> build) {
+            this.store = store;
+            this.build = build;
+        }
+
+        I current() {
+            long changes = store.changes(); // before the objects: a change meanwhile builds again next time
+            if (built == null || changes != builtAt) {
+                built = build.apply(store.values().toList());
+                builtAt = changes;
+            }
+            return built;
+        }
     }
 
     /** Starts every informer, lists all kinds at once, and waits for their first lists; then reports changes. */
@@ -162,11 +195,10 @@ public final class ClusterWatch implements AutoCloseable {
         return built;
     }
 
+    /** Secrets, Services and EndpointSlices are indexed again only when one of their kind changed. */
     private ClusterState buildState() {
-        return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(),
-                secrets.getStore().list().stream()
-                        .filter(secret -> secret.getType() == null || !IGNORED_SECRET_TYPES.contains(secret.getType())).toList(),
-                services.getStore().list(), endpointSlices.getStore().list(), dataPlanes.getStore().list());
+        return new ClusterState(ingresses.getStore().list(), ingressClasses.getStore().list(), secretIndex.current(),
+                serviceIndex.current(), sliceIndex.current(), dataPlanes.getStore().list());
     }
 
     public List<DataPlane> dataPlanes() {

@@ -32,6 +32,8 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
     private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     private final UnaryOperator<T> trim;
+    /** Counts puts and removes: while it stands still, what was built from this store's objects is current. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     private LeanStore(UnaryOperator<T> trim) {
         this.trim = trim;
@@ -77,12 +79,21 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T object) {
-        return items.put(key, trim.apply(object));
+        T previous = items.put(key, trim.apply(object));
+        changes.incrementAndGet();
+        return previous;
     }
 
     @Override
     public T remove(String key) {
-        return items.remove(key);
+        T removed = items.remove(key);
+        changes.incrementAndGet();
+        return removed;
+    }
+
+    /** How many times an object was stored or removed so far (read it before the objects). */
+    public long changes() {
+        return changes.get();
     }
 
     @Override

@@ -49,24 +49,59 @@ public final class ClusterState {
     private ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Secret> secrets,
                          List<Service> services, List<EndpointSlice> endpointSlices, List<DataPlane> dataPlanes,
                          String servedClass, dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
+        this(ingresses, ingressClasses, Indexed.of(secrets), Indexed.of(services), Slices.of(endpointSlices), dataPlanes,
+                servedClass, sessionTicketSeed);
+    }
+
+    /**
+     * A state from indexes built earlier: a cluster's watch builds each kind's again only when an
+     * object of that kind changed (at 10,000 Ingresses, 40,000 objects to index per change otherwise).
+     */
+    public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, Indexed<Secret> secrets,
+                        Indexed<Service> services, Slices endpointSlices, List<DataPlane> dataPlanes) {
+        this(ingresses, ingressClasses, secrets, services, endpointSlices, dataPlanes, null, null);
+    }
+
+    private ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, Indexed<Secret> secrets,
+                         Indexed<Service> services, Slices endpointSlices, List<DataPlane> dataPlanes,
+                         String servedClass, dev.portcullis.operator.tickets.SessionTicketSeed sessionTicketSeed) {
         this.servedClass = servedClass;
         this.sessionTicketSeed = sessionTicketSeed;
         this.ingresses = List.copyOf(ingresses);
         this.ingressClasses = List.copyOf(ingressClasses);
-        this.secrets = List.copyOf(secrets);
-        this.services = List.copyOf(services);
-        this.endpointSlices = List.copyOf(endpointSlices);
+        this.secrets = secrets.objects();
+        this.services = services.objects();
+        this.endpointSlices = endpointSlices.objects();
         this.dataPlanes = List.copyOf(dataPlanes);
-        this.secretsByKey = byKey(this.secrets);
-        this.servicesByKey = byKey(this.services);
-        Map<String, List<EndpointSlice>> slices = new HashMap<>();
-        for (EndpointSlice slice : this.endpointSlices) {
-            String service = slice.getMetadata().getLabels() == null ? null : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
-            if (service != null) {
-                slices.computeIfAbsent(key(namespaceOf(slice), service), unused -> new ArrayList<>()).add(slice);
-            }
+        this.secretsByKey = secrets.byKey();
+        this.servicesByKey = services.byKey();
+        this.slicesByService = endpointSlices.byService();
+    }
+
+    /** One kind's objects and their index by namespace/name (the first of a name wins), immutable. */
+    public record Indexed<T extends HasMetadata>(List<T> objects, Map<String, T> byKey) {
+
+        public static <T extends HasMetadata> Indexed<T> of(List<T> objects) {
+            List<T> copy = List.copyOf(objects);
+            return new Indexed<>(copy, java.util.Collections.unmodifiableMap(ClusterState.byKey(copy)));
         }
-        this.slicesByService = slices;
+    }
+
+    /** EndpointSlices and their index by the Service they belong to (namespace/name), immutable. */
+    public record Slices(List<EndpointSlice> objects, Map<String, List<EndpointSlice>> byService) {
+
+        public static Slices of(List<EndpointSlice> objects) {
+            List<EndpointSlice> copy = List.copyOf(objects);
+            Map<String, List<EndpointSlice>> byService = new HashMap<>();
+            for (EndpointSlice slice : copy) {
+                String service = slice.getMetadata().getLabels() == null ? null
+                        : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+                if (service != null) {
+                    byService.computeIfAbsent(key(namespaceOf(slice), service), unused -> new ArrayList<>(1)).add(slice);
+                }
+            }
+            return new Slices(copy, java.util.Collections.unmodifiableMap(byService));
+        }
     }
 
     /** The same objects and indexes as {@code base} (built once: 10,000s of objects), other classes or settings. */

@@ -162,10 +162,10 @@ public final class IncrementalTranslator {
 
     /** The merged translation, or null when a full one costs about as much. */
     private Translation partial(ClusterState state, long version, Instant now) {
-        Changes<Ingress> ingressChanges = changes(last.ingressObjects, state.ingresses());
-        Changes<Secret> secretChanges = changes(last.secretObjects, state.secrets());
-        Changes<Service> serviceChanges = changes(last.serviceObjects, state.services());
-        Changes<EndpointSlice> sliceChanges = changes(last.sliceObjects, state.endpointSlices());
+        Changes<Ingress> ingressChanges = changes(last.ingressObjects, last.state.ingresses(), state.ingresses());
+        Changes<Secret> secretChanges = changes(last.secretObjects, last.state.secrets(), state.secrets());
+        Changes<Service> serviceChanges = changes(last.serviceObjects, last.state.services(), state.services());
+        Changes<EndpointSlice> sliceChanges = changes(last.sliceObjects, last.state.endpointSlices(), state.endpointSlices());
         Set<String> changedObjects = new HashSet<>();
         secretChanges.keys(IncrementalTranslator::key, changedObjects);
         serviceChanges.keys(IncrementalTranslator::key, changedObjects);
@@ -339,7 +339,10 @@ public final class IncrementalTranslator {
         }
     }
 
-    private static <T extends HasMetadata> Changes<T> changes(Set<T> before, List<T> objects) {
+    private static <T extends HasMetadata> Changes<T> changes(Set<T> before, List<T> beforeList, List<T> objects) {
+        if (objects == beforeList) {
+            return new Changes<>(before, List.of(), List.of()); // the watch reused the kind's index: nothing changed
+        }
         Set<T> now = identities(objects);
         List<T> added = new ArrayList<>(0);
         for (T object : objects) {

@@ -40,6 +40,20 @@ class LeanStoreTest {
     }
 
     @Test
+    void everyPutAndRemoveIsCountedSoThatAnIndexOfTheObjectsKnowsWhenToBuildAgain() {
+        LeanStore<Secret> store = LeanStore.withoutBookkeeping();
+        Secret secret = new SecretBuilder().withNewMetadata().withNamespace("shop").withName("tls").endMetadata().build();
+        long before = store.changes();
+        store.get("shop/tls");
+        store.values().toList();
+        assertThat(store.changes()).as("reads change nothing").isEqualTo(before);
+        store.put(store.getKey(secret), secret);
+        store.put(store.getKey(secret), new SecretBuilder(secret).build());
+        store.remove("shop/tls");
+        assertThat(store.changes()).isEqualTo(before + 3);
+    }
+
+    @Test
     void theStatusReconcilersIngressesKeepTheirClassAndStatusButNotTheirRules() {
         LeanStore<Ingress> store = LeanStore.ingressesForStatus();
         Ingress ingress = new IngressBuilder().withNewMetadata().withNamespace("shop").withName("web").withUid("u1")
