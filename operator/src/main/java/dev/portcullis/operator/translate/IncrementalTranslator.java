@@ -4,6 +4,7 @@ import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.config.VirtualHost;
+import dev.portcullis.operator.deploy.DataPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -122,7 +123,32 @@ public final class IncrementalTranslator {
                 && now.isBefore(last.timeBoundary)
                 && staples.equals(last.staples) && Objects.equals(state.servedClass(), before.servedClass())
                 && Objects.equals(state.sessionTicketSeed(), before.sessionTicketSeed())
-                && state.ingressClasses().equals(before.ingressClasses()) && state.dataPlanes().equals(before.dataPlanes());
+                && state.ingressClasses().equals(before.ingressClasses())
+                && sameDataPlanes(state.dataPlanes(), before.dataPlanes());
+    }
+
+    /**
+     * Whether the DataPlanes translate the same: the same objects, or the same names, ages and specs
+     * (a DataPlane's status changes as its pods come and go, and translation reads only its spec).
+     */
+    private static boolean sameDataPlanes(List<DataPlane> now, List<DataPlane> before) {
+        if (now.size() != before.size()) {
+            return false;
+        }
+        boolean same = true;
+        for (int i = 0; i < now.size() && same; i++) {
+            same = now.get(i) == before.get(i);
+        }
+        return same || translated(now).equals(translated(before));
+    }
+
+    private static Set<String> translated(List<DataPlane> dataPlanes) {
+        Set<String> read = new HashSet<>();
+        for (DataPlane dataPlane : dataPlanes) {
+            read.add(key(dataPlane) + " " + dataPlane.getMetadata().getCreationTimestamp() + " "
+                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(dataPlane.getSpec()));
+        }
+        return read;
     }
 
     private Translation full(ClusterState state, long version, Instant now, ParsedSecrets memo, OcspStaples staples) {

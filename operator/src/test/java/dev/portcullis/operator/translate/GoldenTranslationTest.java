@@ -38,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GoldenTranslationTest {
 
-    private static final Path CASES = Path.of("src/test/resources/translate");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -48,10 +47,7 @@ class GoldenTranslationTest {
 
     @TestFactory
     Stream<DynamicTest> everyCase() throws IOException {
-        List<Path> inputs;
-        try (Stream<Path> files = Files.list(CASES)) {
-            inputs = files.filter(file -> file.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
-        }
+        List<Path> inputs = GoldenCases.inputs();
         assertThat(inputs).hasSizeGreaterThanOrEqualTo(40);
         return inputs.stream().map(input -> DynamicTest.dynamicTest(caseName(input), () -> check(input)));
     }

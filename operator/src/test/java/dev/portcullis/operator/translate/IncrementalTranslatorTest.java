@@ -1,8 +1,8 @@
 package dev.portcullis.operator.translate;
 
 import dev.portcullis.dataplane.config.SnapshotDiff;
-import dev.portcullis.operator.manifest.ManifestReader;
-import dev.portcullis.operator.manifest.StandaloneIngressClass;
+import dev.portcullis.operator.deploy.DataPlane;
+import dev.portcullis.operator.deploy.DataPlaneStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -33,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IncrementalTranslatorTest {
 
-    private static final Path CASES = Path.of("src/test/resources/translate");
 
     /** An incremental translator and the full one it must agree with, each with its own memo. */
     private static final class Pair {
@@ -63,10 +63,7 @@ class IncrementalTranslatorTest {
 
     @TestFactory
     Stream<DynamicTest> everyGoldenCaseBuiltAndTakenApartOneObjectAtATime() throws IOException {
-        List<Path> inputs;
-        try (Stream<Path> files = Files.list(CASES)) {
-            inputs = files.filter(file -> file.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
-        }
+        List<Path> inputs = GoldenCases.inputs();
         return inputs.stream().map(input -> DynamicTest.dynamicTest(input.getFileName().toString(), () -> {
             ClusterState read = state(Files.readString(input));
             ClusterState whole = with(read, read.ingresses(), read.secrets(), read.services(), read.endpointSlices());
@@ -167,6 +164,30 @@ class IncrementalTranslatorTest {
                     GoldenCertificates.NOW.plus(after));
         }
         assertThat(pair.incremental.partialTranslations()).as("12 min and 246 h 35 min").isEqualTo(2);
+    }
+
+    @Test
+    void aDataPlanesStatusChangesNothingTranslatedButItsSpecDoes() throws IOException {
+        ClusterState read = state(Files.readString(GoldenCases.CASES
+                .resolve("listener-dataplane-sets-minimum-tls-and-default-certificate.in.yaml")));
+        DataPlane edge = read.dataPlanes().getFirst();
+        ClusterState whole = withDataPlane(read, edge);
+        Pair pair = new Pair();
+        pair.agreeOn(whole, "the start");
+        DataPlane ready = Serialization.clone(edge);
+        ready.setStatus(new DataPlaneStatus());
+        ready.getStatus().readyReplicas = 2;
+        pair.agreeOn(withDataPlane(whole, ready), "two replicas ready");
+        assertThat(pair.incremental.fullTranslations()).as("the status is not translated").isEqualTo(1);
+        DataPlane stricter = Serialization.clone(ready);
+        stricter.getSpec().tls.minVersion = "1.2";
+        pair.agreeOn(withDataPlane(whole, stricter), "another minimum TLS version");
+        assertThat(pair.incremental.fullTranslations()).as("the spec is").isEqualTo(2);
+    }
+
+    private static ClusterState withDataPlane(ClusterState whole, DataPlane dataPlane) {
+        return new ClusterState(whole.ingresses(), whole.ingressClasses(), whole.secrets(), whole.services(),
+                whole.endpointSlices(), List.of(dataPlane)).servedTo(whole.servedClass());
     }
 
     /** Hosts with TLS, a passthrough host, a default backend, a canary and a re-encrypted host, sharing two Services. */
@@ -284,7 +305,8 @@ class IncrementalTranslatorTest {
 
     private static ClusterState with(ClusterState whole, List<Ingress> ingresses, List<Secret> secrets, List<Service> services,
                                      List<EndpointSlice> slices) {
-        return new ClusterState(ingresses, whole.ingressClasses(), secrets, services, slices, whole.dataPlanes());
+        return new ClusterState(ingresses, whole.ingressClasses(), secrets, services, slices, whole.dataPlanes())
+                .servedTo(whole.servedClass()); // standalone, the class whose DataPlane sets the listener
     }
 
     private static <T> List<T> without(List<T> objects, T left) {
@@ -298,6 +320,6 @@ class IncrementalTranslatorTest {
     }
 
     private static ClusterState state(String manifests) throws IOException {
-        return StandaloneIngressClass.ensure(ManifestReader.readText("case.in.yaml", GoldenCertificates.fill(manifests)).state());
+        return GoldenCases.state(manifests);
     }
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.operator.translate;
 
-import dev.portcullis.operator.manifest.ManifestReader;
 import dev.portcullis.operator.manifest.StandaloneIngressClass;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -27,14 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IngressSettingsMemoTest {
 
-    private static final Path CASES = Path.of("src/test/resources/translate");
 
     @TestFactory
     Stream<DynamicTest> everyGoldenCaseTranslatedAgainWithItsMemoAsAFreshTranslation() throws IOException {
-        List<Path> inputs;
-        try (Stream<Path> files = Files.list(CASES)) {
-            inputs = files.filter(file -> file.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
-        }
+        List<Path> inputs = GoldenCases.inputs();
         return inputs.stream().map(input -> DynamicTest.dynamicTest(input.getFileName().toString(), () -> {
             ClusterState state = state(Files.readString(input));
             ParsedSecrets memo = new ParsedSecrets();
@@ -144,7 +139,7 @@ class IngressSettingsMemoTest {
             """;
 
     private static ClusterState state(String manifests) throws IOException {
-        return StandaloneIngressClass.ensure(ManifestReader.readText("case.in.yaml", GoldenCertificates.fill(manifests)).state());
+        return GoldenCases.state(manifests);
     }
 
     private static Ingress ingress(ClusterState state, String name) {
