@@ -15,7 +15,8 @@ import java.util.*;
  * canonical order, diff and merge, validation of what changed), and the mean of each step over the
  * last half, first with full translations, then with the IncrementalTranslator the publisher uses. Run after `./mvnw package`:
  *   java -cp operator/target/portcullis.jar bench/TranslationBench.java 5000 [40 [own-services]]
- * own-services: each Ingress has its own Service and EndpointSlice, as bench row 10 makes them.
+ * own-services: each Ingress has its own Service and EndpointSlice, as bench row 10 makes them; then
+ * also C changes of one EndpointSlice each (a pod replaced), the commonest change in a cluster.
  */
 public class TranslationBench {
     public static void main(String[] args) {
@@ -46,7 +47,12 @@ public class TranslationBench {
         ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secrets, services, slices));
         if (args.length > 1) {
             for (boolean incremental : new boolean[] {false, true}) {
-                changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]), incremental);
+                changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]), incremental, false);
+            }
+            if (ownServices) { // the commonest change in a cluster: a pod comes or goes, one EndpointSlice changes
+                for (boolean incremental : new boolean[] {false, true}) {
+                    changes(ingresses, secrets, services, slices, Integer.parseInt(args[1]), incremental, true);
+                }
             }
             return;
         }
@@ -70,7 +76,7 @@ public class TranslationBench {
     }
 
     static void changes(List<Ingress> ingresses, List<Secret> secrets, List<Service> services, List<EndpointSlice> slices, int rounds,
-                        boolean incremental) {
+                        boolean incremental, boolean endpointChurn) {
         ParsedSecrets memo = new ParsedSecrets();
         IncrementalTranslator translator = new IncrementalTranslator();
         var secretIndex = ClusterState.Indexed.of(secrets);
@@ -80,6 +86,16 @@ public class TranslationBench {
         Instant start = Instant.now(); // one instant: a full translation follows a minute of the clock
         long[] sum = new long[5];
         for (int round = 0; round < rounds; round++) {
+            long t0 = System.nanoTime();
+            if (endpointChurn) { // one slice's pod replaced; the watch indexes that kind again
+                List<EndpointSlice> churned = new ArrayList<>(slices);
+                int i = (round * 7919) % slices.size();
+                churned.set(i, new EndpointSliceBuilder(slices.get(i)).editFirstEndpoint().withAddresses("10.2." + (round / 250) + "."
+                    + (round % 250 + 1)).endEndpoint().build());
+                slices = churned;
+                t0 = System.nanoTime();
+                sliceIndex = ClusterState.Slices.of(slices);
+            } else {
             List<Ingress> more = new ArrayList<>(ingresses);
             more.add(new IngressBuilder().withNewMetadata().withName("new-" + round).withNamespace("default")
                 .withCreationTimestamp("2026-01-02T00:00:00Z").endMetadata().withNewSpec().addNewRule()
@@ -87,7 +103,8 @@ public class TranslationBench {
                 .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService()
                 .endBackend().endPath().endHttp().endRule().endSpec().build());
             ingresses = more;
-            long t0 = System.nanoTime();
+            t0 = System.nanoTime();
+            }
             // As the operator's watch builds it: only the Ingresses changed, so the other kinds' indexes are reused.
             ClusterState state = StandaloneIngressClass.ensure(new ClusterState(ingresses, List.of(), secretIndex, serviceIndex,
                 sliceIndex, List.of()));
@@ -109,10 +126,11 @@ public class TranslationBench {
             last = content;
         }
         int k = rounds - rounds / 2;
-        System.out.printf("%s: %d TLS Ingresses (%d Services), one new Ingress per change, ms (mean of the last %d of %d): state %.1f,"
+        System.out.printf("%s: %d TLS Ingresses (%d Services), %s per change, ms (mean of the last %d of %d): state %.1f,"
             + " translation %.1f, canonical order %.1f, diff and merge %.1f, validation %.1f%n",
             incremental ? "incremental (" + translator.partialTranslations() + " partial, " + translator.fullTranslations() + " full)"
-                : "full translations", secrets.size(), services.size(), k, rounds,
+                : "full translations", secrets.size(), services.size(),
+            endpointChurn ? "one EndpointSlice's pod replaced" : "one new Ingress", k, rounds,
             sum[0] / 1e6 / k, sum[1] / 1e6 / k, sum[2] / 1e6 / k, sum[3] / 1e6 / k, sum[4] / 1e6 / k);
     }
 }
