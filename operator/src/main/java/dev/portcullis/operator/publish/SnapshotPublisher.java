@@ -105,6 +105,14 @@ public final class SnapshotPublisher implements AutoCloseable {
             PublishedSnapshot current = publisher.latest();
             return current == null ? -1 : current.version();
         });
+        for (String scope : List.of("full", "partial")) {
+            // Partial: only the Ingresses a change touched were translated (IncrementalTranslator).
+            io.micrometer.core.instrument.FunctionCounter.builder("portcullis.operator.translations", this,
+                            publisher -> publisher.translators.values().stream().mapToLong(translator -> scope.equals("full")
+                                    ? translator.fullTranslations() : translator.partialTranslations()).sum())
+                    .description("Translations by scope: of every Ingress, or of those a change touched")
+                    .tag("scope", scope).register(metrics);
+        }
         metrics.gauge("portcullis.operator.certificate.fallbacks", this, publisher -> {
             PublishedSnapshot current = publisher.latest();
             return current == null ? 0 : current.translation().lastGoodCertificatesKept();

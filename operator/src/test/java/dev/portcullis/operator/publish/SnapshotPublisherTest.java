@@ -89,6 +89,9 @@ class SnapshotPublisherTest {
             broken.set(false);
             publisher.rebuild();
             assertThat(publisher.latest().version()).as("same content, same version").isEqualTo(1);
+            assertThat(metrics.scrape()).as("the first translation is full; one with nothing changed is not")
+                    .contains("portcullis_operator_translations_total{scope=\"full\"} 1.0")
+                    .contains("portcullis_operator_translations_total{scope=\"partial\"} 1.0");
             assertThat(publisher.awaitAfter(0, Duration.ofMillis(10))).isNotNull();
             assertThat(publisher.awaitAfter(1, Duration.ofMillis(50))).as("nothing newer").isNull();
         }
