@@ -93,6 +93,8 @@ class DrainTest {
         Socket h2 = connect();
         h2.getOutputStream().write(("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         h2.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+        // The drain starts once the data plane speaks HTTP/2 on it (on a busy machine it may not have read the preface yet).
+        awaitServerSettings(h2.getInputStream());
 
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> {
             try {
@@ -166,6 +168,20 @@ class DrainTest {
             in.readNBytes(Integer.parseInt(length.group(1)));
         }
         return head.toString();
+    }
+
+    /** Reads HTTP/2 frames until the server's own SETTINGS (not an ACK). */
+    private static void awaitServerSettings(InputStream in) throws IOException {
+        DataInputStream frames = new DataInputStream(in);
+        byte[] header = new byte[9];
+        while (true) {
+            frames.readFully(header);
+            int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+            frames.skipNBytes(length);
+            if (header[3] == 0x4 && (header[4] & 0x1) == 0) {
+                return;
+            }
+        }
     }
 
     /** Reads HTTP/2 frames until a GOAWAY, and returns its last stream id (-1: the connection ended first). */
