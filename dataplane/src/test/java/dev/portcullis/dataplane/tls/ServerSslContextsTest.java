@@ -99,6 +99,24 @@ class ServerSslContextsTest {
         assertThat(contexts.fromPem(issued.chainPem(), issued.privateKeyPem()).context()).isNotSameAs(first.context());
     }
 
+    @Test
+    void aContextNoLongerInUseIsDroppedAndOnesInUseStay() {
+        ServerSslContexts contexts = new ServerSslContexts();
+        IssuedCertificate a = CA.issueServer(List.of("a.example.test"), KeyType.EC_P256);
+        IssuedCertificate b = CA.issueServer(List.of("b.example.test"), KeyType.EC_P256);
+        var servedA = contexts.fromPem(a.chainPem(), a.privateKeyPem());
+        var servedB = contexts.fromPem(b.chainPem(), b.privateKeyPem());
+        contexts.retainOnly(java.util.Set.of(servedA.contentKey(), servedB.contentKey()));
+        assertThat(contexts.size()).as("both in use").isEqualTo(2);
+        // B renewed: its new certificate replaces it in use.
+        IssuedCertificate renewed = CA.issueServer(List.of("b.example.test"), KeyType.EC_P256);
+        var servedRenewed = contexts.fromPem(renewed.chainPem(), renewed.privateKeyPem());
+        contexts.retainOnly(java.util.Set.of(servedA.contentKey(), servedRenewed.contentKey()));
+        assertThat(contexts.size()).isEqualTo(2);
+        assertThat(contexts.fromPem(a.chainPem(), a.privateKeyPem())).isSameAs(servedA);
+        assertThat(contexts.fromPem(b.chainPem(), b.privateKeyPem())).as("built again: dropped").isNotSameAs(servedB);
+    }
+
     /** Handshakes with a JDK client offering one protocol and one suite; returns the suite the server chose. */
     private static String handshakeWith(SslContext server, String protocol, String suite) throws Exception {
         SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocol)
