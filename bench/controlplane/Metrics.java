@@ -50,6 +50,11 @@ final class Metrics {
                 out.append(String.format("%s: %.0f, mean %.0f ms; ", timer, count, sum * 1000 / count));
             }
         }
+        for (String scope : new String[]{"full", "partial"}) {
+            String series = "portcullis_operator_translations_total{scope=\"" + scope + "\"}";
+            text.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                    .ifPresent(line -> out.append(scope).append(" translations ").append(line.substring(series.length() + 1)).append("; "));
+        }
         return out.isEmpty() ? "no translation timers found in /metrics" : out.toString().trim();
     }
 
