@@ -4,14 +4,10 @@ import dev.portcullis.dataplane.config.Cluster;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.dataplane.config.VirtualHost;
-import dev.portcullis.operator.deploy.DataPlane;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,44 +120,22 @@ public final class IncrementalTranslator {
                 && staples.equals(last.staples) && Objects.equals(state.servedClass(), before.servedClass())
                 && Objects.equals(state.sessionTicketSeed(), before.sessionTicketSeed())
                 && state.ingressClasses().equals(before.ingressClasses())
-                && sameDataPlanes(state.dataPlanes(), before.dataPlanes());
+                && ClusterChanges.sameDataPlanes(state.dataPlanes(), before.dataPlanes());
     }
 
-    /**
-     * Whether the DataPlanes translate the same: the same objects, or the same names, ages and specs
-     * (a DataPlane's status changes as its pods come and go, and translation reads only its spec).
-     */
-    private static boolean sameDataPlanes(List<DataPlane> now, List<DataPlane> before) {
-        if (now.size() != before.size()) {
-            return false;
-        }
-        boolean same = true;
-        for (int i = 0; i < now.size() && same; i++) {
-            same = now.get(i) == before.get(i);
-        }
-        return same || translated(now).equals(translated(before));
-    }
-
-    private static Set<String> translated(List<DataPlane> dataPlanes) {
-        Set<String> read = new HashSet<>();
-        for (DataPlane dataPlane : dataPlanes) {
-            read.add(key(dataPlane) + " " + dataPlane.getMetadata().getCreationTimestamp() + " "
-                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(dataPlane.getSpec()));
-        }
-        return read;
-    }
 
     private Translation full(ClusterState state, long version, Instant now, ParsedSecrets memo, OcspStaples staples) {
         IngressTranslator.Attributed result = IngressTranslator.attributed(state, version, now, memo, staples, false);
         Last next = new Last();
         next.state = state;
-        next.ingressObjects = identities(state.ingresses());
-        next.secretObjects = identities(state.secrets());
-        next.serviceObjects = identities(state.services());
-        next.sliceObjects = identities(state.endpointSlices());
+        next.ingressObjects = ClusterChanges.identities(state.ingresses());
+        next.secretObjects = ClusterChanges.identities(state.secrets());
+        next.serviceObjects = ClusterChanges.identities(state.services());
+        next.sliceObjects = ClusterChanges.identities(state.endpointSlices());
         next.ingresses = byKey(state.ingresses());
         next.ingressesByHost = new HashMap<>();
-        next.ingresses.forEach((key, ingress) -> hostsOf(ingress).forEach(host -> named(next.ingressesByHost, host, key)));
+        next.ingresses.forEach((key, ingress) ->
+                ClusterChanges.hostsOf(ingress).forEach(host -> named(next.ingressesByHost, host, key)));
         next.translation = result.translation();
         next.contributions = new HashMap<>();
         next.refsByKey = new HashMap<>();
@@ -188,14 +162,18 @@ public final class IncrementalTranslator {
 
     /** The merged translation, or null when a full one costs about as much. */
     private Translation partial(ClusterState state, long version, Instant now) {
-        Changes<Ingress> ingressChanges = changes(last.ingressObjects, last.state.ingresses(), state.ingresses());
-        Changes<Secret> secretChanges = changes(last.secretObjects, last.state.secrets(), state.secrets());
-        Changes<Service> serviceChanges = changes(last.serviceObjects, last.state.services(), state.services());
-        Changes<EndpointSlice> sliceChanges = changes(last.sliceObjects, last.state.endpointSlices(), state.endpointSlices());
+        ClusterChanges.Changes<Ingress> ingressChanges =
+                ClusterChanges.changes(last.ingressObjects, last.state.ingresses(), state.ingresses());
+        ClusterChanges.Changes<Secret> secretChanges =
+                ClusterChanges.changes(last.secretObjects, last.state.secrets(), state.secrets());
+        ClusterChanges.Changes<Service> serviceChanges =
+                ClusterChanges.changes(last.serviceObjects, last.state.services(), state.services());
+        ClusterChanges.Changes<EndpointSlice> sliceChanges =
+                ClusterChanges.changes(last.sliceObjects, last.state.endpointSlices(), state.endpointSlices());
         Set<String> changedObjects = new HashSet<>();
-        secretChanges.keys(IncrementalTranslator::key, changedObjects);
-        serviceChanges.keys(IncrementalTranslator::key, changedObjects);
-        sliceChanges.keys(IncrementalTranslator::serviceOf, changedObjects);
+        secretChanges.keys(ClusterChanges::key, changedObjects);
+        serviceChanges.keys(ClusterChanges::key, changedObjects);
+        sliceChanges.keys(ClusterChanges::serviceOf, changedObjects);
         changedObjects.remove(null);
         if (changedObjects.size() > MOST_CHANGED_OBJECTS) {
             return null;
@@ -205,10 +183,10 @@ public final class IncrementalTranslator {
         Set<String> changed = new HashSet<>();
         ArrayDeque<String> hostsToVisit = new ArrayDeque<>();
         for (Ingress before : ingressChanges.removed()) {
-            String key = key(before);
+            String key = ClusterChanges.key(before);
             changed.add(key);
             ingresses.remove(key, before);
-            for (String host : hostsOf(before)) {
+            for (String host : ClusterChanges.hostsOf(before)) {
                 hostsToVisit.add(host);
                 Set<String> naming = last.ingressesByHost.get(host);
                 if (naming != null && naming.remove(key) && naming.isEmpty()) {
@@ -217,10 +195,10 @@ public final class IncrementalTranslator {
             }
         }
         for (Ingress after : ingressChanges.added()) {
-            String key = key(after);
+            String key = ClusterChanges.key(after);
             changed.add(key);
             ingresses.put(key, after);
-            for (String host : hostsOf(after)) {
+            for (String host : ClusterChanges.hostsOf(after)) {
                 hostsToVisit.add(host);
                 named(last.ingressesByHost, host, key);
             }
@@ -231,9 +209,9 @@ public final class IncrementalTranslator {
         if (!changedObjects.isEmpty()) {
             List<String[]> named = changedObjects.stream().map(key -> key.split("/", 2)).toList();
             ingresses.forEach((key, ingress) -> {
-                if (mentionsAny(ingress, named)) {
+                if (ClusterChanges.mentionsAny(ingress, named)) {
                     changed.add(key);
-                    hostsToVisit.addAll(hostsOf(ingress));
+                    hostsToVisit.addAll(ClusterChanges.hostsOf(ingress));
                 }
             });
         }
@@ -252,7 +230,7 @@ public final class IncrementalTranslator {
             }
             for (String key : last.ingressesByHost.getOrDefault(host, Set.of())) {
                 if (redo.add(key)) {
-                    hostsToVisit.addAll(hostsOf(ingresses.get(key)));
+                    hostsToVisit.addAll(ClusterChanges.hostsOf(ingresses.get(key)));
                 }
             }
         }
@@ -355,124 +333,6 @@ public final class IncrementalTranslator {
         }
     }
 
-    /** One kind's objects now (by identity), and which are new (added or edited) and which are gone (deleted or edited). */
-    private record Changes<T extends HasMetadata>(Set<T> now, List<T> added, List<T> removed) {
-
-        /** The keys of every object added or removed, as {@code keyOf} gives them. */
-        void keys(java.util.function.Function<T, String> keyOf, Set<String> into) {
-            added.forEach(object -> into.add(keyOf.apply(object)));
-            removed.forEach(object -> into.add(keyOf.apply(object)));
-        }
-    }
-
-    private static <T extends HasMetadata> Changes<T> changes(Set<T> before, List<T> beforeList, List<T> objects) {
-        if (objects == beforeList) {
-            return new Changes<>(before, List.of(), List.of()); // the watch reused the kind's index: nothing changed
-        }
-        Set<T> now = identities(objects);
-        List<T> added = new ArrayList<>(0);
-        for (T object : objects) {
-            if (!before.contains(object)) {
-                added.add(object);
-            }
-        }
-        List<T> removed = new ArrayList<>(0);
-        if (before.size() != now.size() - added.size()) {
-            for (T object : before) {
-                if (!now.contains(object)) {
-                    removed.add(object);
-                }
-            }
-        }
-        return new Changes<>(now, added, removed);
-    }
-
-    private static <T> Set<T> identities(List<T> objects) {
-        Set<T> identities = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(objects.size()));
-        identities.addAll(objects);
-        return identities;
-    }
-
-    /** The Service an EndpointSlice belongs to, as namespace/name, or null. */
-    private static String serviceOf(EndpointSlice slice) {
-        Map<String, String> labels = slice.getMetadata().getLabels();
-        String service = labels == null ? null : labels.get(ClusterState.SERVICE_NAME_LABEL);
-        return service == null ? null : ClusterState.key(ClusterState.namespaceOf(slice), service);
-    }
-
-    /**
-     * Whether the Ingress may read one of these objects (namespace, name): its backends and TLS
-     * Secrets in its namespace, and any annotation whose value holds the name (annotations name
-     * Secrets and Services, some in other namespaces). It may say yes when it does not read it.
-     */
-    static boolean mentionsAny(Ingress ingress, List<String[]> objects) {
-        Map<String, String> annotations = ingress.getMetadata().getAnnotations();
-        String namespace = ClusterState.namespaceOf(ingress);
-        IngressSpec spec = ingress.getSpec();
-        for (String[] object : objects) {
-            String name = object[1];
-            if (annotations != null) {
-                for (String value : annotations.values()) {
-                    if (value != null && value.contains(name)) {
-                        return true;
-                    }
-                }
-            }
-            if (spec == null || !namespace.equals(object[0])) {
-                continue;
-            }
-            if (names(spec.getDefaultBackend(), name)) {
-                return true;
-            }
-            for (var tls : spec.getTls() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressTLS>of() : spec.getTls()) {
-                if (name.equals(tls.getSecretName())) {
-                    return true;
-                }
-            }
-            for (var rule : spec.getRules() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of() : spec.getRules()) {
-                if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
-                    for (var path : rule.getHttp().getPaths()) {
-                        if (names(path.getBackend(), name)) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean names(IngressBackend backend, String name) {
-        return backend != null && backend.getService() != null && name.equals(backend.getService().getName());
-    }
-
-    /**
-     * The host names an Ingress's translation may touch, as its rules and TLS sections write them
-     * ("*" for a rule without a host, and for a default backend, which also serves unknown hosts).
-     */
-    static Set<String> hostsOf(Ingress ingress) {
-        Set<String> hosts = new HashSet<>(4);
-        IngressSpec spec = ingress.getSpec();
-        if (spec == null) {
-            return hosts;
-        }
-        if (spec.getDefaultBackend() != null) {
-            hosts.add(VirtualHost.ANY_HOST);
-        }
-        if (spec.getRules() != null) {
-            for (var rule : spec.getRules()) {
-                hosts.add(rule.getHost() == null || rule.getHost().isEmpty() ? VirtualHost.ANY_HOST : rule.getHost());
-            }
-        }
-        if (spec.getTls() != null) {
-            for (var tls : spec.getTls()) {
-                if (tls.getHosts() != null) {
-                    tls.getHosts().forEach(host -> hosts.add(host == null ? VirtualHost.ANY_HOST : host));
-                }
-            }
-        }
-        return hosts;
-    }
 
     private static void named(Map<String, Set<String>> index, String host, String ingress) {
         index.computeIfAbsent(host, unused -> new HashSet<>(2)).add(ingress);
@@ -481,12 +341,8 @@ public final class IncrementalTranslator {
     private static Map<String, Ingress> byKey(Collection<Ingress> ingresses) {
         Map<String, Ingress> byKey = HashMap.newHashMap(ingresses.size());
         for (Ingress ingress : ingresses) {
-            byKey.put(key(ingress), ingress);
+            byKey.put(ClusterChanges.key(ingress), ingress);
         }
         return byKey;
-    }
-
-    private static String key(HasMetadata object) {
-        return ClusterState.key(ClusterState.namespaceOf(object), object.getMetadata().getName());
     }
 }
