@@ -270,10 +270,41 @@ public final class RealApiServer implements AutoCloseable {
                                 && current.getStatus().getConditions() != null && current.getStatus().getConditions().stream().anyMatch(condition ->
                                 condition.getType().equals("Established") && condition.getStatus().equals("True")),
                                 30, java.util.concurrent.TimeUnit.SECONDS);
+                if (crd instanceof io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition definition) {
+                    awaitDiscovery(client, definition);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Established is not yet served: kube-apiserver's discovery controller publishes a new CRD's
+     * kinds asynchronously, and a client resolving a generic resource through discovery fails until it has.
+     */
+    private static void awaitDiscovery(KubernetesClient client,
+                                       io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd) {
+        String group = crd.getSpec().getGroup();
+        String kind = crd.getSpec().getNames().getKind();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        for (var version : crd.getSpec().getVersions()) {
+            if (!Boolean.TRUE.equals(version.getServed())) {
+                continue;
+            }
+            String groupVersion = group + "/" + version.getName();
+            while (!discovers(client, groupVersion, kind)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("discovery does not serve " + kind + " in " + groupVersion + " after 30 s");
+                }
+                pause(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    private static boolean discovers(KubernetesClient client, String groupVersion, String kind) {
+        var resources = client.getApiResources(groupVersion);
+        return resources != null && resources.getResources().stream().anyMatch(resource -> kind.equals(resource.getKind()));
     }
 
     public Path auditLogPath() {
