@@ -71,6 +71,9 @@ public class ApplyBench {
             }
             report("SnapshotDiff.apply (delta onto the snapshot held)", merge);
             report("LiveConfig.apply (validate + compile + swap)", apply);
+            Runtime runtime = Runtime.getRuntime();
+            System.out.printf("  RSS after %d deltas: %d MiB (heap used %d MiB, committed %d MiB, max %d MiB)%n", rounds,
+                    rssMiB(), heapUsedMiB(), runtime.totalMemory() >> 20, runtime.maxMemory() >> 20);
         }
     }
 

@@ -23,7 +23,7 @@ final class ChartProcesses {
     static final String OPERATOR_JAVA_TOOL_OPTIONS =
             "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError";
     /** dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. */
-    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=75";
+    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25";
     /** values.yaml operator.resources.limits.memory and dataPlane.resources.limits.memory. */
     static final String MEMORY_LIMIT = "-XX:MaxRAM=" + System.getenv().getOrDefault("CP_MEMORY_LIMIT", "512m");
 

@@ -22,8 +22,11 @@ import java.util.List;
 public final class RuntimeCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeCheck.class);
-    /** Above this share of the memory limit, direct buffers and metaspace have no room. */
-    private static final double MAX_HEAP_SHARE = 0.8;
+    /**
+     * Above this share of the memory limit, what lives outside the heap has no room: each host's TLS
+     * context (about 15 KiB in BoringSSL from its first handshake), direct buffers, code and metaspace.
+     */
+    private static final double MAX_HEAP_SHARE = 0.6;
 
     private RuntimeCheck() {
     }
@@ -84,8 +87,8 @@ public final class RuntimeCheck {
         }
         if (memoryLimit > 0 && maxHeap > memoryLimit * MAX_HEAP_SHARE) {
             findings.add(new Finding("the heap may take " + (maxHeap * 100 / memoryLimit)
-                    + "% of the memory limit, leaving too little for direct buffers",
-                    "-XX:MaxRAMPercentage=75 or less"));
+                    + "% of the memory limit, leaving too little for TLS contexts and direct buffers",
+                    "-XX:MaxRAMPercentage=50, as the image sets"));
         }
         return findings;
     }

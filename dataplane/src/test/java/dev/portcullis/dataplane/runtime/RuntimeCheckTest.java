@@ -9,8 +9,8 @@ class RuntimeCheckTest {
     private static final long GIB = 1L << 30;
 
     @Test
-    void aHeapThatLeavesNoRoomForDirectBuffersIsAFinding() {
-        assertThat(RuntimeCheck.findings(900L << 20, GIB)).anySatisfy(finding ->
+    void aHeapThatLeavesNoRoomForTlsContextsAndDirectBuffersIsAFinding() {
+        assertThat(RuntimeCheck.findings(768L << 20, GIB)).anySatisfy(finding ->
                 assertThat(finding.remedy()).contains("MaxRAMPercentage"));
         assertThat(RuntimeCheck.findings(512L << 20, GIB)).noneSatisfy(finding ->
                 assertThat(finding.remedy()).contains("MaxRAMPercentage"));
