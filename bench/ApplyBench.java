@@ -54,6 +54,8 @@ public class ApplyBench {
             }
             long[] merge = new long[rounds];
             long[] apply = new long[rounds];
+            long[] allocated = new long[rounds];
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             for (int r = 0; r < rounds; r++) {
                 // Alternately a new host with its certificate, and a renewed certificate of an existing host.
                 String name = r % 2 == 0 ? "new-" + r : "app-" + (r * 7919 % n);
@@ -64,13 +66,20 @@ public class ApplyBench {
                 long t0 = System.nanoTime();
                 Snapshot next = SnapshotDiff.apply(held, delta);
                 long t1 = System.nanoTime();
+                long bytes0 = threads.getCurrentThreadAllocatedBytes();
                 plane.config().apply(next);
+                allocated[r] = threads.getCurrentThreadAllocatedBytes() - bytes0;
                 merge[r] = t1 - t0;
                 apply[r] = System.nanoTime() - t1;
                 held = next;
             }
             report("SnapshotDiff.apply (delta onto the snapshot held)", merge);
             report("LiveConfig.apply (validate + compile + swap)", apply);
+            long[] kib = Arrays.stream(allocated).map(bytes -> bytes >> 10).toArray();
+            long[] steady = Arrays.copyOfRange(kib, kib.length / 4, kib.length);
+            Arrays.sort(steady);
+            System.out.printf("  %-52s median %6d KiB (last %d of %d rounds)%n", "allocated by LiveConfig.apply",
+                    steady[steady.length / 2], steady.length, kib.length);
             Runtime runtime = Runtime.getRuntime();
             System.out.printf("  RSS after %d deltas: %d MiB (heap used %d MiB, committed %d MiB, max %d MiB)%n", rounds,
                     rssMiB(), heapUsedMiB(), runtime.totalMemory() >> 20, runtime.maxMemory() >> 20);

@@ -19,10 +19,12 @@ import java.util.List;
 public record HandshakePolicy(String minTlsVersion, List<String> tls12Ciphers, ClientAuth clientAuth) {
 
     /** Mozilla's intermediate TLS 1.2 suites (ServerSslContexts.CIPHERS without the 1.3 ones). */
-    public static final List<String> DEFAULT_TLS12_CIPHERS = ServerSslContexts.CIPHERS.stream()
-            .filter(name -> !name.startsWith("TLS_AES_") && !name.startsWith("TLS_CHACHA20_")).toList();
+    public static final List<String> DEFAULT_TLS12_CIPHERS = List.copyOf(ServerSslContexts.CIPHERS.stream()
+            .filter(name -> !name.startsWith("TLS_AES_") && !name.startsWith("TLS_CHACHA20_")).toList());
 
     public HandshakePolicy {
+        // A list copyOf keeps as it is (not Stream.toList's, which allows nulls): policies built from the same
+        // list share it, and equals, asked per certificate per configuration, ends at its identity check.
         tls12Ciphers = List.copyOf(tls12Ciphers);
     }
 
