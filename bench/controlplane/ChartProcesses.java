@@ -22,33 +22,13 @@ final class ChartProcesses {
     /** values.yaml operator.jvmOptions, set by the chart as JAVA_TOOL_OPTIONS. */
     static final String OPERATOR_JAVA_TOOL_OPTIONS =
             "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError";
-    /** dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. */
-    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25";
+    /**
+     * dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. They
+     * name the collector: in a pod under 1792 MiB the JVM would take the serial one, as -XX:MaxRAM alone would not.
+     */
+    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25 -XX:+UseG1GC";
     /** values.yaml operator.resources.limits.memory and dataPlane.resources.limits.memory. */
     static final String MEMORY_LIMIT = "-XX:MaxRAM=" + System.getenv().getOrDefault("CP_MEMORY_LIMIT", "512m");
-
-    /**
-     * The collector a JVM picks in a pod: under a 1792 MiB memory limit it is not a "server class
-     * machine" and takes the serial one. -XX:MaxRAM sizes the heap as the limit would, but leaves the
-     * JVM seeing this machine's memory, where it would take G1 (and G1's tens of MiB of its own).
-     */
-    static List<String> podCollector() {
-        return bytes(MEMORY_LIMIT.substring("-XX:MaxRAM=".length())) < 1792L << 20 ? List.of("-XX:+UseSerialGC") : List.of();
-    }
-
-    /** A JVM size as -XX:MaxRAM takes it: digits, then k, m, g or t (either case) or nothing for bytes. */
-    private static long bytes(String size) {
-        String unit = size.replaceAll("^[0-9]+", "").toLowerCase();
-        int shift = switch (unit) {
-            case "" -> 0;
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> throw new IllegalArgumentException("CP_MEMORY_LIMIT " + size + ": a JVM size (512m, 2g), not " + unit);
-        };
-        return Long.parseLong(size.substring(0, size.length() - unit.length())) << shift;
-    }
 
     /** Said in the report: a run with another limit than the chart's does not measure the chart's setting. */
     static String memoryLimit() {
@@ -124,7 +104,6 @@ final class ChartProcesses {
         List<String> command = new ArrayList<>(List.of(java().toString()));
         command.addAll(IMAGE_JVM_FLAGS);
         command.add(MEMORY_LIMIT);
-        command.addAll(podCollector()); // the operator's JAVA_TOOL_OPTIONS name its collector
         command.addAll(NativeMemory.flags());
         command.addAll(recording("dataplane"));
         command.addAll(List.of("-jar", jar.toString()));
