@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When to rebuild after changes. A change after a quiet spell (no change pending, no rebuild
- * within {@code holdOff}) is rebuilt at once: a lone edit should not wait. Otherwise
- * {@code holdOff} after the last change, but never later than {@code maxHoldOff} after the first
- * change still pending, so a burst (a {@code kubectl apply} of many objects) is rebuilt once it
- * settles. {@link #alwaysWaiting} has no "at once": every change waits for the pause. Pure: the
- * caller passes the time in.
+ * When to rebuild after changes. A lone change (none pending) is rebuilt at once, or, when the last
+ * rebuild is less than {@code holdOff} ago, as soon as {@code holdOff} has passed since it: a lone
+ * edit waits at most what is left of one hold-off, and rebuilds come at most once per hold-off. A
+ * change while one is pending moves the rebuild to {@code holdOff} after the last change, but never
+ * later than {@code maxHoldOff} after the first change still pending, so a burst (a {@code kubectl
+ * apply} of many objects) is rebuilt once it settles. {@link #alwaysWaiting} has no "at once":
+ * every change waits for the pause. Pure: the caller passes the time in.
  */
 final class Debounce {
 
@@ -38,8 +39,11 @@ final class Debounce {
     Instant changed(Instant now) {
         if (firstPending == null) {
             firstPending = now;
-            if (loneChangeAtOnce && (lastRebuild == null || !now.isBefore(lastRebuild.plus(holdOff)))) {
-                return now;
+            if (loneChangeAtOnce) {
+                // Held a whole hold-off from now, a change that came 90 ms after an unrelated rebuild
+                // waited 100 ms where 10 ms kept the same pace.
+                Instant allowed = lastRebuild == null ? now : lastRebuild.plus(holdOff);
+                return now.isBefore(allowed) ? allowed : now;
             }
         }
         Instant quiet = now.plus(holdOff);

@@ -25,11 +25,25 @@ class DebounceTest {
     }
 
     @Test
-    void aChangeSoonAfterARebuildWaitsOneHoldOff() {
+    void aLoneChangeSoonAfterARebuildWaitsOnlyForWhatIsLeftOfTheHoldOff() {
         Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
         debounce.changed(at(0));
         debounce.rebuilt(at(5));
-        assertThat(debounce.changed(at(50))).isEqualTo(at(150));
+        assertThat(debounce.changed(at(50))).isEqualTo(at(105));
+        assertThat(debounce.changed(at(60))).as("a second change while one is pending: a burst, held for the pause")
+                .isEqualTo(at(160));
+    }
+
+    @Test
+    void loneChangesOneAfterAnotherAreRebuiltAtMostOncePerHoldOff() {
+        Debounce debounce = new Debounce(Duration.ofMillis(100), Duration.ofSeconds(1));
+        Instant due = debounce.changed(at(0));
+        for (int i = 0; i < 5; i++) {
+            debounce.rebuilt(due);
+            Instant next = debounce.changed(due.plusMillis(30));
+            assertThat(next).isEqualTo(due.plusMillis(100));
+            due = next;
+        }
     }
 
     @Test
