@@ -88,7 +88,7 @@ public final class RuntimeCheck {
         if (memoryLimit > 0 && maxHeap > memoryLimit * MAX_HEAP_SHARE) {
             findings.add(new Finding("the heap may take " + (maxHeap * 100 / memoryLimit)
                     + "% of the memory limit, leaving too little for TLS contexts and direct buffers",
-                    "-XX:MaxRAMPercentage=50, as the image sets"));
+                    "-XX:MaxRAMPercentage=40, as the image sets"));
         }
         return findings;
     }
