@@ -27,7 +27,7 @@ public final class FaultyPod implements AutoCloseable {
     public final AtomicInteger healthStatus = new AtomicInteger(200);
     public volatile boolean reset;
     public volatile boolean hold;
-    public final Semaphore gate = new Semaphore(0);
+    public final Semaphore gate = new Semaphore(0, true); // fair: a later request cannot take an earlier one's permit
     public final AtomicInteger requests = new AtomicInteger();
     public final AtomicInteger healthChecks = new AtomicInteger();
     public final List<String> methods = new CopyOnWriteArrayList<>();
