@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * Portcullis never reads: {@code managedFields} (a tree of maps per field manager: at 10,000
  * Ingresses with their Secrets, Services and EndpointSlices, about a quarter of the operator's
  * heap) and kubectl's last-applied-configuration annotation (a second copy of the object; for a
- * Secret applied with kubectl, of its private key too).
+ * Secret applied with kubectl, of its private key too). Each model object's empty map of unknown
+ * fields becomes one shared map ({@link SharedEmptyExtras}).
  *
  * <p>One store per informer watching all namespaces (JOSDK hands one store to each per-namespace
  * informer of a controller limited to namespaces, and one namespace's relist would drop the
@@ -50,15 +51,15 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
      */
     public static LeanStore<Ingress> ingressesForStatus() {
         return new LeanStore<>(ingress -> {
-            dropBookkeeping(ingress);
             if (ingress.getSpec() != null) {
                 ingress.setSpec(new IngressSpec(null, ingress.getSpec().getIngressClassName(), null, null));
             }
-            return ingress;
+            return dropBookkeeping(ingress);
         });
     }
 
     static <T extends HasMetadata> T dropBookkeeping(T object) {
+        SharedEmptyExtras.share(object);
         ObjectMeta metadata = object.getMetadata();
         if (metadata != null) {
             metadata.setManagedFields(null);

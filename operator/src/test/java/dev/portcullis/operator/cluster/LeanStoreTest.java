@@ -76,6 +76,32 @@ class LeanStoreTest {
                 .isEqualTo(List.of("192.0.2.1"));
     }
 
+    @Test
+    void everyEmptyMapOfUnknownFieldsIsOneSharedMapAndAFilledOneIsKept() {
+        LeanStore<Ingress> store = LeanStore.withoutBookkeeping();
+        Ingress ingress = new IngressBuilder().withNewMetadata().withNamespace("shop").withName("web").endMetadata()
+                .withNewSpec().addNewRule().withHost("shop.example.com").withNewHttp().addNewPath().withPath("/")
+                .withPathType("Prefix").withNewBackend().withNewService().withName("web").withNewPort().withNumber(80)
+                .endPort().endService().endBackend().endPath().endHttp().endRule()
+                .addNewTl().withHosts("shop.example.com").withSecretName("tls").endTl().endSpec().build();
+        ingress.getSpec().getRules().getFirst().setAdditionalProperties(new java.util.LinkedHashMap<>(Map.of("future", 1)));
+        String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(ingress);
+
+        store.put(store.getKey(ingress), ingress);
+
+        Ingress stored = store.get("shop/web");
+        var path = stored.getSpec().getRules().getFirst().getHttp().getPaths().getFirst();
+        Map<String, Object> shared = stored.getAdditionalProperties();
+        assertThat(shared).isEmpty();
+        assertThat(List.of(stored.getMetadata().getAdditionalProperties(), stored.getSpec().getAdditionalProperties(),
+                stored.getSpec().getTls().getFirst().getAdditionalProperties(), path.getAdditionalProperties(),
+                path.getBackend().getService().getPort().getAdditionalProperties()))
+                .allSatisfy(map -> assertThat(map).isSameAs(shared));
+        assertThat(stored.getSpec().getRules().getFirst().getAdditionalProperties()).containsExactly(Map.entry("future", 1));
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(stored)).as("the same object").isEqualTo(before);
+        assertThat(new IngressBuilder(stored).build()).isEqualTo(stored);
+    }
+
     private static FieldsV1 fields() {
         FieldsV1 fields = new FieldsV1();
         fields.setAdditionalProperty("f:data", Map.of("f:tls.crt", Map.of(), "f:tls.key", Map.of()));
