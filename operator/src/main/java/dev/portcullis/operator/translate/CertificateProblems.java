@@ -1,6 +1,5 @@
 package dev.portcullis.operator.translate;
 
-import java.security.cert.X509Certificate;
 
 /**
  * The wording of certificate problems: what broke, what is served meanwhile, and until when. One
@@ -24,35 +23,35 @@ final class CertificateProblems {
         return "the certificate in secret " + secret + " does not cover " + host + " (it names " + names + ")";
     }
 
-    String expired(String secret, X509Certificate leaf) {
-        return "the certificate in secret " + secret + " expired at " + leaf.getNotAfter().toInstant();
+    String expired(String secret, TlsSecretParser.Parsed leaf) {
+        return "the certificate in secret " + secret + " expired at " + leaf.notAfter();
     }
 
-    String notYetValid(String secret, X509Certificate leaf) {
-        return "the certificate in secret " + secret + " is valid only from " + leaf.getNotBefore().toInstant();
+    String notYetValid(String secret, TlsSecretParser.Parsed leaf) {
+        return "the certificate in secret " + secret + " is valid only from " + leaf.notBefore();
     }
 
-    void hostExpired(ObjectRef ingress, String secret, String host, X509Certificate leaf) {
+    void hostExpired(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf) {
         problems.warning(ingress, "CertificateExpired", "the certificate in secret " + secret + " for " + host
-                + " expired at " + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
+                + " expired at " + leaf.notAfter() + "; it is served until it is renewed");
     }
 
-    void hostExpiresSoon(ObjectRef ingress, String secret, String host, X509Certificate leaf, java.time.Duration left) {
+    void hostExpiresSoon(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf, java.time.Duration left) {
         problems.warning(ingress, "CertificateExpiresSoon", "the certificate in secret " + secret + " for " + host
-                + " expires at " + leaf.getNotAfter().toInstant() + ", in " + left.toDays() + " days and "
+                + " expires at " + leaf.notAfter() + ", in " + left.toDays() + " days and "
                 + left.toHoursPart() + " hours; renew it");
     }
 
-    void hostNotYetValid(ObjectRef ingress, String secret, String host, X509Certificate leaf) {
+    void hostNotYetValid(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf) {
         problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + secret + " for " + host
-                + " is valid only from " + leaf.getNotBefore().toInstant() + "; clients reject it until then");
+                + " is valid only from " + leaf.notBefore() + "; clients reject it until then");
     }
 
     /** The last good certificate of a broken Secret is served in its place. */
-    void lastGoodKept(ObjectRef object, String reason, String failure, String servedAs, X509Certificate kept) {
+    void lastGoodKept(ObjectRef object, String reason, String failure, String servedAs, TlsSecretParser.Parsed kept) {
         problems.warning(object, "LastGoodCertificateKept", failure + " (" + reason + "); " + servedAs
-                + " keeps the last good certificate of this secret (serial " + kept.getSerialNumber().toString(16)
-                + ", valid until " + kept.getNotAfter().toInstant() + ") until it is fixed");
+                + " keeps the last good certificate of this secret (serial " + kept.leaf().serialNumber().toString(16)
+                + ", valid until " + kept.notAfter() + ") until it is fixed");
     }
 
     /**
@@ -67,9 +66,10 @@ final class CertificateProblems {
     }
 
     /** RSA keys under 2048 bits fail every current audit (and some clients refuse them). */
-    void weakKey(ObjectRef object, String secret, X509Certificate leaf) {
-        if (leaf.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
-            problems.warning(object, "WeakKey", "the certificate in secret " + secret + " has a " + rsa.getModulus().bitLength()
+    void weakKey(ObjectRef object, String secret, TlsSecretParser.Parsed leaf) {
+        int rsaBits = leaf.leaf().rsaKeyBits();
+        if (rsaBits > 0 && rsaBits < 2048) {
+            problems.warning(object, "WeakKey", "the certificate in secret " + secret + " has a " + rsaBits
                     + "-bit RSA key; use at least 2048 bits (or an ECDSA P-256 key)");
         }
     }
@@ -78,9 +78,9 @@ final class CertificateProblems {
         problems.error(ingress, reason, failure + " (" + annotation + "); this Ingress is not served until it is fixed");
     }
 
-    void clientCertificateExpired(ObjectRef ingress, String secret, X509Certificate leaf) {
+    void clientCertificateExpired(ObjectRef ingress, String secret, TlsSecretParser.Parsed leaf) {
         problems.warning(ingress, "CertificateExpired", "the client certificate in secret " + secret + " expired at "
-                + leaf.getNotAfter().toInstant() + "; pods that check it will refuse the proxy");
+                + leaf.notAfter() + "; pods that check it will refuse the proxy");
     }
 
     void defaultUnusable(ObjectRef dataPlane, String reason, String failure) {
@@ -88,14 +88,14 @@ final class CertificateProblems {
                 + " whose SNI names no host get the generated default certificate until it is fixed");
     }
 
-    String defaultOutOfDates(String secret, X509Certificate leaf) {
-        return "the default certificate in secret " + secret + " is out of its dates (" + leaf.getNotBefore().toInstant()
-                + " to " + leaf.getNotAfter().toInstant() + ")";
+    String defaultOutOfDates(String secret, TlsSecretParser.Parsed leaf) {
+        return "the default certificate in secret " + secret + " is out of its dates (" + leaf.notBefore()
+                + " to " + leaf.notAfter() + ")";
     }
 
-    void defaultExpired(ObjectRef dataPlane, String secret, X509Certificate leaf) {
+    void defaultExpired(ObjectRef dataPlane, String secret, TlsSecretParser.Parsed leaf) {
         problems.warning(dataPlane, "CertificateExpired", "the default certificate in secret " + secret + " expired at "
-                + leaf.getNotAfter().toInstant() + "; it is served until it is renewed");
+                + leaf.notAfter() + "; it is served until it is renewed");
     }
 
     void caBundleSecretMissing(ObjectRef ingress, String secret, String annotation) {

@@ -3,7 +3,6 @@ package dev.portcullis.operator.translate;
 import dev.portcullis.dataplane.config.TlsCertificate;
 import dev.portcullis.operator.translate.TlsSecretParser.Parsed;
 
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,14 +71,13 @@ final class LastGoodCertificates {
      * may be served the Secret's new content), with a warning that says what broke.
      */
     String keep(ObjectRef object, Parsed kept, String reason, String failure, String servedAs, boolean served) {
-        X509Certificate leaf = kept.material().leaf();
         TlsCertificate certificate = kept.certificate();
-        String name = certificate.name() + " (last good, serial " + leaf.getSerialNumber().toString(16) + ")";
+        String name = certificate.name() + " (last good, serial " + kept.leaf().serialNumber().toString(16) + ")";
         if (served) {
             certificates.putIfAbsent(name, new TlsCertificate(name, certificate.certificateChainPem(), certificate.privateKeyPem()));
             served(object, name, servedAs);
         }
-        wording.lastGoodKept(object, reason, failure, servedAs, leaf);
+        wording.lastGoodKept(object, reason, failure, servedAs, kept);
         return name;
     }
 

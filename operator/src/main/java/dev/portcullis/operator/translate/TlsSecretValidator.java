@@ -6,7 +6,6 @@ import dev.portcullis.dataplane.tls.PemParser;
 import dev.portcullis.operator.translate.TlsSecretParser.Parsed;
 import io.fabric8.kubernetes.api.model.Secret;
 
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,7 +74,6 @@ final class TlsSecretValidator {
             wording.hostOnDefault(ingress, reason, failure, host);
             return Optional.empty();
         }
-        X509Certificate leaf = parsed.material().leaf();
         if (validNow(parsed)) {
             lastGood.good(purpose, parsed);
         } else {
@@ -83,18 +81,18 @@ final class TlsSecretValidator {
             if (kept != null && kept != parsed && validNow(kept)) {
                 boolean expired = now.isAfter(parsed.notAfter());
                 return Optional.of(lastGood.keep(ingress, kept, expired ? "CertificateExpired" : "CertificateNotYetValid",
-                        expired ? wording.expired(key, leaf) : wording.notYetValid(key, leaf), host, true));
+                        expired ? wording.expired(key, parsed) : wording.notYetValid(key, parsed), host, true));
             }
         }
         timeBoundary.hoursLeft(parsed.notAfter(), EXPIRY_WARNING);
         if (now.isAfter(parsed.notAfter())) {
-            wording.hostExpired(ingress, key, host, leaf);
+            wording.hostExpired(ingress, key, host, parsed);
         } else if (now.isBefore(parsed.notBefore())) {
-            wording.hostNotYetValid(ingress, key, host, leaf);
+            wording.hostNotYetValid(ingress, key, host, parsed);
         } else if (now.plus(EXPIRY_WARNING).isAfter(parsed.notAfter())) {
-            wording.hostExpiresSoon(ingress, key, host, leaf, java.time.Duration.between(now, parsed.notAfter()));
+            wording.hostExpiresSoon(ingress, key, host, parsed, java.time.Duration.between(now, parsed.notAfter()));
         }
-        wording.weakKey(ingress, key, leaf);
+        wording.weakKey(ingress, key, parsed);
         use(ingress, parsed);
         return Optional.of(parsed.certificate().name());
     }
@@ -130,10 +128,9 @@ final class TlsSecretValidator {
             wording.clientCertificateUnusable(ingress, parsed.reason(), parsed.failure(), annotation);
             return Optional.empty();
         }
-        X509Certificate leaf = parsed.material().leaf();
-        timeBoundary.at(leaf.getNotAfter().toInstant().plusNanos(1));
-        if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            wording.clientCertificateExpired(ingress, key, leaf);
+        timeBoundary.at(parsed.notAfter().plusNanos(1));
+        if (now.isAfter(parsed.notAfter())) {
+            wording.clientCertificateExpired(ingress, key, parsed);
         }
         use(ingress, parsed);
         return Optional.of(parsed.certificate().name());
@@ -156,21 +153,20 @@ final class TlsSecretValidator {
             wording.defaultUnusable(dataPlane, parsed.reason(), parsed.failure());
             return Optional.empty();
         }
-        X509Certificate leaf = parsed.material().leaf();
         if (validNow(parsed)) {
             lastGood.good(purpose, parsed);
         } else {
             Parsed kept = lastGood.lastGood(purpose);
             if (kept != null && kept != parsed && validNow(kept)) {
-                return Optional.of(lastGood.keep(dataPlane, kept, "CertificateExpired", wording.defaultOutOfDates(key, leaf),
+                return Optional.of(lastGood.keep(dataPlane, kept, "CertificateExpired", wording.defaultOutOfDates(key, parsed),
                         "the default certificate", served));
             }
         }
-        timeBoundary.at(leaf.getNotAfter().toInstant().plusNanos(1));
-        if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            wording.defaultExpired(dataPlane, key, leaf);
+        timeBoundary.at(parsed.notAfter().plusNanos(1));
+        if (now.isAfter(parsed.notAfter())) {
+            wording.defaultExpired(dataPlane, key, parsed);
         }
-        wording.weakKey(dataPlane, key, leaf);
+        wording.weakKey(dataPlane, key, parsed);
         if (served) {
             use(dataPlane, parsed);
         }
@@ -228,7 +224,7 @@ final class TlsSecretValidator {
     /** The key algorithm ("EC", "RSA") of a TLS Secret's certificate, or empty when it does not parse. */
     Optional<String> keyAlgorithm(String namespace, String secretName) {
         TlsSecretParser.Parsed parsed = parser.read(namespace, secretName, true);
-        return parsed.failure() != null ? Optional.empty() : Optional.of(parsed.material().leaf().getPublicKey().getAlgorithm());
+        return parsed.failure() != null ? Optional.empty() : Optional.of(parsed.leaf().keyAlgorithm());
     }
 
     /** Whether the Secret has a key at all (ingress-nginx's proxy-ssl-secret may hold only a CA). */
