@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * Portcullis never reads: {@code managedFields} (a tree of maps per field manager: at 10,000
  * Ingresses with their Secrets, Services and EndpointSlices, about a quarter of the operator's
  * heap) and kubectl's last-applied-configuration annotation (a second copy of the object; for a
- * Secret applied with kubectl, of its private key too). Each model object's empty map of unknown
- * fields becomes one shared map ({@link SharedEmptyExtras}).
+ * Secret applied with kubectl, of its private key too). Each model object's empty maps and
+ * lists become shared ones ({@link SharedEmpties}).
  *
  * <p>One store per informer watching all namespaces (JOSDK hands one store to each per-namespace
  * informer of a controller limited to namespaces, and one namespace's relist would drop the
@@ -59,7 +59,6 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
     }
 
     static <T extends HasMetadata> T dropBookkeeping(T object) {
-        SharedEmptyExtras.share(object);
         ObjectMeta metadata = object.getMetadata();
         if (metadata != null) {
             metadata.setManagedFields(null);
@@ -70,6 +69,7 @@ public final class LeanStore<T extends HasMetadata> implements ItemStore<T> {
                 metadata.setAnnotations(kept);
             }
         }
+        SharedEmpties.share(object);
         return object;
     }
 

@@ -77,7 +77,7 @@ class LeanStoreTest {
     }
 
     @Test
-    void everyEmptyMapOfUnknownFieldsIsOneSharedMapAndAFilledOneIsKept() {
+    void everyEmptyListAndMapIsASharedOneAndAFilledOneIsKept() {
         LeanStore<Ingress> store = LeanStore.withoutBookkeeping();
         Ingress ingress = new IngressBuilder().withNewMetadata().withNamespace("shop").withName("web").endMetadata()
                 .withNewSpec().addNewRule().withHost("shop.example.com").withNewHttp().addNewPath().withPath("/")
@@ -98,6 +98,9 @@ class LeanStoreTest {
                 path.getBackend().getService().getPort().getAdditionalProperties()))
                 .allSatisfy(map -> assertThat(map).isSameAs(shared));
         assertThat(stored.getSpec().getRules().getFirst().getAdditionalProperties()).containsExactly(Map.entry("future", 1));
+        assertThat(stored.getMetadata().getFinalizers()).isSameAs(List.of());
+        assertThat(stored.getMetadata().getLabels()).isSameAs(Map.of());
+        assertThat(stored.getSpec().getTls().getFirst().getHosts()).containsExactly("shop.example.com");
         assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(stored)).as("the same object").isEqualTo(before);
         assertThat(new IngressBuilder(stored).build()).isEqualTo(stored);
     }
