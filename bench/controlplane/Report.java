@@ -93,7 +93,10 @@ final class Report {
 
     /** One cell for bench/run's table. */
     String summary() {
-        return String.format((ChartProcesses.MEMORY_LIMIT.endsWith("=512m") ? "" : ChartProcesses.MEMORY_LIMIT + ", ")
+        String limits = (ChartProcesses.MEMORY_LIMIT.endsWith("=512m") ? "" : ChartProcesses.MEMORY_LIMIT + ", ")
+                + (ChartProcesses.DATAPLANE_MEMORY_LIMIT.equals(ChartProcesses.MEMORY_LIMIT) ? ""
+                : "data plane " + ChartProcesses.DATAPLANE_MEMORY_LIMIT + ", ");
+        return String.format(limits
                         + "%,d Ingresses: cold start %s (applied %s); one change p50 / p99: new Ingress %s / %s, "
                         + "edited backend %s / %s; %s per change on the wire; RSS %s",
                 ingresses, coldStart, coldApplied.startsWith("n/a") ? "n/a" : coldApplied, millis(creates, 50),
