@@ -21,7 +21,7 @@ final class ChartProcesses {
             "--sun-misc-unsafe-memory-access=allow", "-XX:+ExitOnOutOfMemoryError");
     /** values.yaml operator.jvmOptions, set by the chart as JAVA_TOOL_OPTIONS. */
     static final String OPERATOR_JAVA_TOOL_OPTIONS =
-            "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError";
+            "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError";
     /**
      * dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. They
      * name the collector: in a pod under 1792 MiB the JVM would take the serial one, as -XX:MaxRAM alone would not.
