@@ -16,7 +16,8 @@ import java.util.Map;
  * often for the others: about 50 maps and 35 lists per Ingress with its Secret, Service and
  * EndpointSlice, 40 MB of a cache of 10,000 of them. This replaces each empty one, through the whole
  * object tree, with one shared empty map or list that refuses writes; a filled one is kept. Cached
- * objects are read, never written (JOSDK hands reconcilers a copy), so nothing notices but the heap.
+ * objects are only read (the reconcilers build what they write), so nothing notices but the heap;
+ * code that wrote one would fail loudly here rather than change the cache under the informer.
  *
  * <p>The tree is walked through each model class's public getters whose type is a fabric8 model
  * class, a list or a map; what to call is worked out once per class. An object it cannot walk keeps
