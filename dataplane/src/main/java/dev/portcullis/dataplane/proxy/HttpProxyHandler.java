@@ -9,7 +9,7 @@ import dev.portcullis.dataplane.upstream.ConnectRetryPolicy;
 import dev.portcullis.dataplane.upstream.RetryAttempts;
 import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.HostMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import dev.portcullis.dataplane.runtime.ClientCertificateOf;
 import dev.portcullis.dataplane.runtime.ErrorPages;

@@ -1,6 +1,6 @@
 package dev.portcullis.dataplane.proxy;
 
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.HostMetrics;
 import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.ClientAuth;
 import dev.portcullis.dataplane.route.CorsPolicy;

@@ -4,7 +4,7 @@ import dev.portcullis.dataplane.access.SourceRanges;
 import dev.portcullis.dataplane.tls.ClientCertificateVerifier;
 import io.netty.util.AsciiString;
 
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.HostMetrics;
 import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.route.AcmeChallenge;
 import dev.portcullis.dataplane.route.PathRouter;

@@ -172,7 +172,7 @@ public final class RuntimeCompiler {
                     .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
             UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
                     ? clusters.get(host.routes().getFirst().cluster()) : null;
-            DataPlaneMetrics.HostMetrics hostMetrics = metrics.host(host.hostname());
+            dev.portcullis.dataplane.metrics.HostMetrics hostMetrics = metrics.host(host.hostname());
             if (passthrough != null) {
                 hostMetrics.passthrough();
             }

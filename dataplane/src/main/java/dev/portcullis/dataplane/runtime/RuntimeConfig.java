@@ -1,7 +1,7 @@
 package dev.portcullis.dataplane.runtime;
 
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
-import dev.portcullis.dataplane.metrics.DataPlaneMetrics.HostMetrics;
+import dev.portcullis.dataplane.metrics.HostMetrics;
 import dev.portcullis.dataplane.route.HostTable;
 import dev.portcullis.dataplane.tls.ServerContext;
 import io.netty.handler.ssl.SslContext;

@@ -10,7 +10,7 @@ class HostMetricsTest {
     @Test
     void twoHundredsAndFiveHundredsStartAtZeroAndTheOtherClassesAppearWhenFirstAnswered() {
         DataPlaneMetrics metrics = new DataPlaneMetrics();
-        DataPlaneMetrics.HostMetrics host = metrics.host("shop.test");
+        HostMetrics host = metrics.host("shop.test");
         assertThat(metrics.scrape())
                 .contains("portcullis_requests_total{host=\"shop.test\",status=\"2xx\"} 0.0")
                 .contains("portcullis_requests_total{host=\"shop.test\",status=\"5xx\"} 0.0")
