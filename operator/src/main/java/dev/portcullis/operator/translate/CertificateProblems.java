@@ -1,6 +1,5 @@
 package dev.portcullis.operator.translate;
 
-
 /**
  * The wording of certificate problems: what broke, what is served meanwhile, and until when. One
  * place, so the Events of a host and of a DataPlane's default certificate read alike.
@@ -23,28 +22,28 @@ final class CertificateProblems {
         return "the certificate in secret " + secret + " does not cover " + host + " (it names " + names + ")";
     }
 
-    String expired(String secret, TlsSecretParser.Parsed leaf) {
-        return "the certificate in secret " + secret + " expired at " + leaf.notAfter();
+    String expired(String secret, TlsSecretParser.Parsed certificate) {
+        return "the certificate in secret " + secret + " expired at " + certificate.notAfter();
     }
 
-    String notYetValid(String secret, TlsSecretParser.Parsed leaf) {
-        return "the certificate in secret " + secret + " is valid only from " + leaf.notBefore();
+    String notYetValid(String secret, TlsSecretParser.Parsed certificate) {
+        return "the certificate in secret " + secret + " is valid only from " + certificate.notBefore();
     }
 
-    void hostExpired(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf) {
+    void hostExpired(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed certificate) {
         problems.warning(ingress, "CertificateExpired", "the certificate in secret " + secret + " for " + host
-                + " expired at " + leaf.notAfter() + "; it is served until it is renewed");
+                + " expired at " + certificate.notAfter() + "; it is served until it is renewed");
     }
 
-    void hostExpiresSoon(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf, java.time.Duration left) {
+    void hostExpiresSoon(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed certificate, java.time.Duration left) {
         problems.warning(ingress, "CertificateExpiresSoon", "the certificate in secret " + secret + " for " + host
-                + " expires at " + leaf.notAfter() + ", in " + left.toDays() + " days and "
+                + " expires at " + certificate.notAfter() + ", in " + left.toDays() + " days and "
                 + left.toHoursPart() + " hours; renew it");
     }
 
-    void hostNotYetValid(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed leaf) {
+    void hostNotYetValid(ObjectRef ingress, String secret, String host, TlsSecretParser.Parsed certificate) {
         problems.warning(ingress, "CertificateNotYetValid", "the certificate in secret " + secret + " for " + host
-                + " is valid only from " + leaf.notBefore() + "; clients reject it until then");
+                + " is valid only from " + certificate.notBefore() + "; clients reject it until then");
     }
 
     /** The last good certificate of a broken Secret is served in its place. */
@@ -66,8 +65,8 @@ final class CertificateProblems {
     }
 
     /** RSA keys under 2048 bits fail every current audit (and some clients refuse them). */
-    void weakKey(ObjectRef object, String secret, TlsSecretParser.Parsed leaf) {
-        int rsaBits = leaf.leaf().rsaKeyBits();
+    void weakKey(ObjectRef object, String secret, TlsSecretParser.Parsed certificate) {
+        int rsaBits = certificate.leaf().rsaKeyBits();
         if (rsaBits > 0 && rsaBits < 2048) {
             problems.warning(object, "WeakKey", "the certificate in secret " + secret + " has a " + rsaBits
                     + "-bit RSA key; use at least 2048 bits (or an ECDSA P-256 key)");
@@ -78,9 +77,9 @@ final class CertificateProblems {
         problems.error(ingress, reason, failure + " (" + annotation + "); this Ingress is not served until it is fixed");
     }
 
-    void clientCertificateExpired(ObjectRef ingress, String secret, TlsSecretParser.Parsed leaf) {
+    void clientCertificateExpired(ObjectRef ingress, String secret, TlsSecretParser.Parsed certificate) {
         problems.warning(ingress, "CertificateExpired", "the client certificate in secret " + secret + " expired at "
-                + leaf.notAfter() + "; pods that check it will refuse the proxy");
+                + certificate.notAfter() + "; pods that check it will refuse the proxy");
     }
 
     void defaultUnusable(ObjectRef dataPlane, String reason, String failure) {
@@ -88,14 +87,14 @@ final class CertificateProblems {
                 + " whose SNI names no host get the generated default certificate until it is fixed");
     }
 
-    String defaultOutOfDates(String secret, TlsSecretParser.Parsed leaf) {
-        return "the default certificate in secret " + secret + " is out of its dates (" + leaf.notBefore()
-                + " to " + leaf.notAfter() + ")";
+    String defaultOutOfDates(String secret, TlsSecretParser.Parsed certificate) {
+        return "the default certificate in secret " + secret + " is out of its dates (" + certificate.notBefore()
+                + " to " + certificate.notAfter() + ")";
     }
 
-    void defaultExpired(ObjectRef dataPlane, String secret, TlsSecretParser.Parsed leaf) {
+    void defaultExpired(ObjectRef dataPlane, String secret, TlsSecretParser.Parsed certificate) {
         problems.warning(dataPlane, "CertificateExpired", "the default certificate in secret " + secret + " expired at "
-                + leaf.notAfter() + "; it is served until it is renewed");
+                + certificate.notAfter() + "; it is served until it is renewed");
     }
 
     void caBundleSecretMissing(ObjectRef ingress, String secret, String annotation) {
