@@ -43,10 +43,10 @@ final class ExchangeDeadlines {
         this.bodyIdleCheck = new LazyDeadline(executor, this::checkBodyIdle);
     }
 
-    /** Starts the endpoint's response-start timer, unless it runs already. */
-    void startResponseTimer(long millis) {
+    /** Starts the endpoint's response-start timer at {@code nowNanos}, unless it runs already. */
+    void startResponseTimer(long millis, long nowNanos) {
         if (!responseStart.armed()) {
-            responseStart.arm(millis);
+            responseStart.arm(millis, nowNanos);
         }
     }
 
@@ -63,13 +63,14 @@ final class ExchangeDeadlines {
      * {@link Owner#bodyIdleLimitMillis() limit}. Checked at the limit's pace, not rescheduled per
      * chunk: a 1 GB upload that keeps moving lives.
      */
-    void watchBodies() {
-        bodyProgress();
-        bodyIdleCheck.arm(owner.bodyIdleLimitMillis());
+    void watchBodies(long nowNanos) {
+        bodyProgress(nowNanos);
+        bodyIdleCheck.arm(owner.bodyIdleLimitMillis(), nowNanos);
     }
 
-    void bodyProgress() {
-        lastBodyProgressNanos = System.nanoTime();
+    /** Some of a body moved at {@code nowNanos}. */
+    void bodyProgress(long nowNanos) {
+        lastBodyProgressNanos = nowNanos;
     }
 
     /** The exchange is over (or its endpoint gone): its response and body timers stop. */

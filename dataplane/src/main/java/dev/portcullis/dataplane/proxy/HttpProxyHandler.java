@@ -120,6 +120,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private boolean requestComplete;
     private boolean clientKeepAlive;
     private long startNanos;
+    /**
+     * {@link System#nanoTime()} as the message being handled arrived (from the client or the
+     * endpoint): the timers it arms and the figures it ends share one clock read.
+     */
+    private long eventNanos;
     // For the access log: what this exchange sent, where, and since when; the connection's TLS, read once.
     private long responseBytes;
     private InetSocketAddress answeredBy;
@@ -135,6 +140,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private InetSocketAddress endpoint;
     private boolean upstreamReused;
     private boolean upstreamReusable;
+    /** The request head is written to the endpoint and waits for the flush of its first content. */
+    private boolean upstreamUnflushed;
     private ExchangeDeadlines deadlines;
     private Limits limits = Limits.DEFAULTS;
     private boolean responseStarted;
@@ -230,6 +237,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         awaitingClientMessage = false;
+        eventNanos = System.nanoTime();
         if (msg instanceof HttpRequest head) {
             if (headDeadline != null) {
                 headDeadline.headReceived();
@@ -247,7 +255,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void beginExchange(HttpRequest head) {
-        startNanos = System.nanoTime();
+        startNanos = eventNanos;
         responseBytes = 0;
         answeredBy = null;
         upstreamStartNanos = 0;
@@ -315,7 +323,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 if (target.access() != null && refusedAccess(target.access().check(requestClient))) {
                     return;
                 }
-                attempts.begin(cluster);
+                attempts.begin(cluster, startNanos);
                 bodyLimit.reset(cluster.maxRequestBodyBytes());
                 if (bodyLimit.declaredTooLarge(head)) { // refused before any endpoint gets a connection
                     refuseBody();
@@ -389,6 +397,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private void askAuthentication(HttpRequest head) {
         ExternalAuthClient.ask(ctx.channel(), target.access().auth(), head, AccessAnswers.originalUrl(scheme, head, clientUri),
                 clientUri, decision -> {
+                    eventNanos = System.nanoTime();
                     if (state != State.CONNECTING || request != head) {
                         return; // the client went away meanwhile
                     }
@@ -405,7 +414,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private void connect(boolean allowReuse) {
         connectAttempts++;
         if (upstreamStartNanos == 0) {
-            upstreamStartNanos = System.nanoTime();
+            upstreamStartNanos = eventNanos;
         }
         InetSocketAddress target = balancing.pick(cluster, requestClient, request, connectAttempts - 1, attempts::tried);
         attempts.picked(cluster, target);
@@ -413,6 +422,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                 new UpstreamConnections.Callback() {
                     @Override
                     public void acquired(Channel channel, boolean reused) {
+                        if (!reused) { // a new connection comes in an event of its own
+                            eventNanos = System.nanoTime();
+                        }
                         upstreamAcquired(channel, target, reused);
                     }
 
@@ -435,18 +447,27 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         upstreamReused = reused;
         upstreamReusable = false;
         UpstreamConnections.handlerOf(channel).owner(this);
-        channel.write(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (requestComplete) { // a retry: the bodiless request was already read in full
-            channel.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        // Writes on both connections go with the void promise: a failed one closes its connection
+        // through exceptionCaught, as a listener would, without a promise and listener per write.
+        channel.write(request, channel.voidPromise());
+        boolean retried = requestComplete;
+        if (retried) { // a retry: the bodiless request was already read in full
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
         }
-        channel.flush();
-        deadlines.watchBodies();
+        deadlines.watchBodies(eventNanos);
         if (requestComplete) {
-            startResponseTimer();
+            startResponseTimer(eventNanos);
         }
         channel.read();
         if (!requestComplete) {
+            // The end of a bodiless request is usually decoded already and comes at once, to go
+            // out in the same flush as the head (requestContent flushes); otherwise the head goes alone.
+            upstreamUnflushed = true;
             readClient();
+        }
+        if (upstreamUnflushed || retried) {
+            upstreamUnflushed = false;
+            channel.flush();
         }
     }
 
@@ -484,10 +505,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
                     bodyTooLarge();
                     return;
                 }
-                deadlines.bodyProgress();
-                upstream.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                deadlines.bodyProgress(eventNanos);
+                upstreamUnflushed = false;
+                upstream.writeAndFlush(content, upstream.voidPromise());
                 if (last) {
-                    startResponseTimer(); // the endpoint's time to answer starts once it has the whole request
+                    startResponseTimer(eventNanos); // the endpoint's time to answer starts once it has the whole request
                 }
                 if (!last && upstream.isWritable()) {
                     readClient();
@@ -537,6 +559,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void upstreamWritable() {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (state == State.FORWARDING && !requestComplete) {
             readClient();
         }
@@ -554,6 +577,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void writeStalled() {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (ctx.channel().isWritable() || state == State.CLOSED) {
             return;
         }
@@ -570,6 +594,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void upstreamRead(Object message) {
+        eventNanos = System.nanoTime();
         if (state != State.FORWARDING) {
             ReferenceCountUtil.release(message);
             return;
@@ -616,7 +641,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             balancing.decorate(response.headers());
         }
         boolean last = message instanceof LastHttpContent;
-        deadlines.bodyProgress();
+        deadlines.bodyProgress(eventNanos);
         if (skippingInterimResponse) {
             ReferenceCountUtil.release(message);
             skippingInterimResponse = !last;
@@ -627,13 +652,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             responseBytes += content.content().readableBytes();
         }
         if (last) {
-            recordMetrics(responseStatus); // before the client can see the end of the response
+            recordMetrics(responseStatus, eventNanos); // before the client can see the end of the response
         }
         if (last) {
-            ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ctx.writeAndFlush(message, ctx.voidPromise());
         } else {
             // Flushed once per upstream read cycle (upstreamReadComplete), not once per chunk.
-            ctx.write(message).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ctx.write(message, ctx.voidPromise());
         }
         if (last) {
             responseComplete();
@@ -713,6 +738,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void upstreamClosed() {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (state != State.FORWARDING) {
             return;
         }
@@ -762,9 +788,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    private void startResponseTimer() {
+    private void startResponseTimer(long nowNanos) {
         if (upstream != null && !responseStarted) {
-            deadlines.startResponseTimer(responseStartTimeoutMillis());
+            deadlines.startResponseTimer(responseStartTimeoutMillis(), nowNanos);
         }
     }
 
@@ -831,6 +857,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void bodyIdle(long idleMillis) {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (state != State.FORWARDING) {
             return;
         }
@@ -856,6 +883,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void responseTimedOut() {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (state != State.FORWARDING || responseStarted) {
             return;
         }
@@ -998,8 +1026,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void recordMetrics(int status) {
+        recordMetrics(status, System.nanoTime());
+    }
+
+    private void recordMetrics(int status, long nowNanos) {
         if (hostMetrics != null) {
-            hostMetrics.record(status, System.nanoTime() - startNanos);
+            hostMetrics.record(status, nowNanos - startNanos);
         }
         logAccess(status);
     }
@@ -1050,6 +1082,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (event == RequestHeadDeadline.Expired.INSTANCE) {
             if (state == State.IDLE) {
                 metrics.connectionCut("request_head_timeout");

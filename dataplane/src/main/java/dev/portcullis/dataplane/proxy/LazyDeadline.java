@@ -30,7 +30,12 @@ final class LazyDeadline {
 
     /** Expires {@code millis} from now (whether it was armed or not). */
     void arm(long millis) {
-        deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        arm(millis, System.nanoTime());
+    }
+
+    /** Expires {@code millis} after {@code nowNanos}, a {@link System#nanoTime()} the caller has just read. */
+    void arm(long millis, long nowNanos) {
+        deadlineNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(millis);
         armed = true;
         if (pending == null) {
             schedule();

@@ -24,13 +24,13 @@ public final class RetryAttempts {
     private long startNanos;
     private int retries;
 
-    /** A new request to {@code target} begins (the previous one, if any, ends). */
-    public void begin(UpstreamCluster target) {
+    /** A new request to {@code target} begins (the previous one, if any, ends) at {@code nowNanos}. */
+    public void begin(UpstreamCluster target, long nowNanos) {
         end();
         cluster = target;
         budget = target.health().retryBudget();
         budget.requestStarted();
-        startNanos = System.nanoTime();
+        startNanos = nowNanos;
     }
 
     /** The request is over (answered, failed, or the client left). */

@@ -151,7 +151,8 @@ public final class UpstreamConnections {
         }
     }
 
+    /** The handler of an upstream connection or stream: its pipeline's last, found without a search. */
     public static UpstreamHandler handlerOf(Channel channel) {
-        return channel.pipeline().get(UpstreamHandler.class);
+        return channel.pipeline().last() instanceof UpstreamHandler last ? last : channel.pipeline().get(UpstreamHandler.class);
     }
 }
