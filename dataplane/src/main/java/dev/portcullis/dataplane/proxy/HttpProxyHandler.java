@@ -122,7 +122,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     private long startNanos;
     /**
      * {@link System#nanoTime()} as the message being handled arrived (from the client or the
-     * endpoint): the timers it arms and the figures it ends share one clock read.
+     * endpoint): the timers it arms and the figures it ends share one clock read. Every other
+     * event that can go on to arm a timer or start an exchange (a timer, the endpoint closing, an
+     * auth answer, a new connection) reads the clock again first.
      */
     private long eventNanos;
     // For the access log: what this exchange sent, where, and since when; the connection's TLS, read once.
@@ -559,7 +561,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void upstreamWritable() {
-        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (state == State.FORWARDING && !requestComplete) {
             readClient();
         }
@@ -577,7 +578,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void writeStalled() {
-        eventNanos = System.nanoTime(); // an event of its own: see eventNanos
         if (ctx.channel().isWritable() || state == State.CLOSED) {
             return;
         }
@@ -1087,7 +1087,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             if (state == State.IDLE) {
                 metrics.connectionCut("request_head_timeout");
                 clientKeepAlive = false;
-                startNanos = System.nanoTime();
+                startNanos = eventNanos;
                 hostMetrics = null;
                 accept = null;
                 requestId = RequestIds.newId();
