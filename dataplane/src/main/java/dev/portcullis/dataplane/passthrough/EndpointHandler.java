@@ -45,6 +45,7 @@ final class EndpointHandler extends ChannelInboundHandlerAdapter {
                 client.close();
             }
         });
+        relay.relayed();
     }
 
     @Override

@@ -38,10 +38,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Relays a passthrough connection's bytes, still encrypted, to an endpoint of its host and back.
- * Once the peeked ClientHello (and the PROXY protocol header, if any) has been written, the epoll
- * transport splices both directions in the kernel ({@link SpliceRelay}). Otherwise (NIO, or splice
- * turned off) both channels run with AUTO_READ off and read the next chunk only when the previous
- * one has been written to the other side (backpressure). Half-closes cross over; an idle or failed connection
+ * Both channels run with AUTO_READ off and read the next chunk only when the previous one has been
+ * written to the other side (backpressure). Once a connection has carried {@link #SPLICE_AFTER_BYTES},
+ * the epoll transport splices both directions in the kernel instead ({@link SpliceRelay}), as
+ * HAProxy's splice-auto does: the four pipes cost a short connection (a TLS handshake and one small
+ * exchange) more system calls than its few reads do. Half-closes cross over; an idle or failed connection
  * closes both sides. With the cluster's PROXY protocol setting, the endpoint first gets a v1 or v2
  * header carrying the client's address.
  */
@@ -49,6 +50,8 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PassthroughHandler.class);
     static final int IDLE_SECONDS = 300;
+    /** Bytes relayed (both ways) after which a connection splices. */
+    static final long SPLICE_AFTER_BYTES = 64 * 1024;
 
     private final RoutedHost host;
     private final UpstreamCluster cluster;
@@ -139,14 +142,28 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
             if (!written.isSuccess() || !EpollInterestKeeper.keepRegistered(ctx.channel())
                     || !EpollInterestKeeper.keepRegistered(upstream)) {
                 closeBoth();
-            } else if (connector.splices() && SpliceRelay.possible(ctx.channel(), upstream)) {
-                ctx.pipeline().remove("passthrough-idle"); // no buffer passes it any more: the relay keeps the time
-                splice = SpliceRelay.start(ctx.channel(), upstream, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), this::closeBoth);
             } else {
                 ctx.read();
                 upstream.read();
             }
         });
+    }
+
+    /**
+     * Starts splicing once the connection has carried enough, both inputs still open (a half-closed
+     * connection finishes as it is). Called after a chunk was written on: it goes out ahead of
+     * whatever the splices move.
+     */
+    void relayed() {
+        if (splice == null && bytesFromClient + bytesToClient >= SPLICE_AFTER_BYTES && connector.splices()
+                && inputOpen(ctx.channel()) && inputOpen(upstream) && SpliceRelay.possible(ctx.channel(), upstream)) {
+            ctx.pipeline().remove("passthrough-idle"); // no buffer passes it any more: the relay keeps the time
+            splice = SpliceRelay.start(ctx.channel(), upstream, TimeUnit.SECONDS.toNanos(IDLE_SECONDS), this::closeBoth);
+        }
+    }
+
+    private static boolean inputOpen(Channel channel) {
+        return channel.isActive() && channel instanceof DuplexChannel duplex && !duplex.isInputShutdown();
     }
 
     private HAProxyMessage proxyHeader() {
@@ -183,11 +200,12 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         }
         upstream.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
             if (written.isSuccess()) {
-                ctx.read();
+                ctx.read(); // once splicing, reading goes on anyway
             } else {
                 closeBoth();
             }
         });
+        relayed();
     }
 
     @Override
@@ -235,7 +253,7 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Counts bytes the endpoint sent, when they pass as buffers (before or without splice). */
+    /** Counts bytes the endpoint sent, when they pass as buffers (before or without splice); then call {@link #relayed}. */
     void readFromUpstream(ByteBuf bytes) {
         if (splice == null) {
             bytesToClient += bytes.readableBytes();

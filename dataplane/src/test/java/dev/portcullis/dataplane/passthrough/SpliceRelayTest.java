@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Passthrough relaying by splice(2) on the real epoll transport, and by buffers where splice is off
+ * Passthrough relaying by splice(2) on the real epoll transport once a connection has carried 64 KiB
+ * (through buffers before that), and by buffers where splice is off
  * ({@code portcullis.passthrough.splice=false}, the path NIO takes): tens of megabytes each way,
  * checked byte for byte by SHA-256; half-closes in each direction with the other way still carrying
  * a body; a client that resets and an endpoint that closes in the middle; the access log's byte counts.
@@ -129,6 +130,47 @@ class SpliceRelayTest {
         JsonNode line = nextLine();
         assertThat(line.get("bytesReceived").asLong()).isEqualTo(hello.length + 16L * MB);
         assertThat(line.get("bytesSent").asLong()).isEqualTo(32L * MB);
+    }
+
+    @Test
+    void aShortConnectionIsRelayedThroughBuffersWithoutPipes() throws Exception {
+        serve(true);
+        byte[] hello = clientHello();
+        byte[] request = new byte[4 * 1024];
+        new SplittableRandom(9).nextBytes(request);
+        long pipesBefore = pipes();
+        try (Socket client = connect(hello); Socket relayed = nextRelayed(hello)) {
+            // Both ways open throughout: a splice, had one started, would still hold its pipes.
+            client.getOutputStream().write(request);
+            assertThat(relayed.getInputStream().readNBytes(request.length)).isEqualTo(request);
+            byte[] answer = new byte[16 * 1024];
+            new SplittableRandom(10).nextBytes(answer);
+            relayed.getOutputStream().write(answer);
+            assertThat(client.getInputStream().readNBytes(answer.length)).isEqualTo(answer);
+            assertThat(pipes()).as("20 KiB relayed: no splice, so no pipes").isLessThanOrEqualTo(pipesBefore);
+        }
+        JsonNode line = nextLine();
+        assertThat(line.get("bytesReceived").asLong()).isEqualTo(hello.length + 4L * 1024);
+        assertThat(line.get("bytesSent").asLong()).isEqualTo(16L * 1024);
+    }
+
+    @ParameterizedTest(name = "splice {0}")
+    @ValueSource(booleans = {true, false})
+    void aClientThatFinishedSendingEarlyStillGetsALargeAnswerWhole(boolean splice) throws Exception {
+        serve(splice);
+        byte[] hello = clientHello();
+        try (Socket client = connect(hello); Socket relayed = nextRelayed(hello)) {
+            CompletableFuture<String> up = send(client, 11, 1024);
+            Received atPod = receive(relayed.getInputStream(), new byte[0]).get(50, TimeUnit.SECONDS);
+            assertThat(atPod.sha256()).isEqualTo(up.get());
+            // Too little had passed to splice before the client's FIN; the answer goes through buffers.
+            CompletableFuture<String> down = send(relayed, 12, 24 * MB);
+            Received atClient = receive(client.getInputStream(), new byte[0]).get(50, TimeUnit.SECONDS);
+            assertThat(atClient.sha256()).isEqualTo(down.get(50, TimeUnit.SECONDS));
+        }
+        JsonNode line = nextLine();
+        assertThat(line.get("bytesReceived").asLong()).isEqualTo(hello.length + 1024L);
+        assertThat(line.get("bytesSent").asLong()).isEqualTo(24L * MB);
     }
 
     @ParameterizedTest(name = "splice {0}")
