@@ -26,6 +26,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -158,6 +159,11 @@ final class Http2Upstreams {
                             }
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, UpstreamConnections.IDLE_SECONDS, TimeUnit.SECONDS),
+                                    // Streams open in the reads of client connections, each with a flush:
+                                    // one write to the endpoint per request would undo multiplexing. A flush
+                                    // made outside a read of this connection waits until the event loop's
+                                    // current batch of events is done, as on the client side (HttpPipeline).
+                                    new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                     codec,
                                     new Http2MultiplexHandler(RefusePushedStreams.INSTANCE),
                                     new Watcher());
