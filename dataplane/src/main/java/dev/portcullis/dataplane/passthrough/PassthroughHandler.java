@@ -18,20 +18,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollInterestKeeper;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import dev.portcullis.dataplane.upstream.UpstreamWarnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -167,26 +162,8 @@ public final class PassthroughHandler extends ChannelInboundHandlerAdapter {
     }
 
     private HAProxyMessage proxyHeader() {
-        return proxyHeader(cluster.proxyProtocol(), ClientAddress.of(ctx.channel()),
+        return ProxyProtocolHeaders.of(cluster.proxyProtocol(), ClientAddress.of(ctx.channel()),
                 (InetSocketAddress) ctx.channel().localAddress());
-    }
-
-    /** The PROXY protocol header (v1 or v2) telling an endpoint the client's address and the one it reached. */
-    static HAProxyMessage proxyHeader(ProxyProtocol protocol, InetSocketAddress source, InetSocketAddress destination) {
-        boolean v4 = source.getAddress() instanceof Inet4Address && destination.getAddress() instanceof Inet4Address;
-        return new HAProxyMessage(
-                protocol == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
-                HAProxyCommand.PROXY, v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
-                headerAddress(source, v4), headerAddress(destination, v4), source.getPort(), destination.getPort());
-    }
-
-    /**
-     * One family for both addresses: with one IPv6 side, an IPv4 side is written IPv4-mapped (::ffff:a.b.c.d).
-     * Without a scope id (a link-local client's {@code %eth0}): neither version of the header has room for one.
-     */
-    private static String headerAddress(InetSocketAddress address, boolean v4) {
-        String text = NetUtil.toAddressString(address.getAddress());
-        return !v4 && address.getAddress() instanceof Inet4Address ? "::ffff:" + text : text;
     }
 
     @Override

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The PROXY protocol header a passthrough endpoint gets: for any client and listener address the header
- * {@link PassthroughHandler#proxyHeader} builds encodes, and the decoder the endpoints' side uses
+ * {@link ProxyProtocolHeaders#of} builds encodes, and the decoder the endpoints' side uses
  * (EchoBackend's) reads back the same addresses and ports. Arbitrary bytes to that decoder give a
  * header or a decoder error, and a header read from them encodes and reads back the same.
  * Corpus: {@code src/test/resources/dev/portcullis/dataplane/passthrough/ProxyProtocolFuzzTestInputs/}.
@@ -40,7 +40,7 @@ class ProxyProtocolFuzzTest {
         InetSocketAddress source = new InetSocketAddress(address(data), data.consumeInt(1, 65535));
         InetSocketAddress destination = new InetSocketAddress(address(data), data.consumeInt(1, 65535));
 
-        HAProxyMessage header = PassthroughHandler.proxyHeader(protocol, source, destination);
+        HAProxyMessage header = ProxyProtocolHeaders.of(protocol, source, destination);
         HAProxyMessage decoded = decodeOne(encode(header));
         try {
             assertThat(decoded.protocolVersion())
