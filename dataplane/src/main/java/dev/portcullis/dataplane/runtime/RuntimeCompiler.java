@@ -198,8 +198,9 @@ public final class RuntimeCompiler {
         }
         Map<String, ServerContext> served = new HashMap<>();
         if (!snapshot.sessionTicketKeys().isEmpty()) {
-            served.put(defaultCertificate.served().contentKey(), defaultCertificate.served().tls());
-            tables.hostCertificates().values().forEach(of -> served.put(of.served().contentKey(), of.served().tls()));
+            // Ticket keys belong to the contexts that hold sessions: with OpenSSL, one per handshake policy.
+            served.put(defaultCertificate.served().sessions().contentKey(), defaultCertificate.served().sessions());
+            tables.hostCertificates().values().forEach(of -> served.put(of.served().sessions().contentKey(), of.served().sessions()));
         }
         metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(), served));
         Set<SslContext> upstreamInUse = clusters.values().stream().map(UpstreamCluster::upstreamSsl)

@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
 /**
  * A server TLS context built when a handshake first needs it rather than when its snapshot is
  * applied. A snapshot's certificates are parsed and checked when it is applied (a bad one is refused
- * then); only the OpenSSL context waits. With 10,000 certificates that is a quarter of a cold apply
- * and about 16 KiB of native memory per context, spent only for hosts that are asked for, as
+ * then); only the OpenSSL side waits: a handshake policy's shared context, and each certificate's
+ * key material in BoringSSL's form (about 4 KiB), spent only for hosts that are asked for, as
  * ingress-nginx's certificates loaded per handshake are.
  *
  * <p>Built once. Building takes the lock of the {@link SessionTicketKeys} it was made with and gives

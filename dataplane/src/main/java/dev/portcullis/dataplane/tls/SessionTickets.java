@@ -19,10 +19,12 @@ import java.util.Map;
  * older key is renewed). Contexts reused from the cache get the keys too: keys rotate while
  * certificates stay.
  *
- * <p>Each context also gets a session id context derived from what it serves (its content key):
- * replicas serving the same certificate agree on it, so they resume each other's sessions, while a
- * ticket issued for one certificate (or one client-certificate policy) is never resumed by a
- * context serving another.
+ * <p>Each context also gets a session id context derived from what it serves (its content key: with
+ * OpenSSL a handshake policy, whose one context serves all the policy's certificates; with the JDK
+ * a certificate and its policy): replicas agree on it, so they resume each other's sessions, while a
+ * ticket issued under one policy (client certificates, versions, suites) is never resumed under
+ * another. Under one policy a ticket resumes whichever certificate the new handshake's name asks for,
+ * as HAProxy's tickets do; nginx keeps them apart per server block.
  *
  * <p>With no keys in the snapshot nothing is set: each context keeps BoringSSL's own behaviour. The
  * JDK provider (without OpenSSL) has no ticket key API; its contexts are left as they are.

@@ -117,6 +117,32 @@ class ServerSslContextsTest {
         assertThat(contexts.fromPem(b.chainPem(), b.privateKeyPem())).as("built again: dropped").isNotSameAs(servedB);
     }
 
+    /**
+     * With OpenSSL the certificates of one handshake policy share one native context, which holds
+     * their sessions; each handshake still presents its own certificate, ECDSA or RSA. The shared
+     * context goes when no certificate of its policy is in use.
+     */
+    @Test
+    void certificatesOfOnePolicyShareOneNativeContextAndEachPresentsItsOwn() throws Exception {
+        ServerSslContexts contexts = new ServerSslContexts(SslProvider.OPENSSL);
+        IssuedCertificate ecdsa = CA.issueServer(List.of("app.example.test"), KeyType.EC_P256);
+        IssuedCertificate rsa = CA.issueServer(List.of("app.example.test"), KeyType.RSA_2048);
+        var servedEcdsa = contexts.fromPem(ecdsa.chainPem(), ecdsa.privateKeyPem());
+        var servedRsa = contexts.fromPem(rsa.chainPem(), rsa.privateKeyPem());
+        var strict = contexts.fromPem(ecdsa.chainPem(), ecdsa.privateKeyPem(), "1.3");
+
+        assertThat(servedRsa.sessions()).isSameAs(servedEcdsa.sessions());
+        assertThat(strict.sessions()).as("another policy").isNotSameAs(servedEcdsa.sessions());
+        assertThat(presented(servedEcdsa.context())).isEqualTo(ecdsa.leaf());
+        assertThat(presented(servedRsa.context())).isEqualTo(rsa.leaf());
+        assertThat(presented(strict.context())).isEqualTo(ecdsa.leaf());
+        assertThat(presented(servedEcdsa.context())).as("again, after the RSA one").isEqualTo(ecdsa.leaf());
+
+        contexts.retainOnly(java.util.Set.of(strict.contentKey()));
+        assertThat(contexts.fromPem(rsa.chainPem(), rsa.privateKeyPem()).sessions())
+                .as("built again: its policy's context was dropped").isNotSameAs(servedRsa.sessions());
+    }
+
     /** Handshakes with a JDK client offering one protocol and one suite; returns the suite the server chose. */
     private static String handshakeWith(SslContext server, String protocol, String suite) throws Exception {
         SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocol)
@@ -138,6 +164,20 @@ class ServerSslContextsTest {
     }
 
     private static String handshake(SslContext serverContext, SslContext clientContext) {
+        return afterHandshake(serverContext, clientContext, (server, client) -> server.engine().getSession().getProtocol());
+    }
+
+    /** The certificate the server presented to a JDK client. */
+    private static java.security.cert.Certificate presented(SslContext serverContext) throws Exception {
+        SslContext clientContext = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(CA.certificate()).build();
+        return afterHandshake(serverContext, clientContext, (server, client) -> client.engine().getSession().getPeerCertificates()[0]);
+    }
+
+    private interface HandshakeResult<T> {
+        T of(SslHandler server, SslHandler client) throws Exception;
+    }
+
+    private static <T> T afterHandshake(SslContext serverContext, SslContext clientContext, HandshakeResult<T> result) {
         EmbeddedChannel server = new EmbeddedChannel(serverContext.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT));
         EmbeddedChannel client = new EmbeddedChannel(
                 clientContext.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT, "app.example.test", 443));
@@ -147,7 +187,9 @@ class ServerSslContextsTest {
                 shuttle(server, client);
             }
             assertThat(done(server) && done(client)).as("handshake completed").isTrue();
-            return server.pipeline().get(SslHandler.class).engine().getSession().getProtocol();
+            return result.of(server.pipeline().get(SslHandler.class), client.pipeline().get(SslHandler.class));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         } finally {
             client.finishAndReleaseAll();
             server.finishAndReleaseAll();
