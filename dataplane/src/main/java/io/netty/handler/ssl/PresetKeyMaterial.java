@@ -8,6 +8,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -74,6 +75,8 @@ public final class PresetKeyMaterial {
                 throw e;
             } catch (Exception e) {
                 throw new SSLException(e);
+            } finally {
+                Reference.reachabilityFence(this); // the cleaner must not free the material while BoringSSL takes it
             }
         }
     }
