@@ -76,6 +76,9 @@ class ClientAuthAndTlsPolicyTest {
         hosts.add(host("b.example.test", "shared", null, null));
         hosts.add(host("required.example.test", "shared",
                 new TlsPolicy(null, null, new ClientAuth(ClientAuth.Mode.REQUIRED, CLIENTS.caPem(), crl, 1, true, null)), null));
+        // The same policy with a certificate of its own: both certificates share the policy's BoringSSL context.
+        hosts.add(host("own.example.test", "own",
+                new TlsPolicy(null, null, new ClientAuth(ClientAuth.Mode.REQUIRED, CLIENTS.caPem(), crl, 1, true, null)), null));
         hosts.add(host("optional.example.test", "shared",
                 new TlsPolicy(null, null, new ClientAuth(ClientAuth.Mode.OPTIONAL, CLIENTS.caPem(), null, 1, false, null)), null));
         hosts.add(host("anyca.example.test", "shared",
@@ -91,7 +94,8 @@ class ClientAuthAndTlsPolicyTest {
                 new TlsPolicy(null, List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), null), null));
         dataPlane = TestDataPlane.serving(new Snapshot(1, hosts,
                 List.of(new Cluster("pod", List.of(new Endpoint("127.0.0.1", pod.port(), true)))),
-                List.of(certificate("shared", shared), certificate("rsa", rsa)), null));
+                List.of(certificate("shared", shared), certificate("rsa", rsa),
+                        certificate("own", EDGE.issueServer(List.of("own.example.test"), KeyType.EC_P256))), null));
     }
 
     @AfterAll
@@ -133,6 +137,23 @@ class ClientAuthAndTlsPolicyTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).contains(why);
         assertThat(pod.idle()).isTrue();
+    }
+
+    /**
+     * A host with its own certificate under the required host's policy (curl checks the certificate
+     * against the name, and only its own covers it) checks client certificates as strictly.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"alice, 200", "none, 400", "stranger, 400", "mallory, 400"})
+    void aHostWithItsOwnCertificateUnderARequiredPolicyChecksClientsAlike(String client, int status) throws Exception {
+        Response response = curl("own.example.test", "own.example.test", client.equals("none") ? null : client,
+                "-H", "Accept: text/plain");
+        assertThat(response.status()).isEqualTo(status);
+        if (status == 200) {
+            assertThat(pod.next().headers()).containsEntry("ssl-client-verify", "SUCCESS").containsEntry("ssl-client-subject-dn", "CN=alice");
+        } else {
+            assertThat(pod.idle()).isTrue();
+        }
     }
 
     @Test
