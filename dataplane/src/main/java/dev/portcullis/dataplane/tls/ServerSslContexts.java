@@ -177,12 +177,11 @@ public final class ServerSslContexts {
     }
 
     /**
-     * Two settings make a context cost a quarter of a millisecond instead of about 18 (it matters
-     * with thousands of certificates): the key goes through a JKS key store, not the default
-     * PKCS#12 one whose password-based encryption runs PBKDF2 twice per context; and clients are
-     * not asked for certificates, so the context trusts nothing rather than loading and converting
-     * the JDK's whole CA bundle each time.
+     * The policy's settings. Clients are not asked for certificates unless the policy says so: the
+     * context then trusts nothing rather than loading and converting the JDK's whole CA bundle (about
+     * 18 ms per context together with a PKCS#12 key store's PBKDF2, which {@link #build}'s JKS avoids).
      */
+    /** A context of its own (the JDK provider): a JKS key store, as PKCS#12's runs PBKDF2 twice per context. */
     private SslContext build(KeyMaterial material, HandshakePolicy policy, ClientCertificateVerifier verifier) {
         try {
             return configured(SslContextBuilder.forServer(material.privateKey(), material.chain()).keyStoreType("JKS"),
@@ -214,11 +213,9 @@ public final class ServerSslContexts {
     }
 
     /**
-     * Two settings make a context cost a quarter of a millisecond instead of about 18 (it matters
-     * with thousands of certificates): the key goes through a JKS key store, not the default
-     * PKCS#12 one whose password-based encryption runs PBKDF2 twice per context; and clients are
-     * not asked for certificates, so the context trusts nothing rather than loading and converting
-     * the JDK's whole CA bundle each time.
+     * The policy's settings. Clients are not asked for certificates unless the policy says so: the
+     * context then trusts nothing rather than loading and converting the JDK's whole CA bundle (about
+     * 18 ms per context together with a PKCS#12 key store's PBKDF2, which {@link #build}'s JKS avoids).
      */
     private SslContextBuilder configured(SslContextBuilder builder, HandshakePolicy policy, ClientCertificateVerifier verifier) {
         builder.sslProvider(provider)
