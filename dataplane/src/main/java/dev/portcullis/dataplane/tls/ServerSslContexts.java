@@ -166,10 +166,12 @@ public final class ServerSslContexts {
 
     /** Forgets contexts that the current configuration no longer uses. */
     public void retainOnly(Set<String> contentKeys) {
-        byContent.keySet().retainAll(contentKeys);
-        Set<String> policies = new java.util.HashSet<>();
-        byContent.values().forEach(served -> policies.add(served.policy().cacheKey()));
-        byPolicy.keySet().retainAll(policies);
+        if (byContent.keySet().retainAll(contentKeys) && !byPolicy.isEmpty()) {
+            // A shared context's key is its policy's; asking each policy for its key would build 10,000 strings.
+            Set<String> policies = new java.util.HashSet<>();
+            byContent.values().forEach(served -> policies.add(served.sessions().contentKey()));
+            byPolicy.keySet().retainAll(policies);
+        }
     }
 
     public int size() {
