@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.CertificateSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.PresetKeyMaterial;
 import io.netty.handler.ssl.SslContext;
@@ -30,9 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * content and handshake policy, so a snapshot that leaves both unchanged reuses its context.
  *
  * <p>With OpenSSL, certificates with an equal handshake policy share one native context, which
- * holds the policy's sessions and ticket keys; each certificate's context is that one with the
- * certificate's key material set on every engine ({@link CertificateSslContext}). A native context
- * per certificate cost about 20 KiB each: 200 MiB at 10,000 hosts.
+ * holds the policy's session cache and ticket keys; each certificate's context is that one with the
+ * certificate's key material and session id context given to every engine
+ * ({@link CertificateSslContext}). A native context per certificate cost about 16 KiB of RSS and
+ * 2 KiB of heap each: about 180 MiB at 10,000 hosts.
  */
 public final class ServerSslContexts {
 
@@ -146,7 +148,8 @@ public final class ServerSslContexts {
             }
             ServerContext shared = byPolicy.computeIfAbsent(policy.cacheKey(),
                     policyKey -> new ServerContext(policyKey, () -> buildShared(policy, verifier), ticketKeys));
-            ServerContext tls = new ServerContext(key, () -> new CertificateSslContext(shared.get(), presetKeys(material)), null);
+            ServerContext tls = new ServerContext(key,
+                    () -> CertificateSslContext.of(shared.get(), presetKeys(material), SessionTickets.sessionIdContext(key)), null);
             return new ServedCertificate(key, tls, material, certificateKey, policy, verifier, shared);
         });
     }

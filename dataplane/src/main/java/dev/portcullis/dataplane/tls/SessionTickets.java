@@ -19,12 +19,12 @@ import java.util.Map;
  * older key is renewed). Contexts reused from the cache get the keys too: keys rotate while
  * certificates stay.
  *
- * <p>Each context also gets a session id context derived from what it serves (its content key: with
- * OpenSSL a handshake policy, whose one context serves all the policy's certificates; with the JDK
- * a certificate and its policy): replicas agree on it, so they resume each other's sessions, while a
- * ticket issued under one policy (client certificates, versions, suites) is never resumed under
- * another. Under one policy a ticket resumes whichever certificate the new handshake's name asks for,
- * as HAProxy's tickets do; nginx keeps them apart per server block.
+ * <p>Each context also gets a session id context derived from what it serves (its content key):
+ * replicas serving the same certificate agree on it, so they resume each other's sessions, while a
+ * ticket issued for one certificate (or one client-certificate policy) is never resumed by a
+ * context serving another. With OpenSSL the contexts that hold the keys are one per handshake
+ * policy, and each certificate's engines are created with the certificate's own session id context
+ * ({@link io.netty.handler.ssl.CertificateSslContext}): the same rule, per engine.
  *
  * <p>With no keys in the snapshot nothing is set: each context keeps BoringSSL's own behaviour. The
  * JDK provider (without OpenSSL) has no ticket key API; its contexts are left as they are.
@@ -61,7 +61,8 @@ public final class SessionTickets {
         return applied ? ticketKeys.length : 0;
     }
 
-    private static byte[] sessionIdContext(String contentKey) {
+    /** The session id context of what a content key names: replicas serving the same get the same. */
+    public static byte[] sessionIdContext(String contentKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(contentKey.getBytes(StandardCharsets.UTF_8));
             return java.util.Arrays.copyOf(digest, SESSION_ID_CONTEXT_BYTES);
