@@ -73,6 +73,8 @@ public class ApplyBench {
                 apply[r] = System.nanoTime() - t1;
                 held = next;
             }
+            // The first deltas after a cold apply run before the JIT has compiled their paths: what a data plane's first changes cost.
+            System.out.printf("  first deltas, SnapshotDiff.apply + LiveConfig.apply: %s ms%n", firstRounds(merge, apply));
             report("SnapshotDiff.apply (delta onto the snapshot held)", merge);
             report("LiveConfig.apply (validate + compile + swap)", apply);
             long[] kib = Arrays.stream(allocated).map(bytes -> bytes >> 10).toArray();
@@ -95,6 +97,14 @@ public class ApplyBench {
     static long heapUsedMiB() {
         Runtime runtime = Runtime.getRuntime();
         return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
+    }
+
+    static String firstRounds(long[] merge, long[] apply) {
+        StringJoiner rounds = new StringJoiner(", ");
+        for (int r = 0; r < Math.min(5, merge.length); r++) {
+            rounds.add(String.format("%.1f", (merge[r] + apply[r]) / 1e6));
+        }
+        return rounds.toString();
     }
 
     static void report(String step, long[] times) {

@@ -6,10 +6,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -49,6 +51,37 @@ public final class EndpointHealth implements AutoCloseable {
         served = Map.copyOf(clusters);
         metrics.clustersServed(clusters.values().stream().map(UpstreamCluster::health).toList());
         reconcileCheckers();
+    }
+
+    /**
+     * As {@link #applied}, when only the clusters named in {@code changed} were added, rebuilt or
+     * removed: the others keep their checks and gauges without a look. {@code clusters} is not
+     * changed after this call (a configuration's own map).
+     */
+    public synchronized void appliedChanges(Map<String, UpstreamCluster> clusters, Set<String> changed) {
+        Map<String, UpstreamCluster> before = served;
+        served = clusters;
+        List<ClusterHealth> now = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (String name : changed) {
+            UpstreamCluster was = before.get(name);
+            UpstreamCluster is = clusters.get(name);
+            if (is != null) {
+                now.add(is.health());
+            } else {
+                gone.add(name);
+            }
+            if (was != null && (is == null || was.health() != is.health())) {
+                ActiveChecker stopped = checkers.remove(was.health());
+                if (stopped != null) {
+                    stopped.stop();
+                }
+            }
+            if (is != null && is.health().check() != null && loops != null) {
+                checkers.computeIfAbsent(is.health(), key -> ActiveChecker.start(is, loops, channelType));
+            }
+        }
+        metrics.clustersChanged(now, gone);
     }
 
     /** From now on, active checks run on {@code loops}, connecting with {@code channelType}. */

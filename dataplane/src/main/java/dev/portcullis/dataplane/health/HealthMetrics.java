@@ -52,13 +52,42 @@ public class HealthMetrics {
                 registry.remove(registered.gauge());
                 registered = null;
             }
-            next.put(cluster.name(), registered != null ? registered : new UsableEndpoints(cluster,
-                    Gauge.builder(USABLE_ENDPOINTS, cluster, ClusterHealth::usableCount).strongReference(true)
-                            .description("ready endpoints of the cluster that are neither ejected nor failing their active check")
-                            .tag("cluster", cluster.name()).register(registry)));
+            next.put(cluster.name(), registered != null ? registered : usableEndpoints(cluster));
         }
         usableEndpoints.values().forEach(gone -> registry.remove(gone.gauge()));
         usableEndpoints = next;
+    }
+
+    /**
+     * As {@link #clustersServed}, when only some clusters changed: {@code changed} are the new or
+     * rebuilt ones served now, {@code gone} the names no longer served.
+     */
+    synchronized void clustersChanged(Collection<ClusterHealth> changed, Collection<String> gone) {
+        if (registry == null) {
+            return;
+        }
+        for (String name : gone) {
+            UsableEndpoints registered = usableEndpoints.remove(name);
+            if (registered != null) {
+                registry.remove(registered.gauge());
+            }
+        }
+        for (ClusterHealth cluster : changed) {
+            UsableEndpoints registered = usableEndpoints.get(cluster.name());
+            if (registered != null && registered.health() == cluster) {
+                continue;
+            }
+            if (registered != null) {
+                registry.remove(registered.gauge());
+            }
+            usableEndpoints.put(cluster.name(), usableEndpoints(cluster));
+        }
+    }
+
+    private UsableEndpoints usableEndpoints(ClusterHealth cluster) {
+        return new UsableEndpoints(cluster, Gauge.builder(USABLE_ENDPOINTS, cluster, ClusterHealth::usableCount).strongReference(true)
+                .description("ready endpoints of the cluster that are neither ejected nor failing their active check")
+                .tag("cluster", cluster.name()).register(registry));
     }
 
     void ejected(String cluster) {

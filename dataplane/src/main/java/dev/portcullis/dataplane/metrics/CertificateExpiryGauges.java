@@ -4,7 +4,10 @@ import dev.portcullis.dataplane.metrics.DataPlaneMetrics.CertificateExpiry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +39,7 @@ final class CertificateExpiryGauges {
     }
 
     /** The rows served from now on: each place's gauges registered once, its value set, places gone removed. */
-    synchronized void serve(List<CertificateExpiry> rows) {
+    synchronized void serve(Collection<CertificateExpiry> rows) {
         long now = ++generation;
         int places = 0;
         for (CertificateExpiry row : rows) {
@@ -56,6 +59,31 @@ final class CertificateExpiryGauges {
                 registry.remove(gauges.timestamp);
                 return true;
             });
+        }
+    }
+
+    /**
+     * As {@link #serve}, given only what changed since the rows served: rows {@code gone} and rows
+     * {@code added} (a place in both stays, with the added row's value).
+     */
+    synchronized void change(List<CertificateExpiry> gone, List<CertificateExpiry> added) {
+        Set<Place> stay = HashSet.newHashSet(added.size());
+        for (CertificateExpiry row : added) {
+            Place place = new Place(row.host(), row.certificate());
+            stay.add(place);
+            Registered gauges = registered.computeIfAbsent(place, this::register);
+            gauges.notAfter.set(row.notAfter().getEpochSecond());
+            gauges.servedIn = generation;
+        }
+        for (CertificateExpiry row : gone) {
+            Place place = new Place(row.host(), row.certificate());
+            if (!stay.contains(place)) {
+                Registered gauges = registered.remove(place);
+                if (gauges != null) {
+                    registry.remove(gauges.expiry);
+                    registry.remove(gauges.timestamp);
+                }
+            }
         }
     }
 

@@ -185,10 +185,17 @@ public final class DataPlaneMetrics {
         });
     }
 
-    public void snapshotApplied(long version, Duration took, List<CertificateExpiry> certificates) {
+    public void snapshotApplied(long version, Duration took, java.util.Collection<CertificateExpiry> certificates) {
         snapshotVersion.set(version);
         snapshotApply.record(took);
         certificateExpiry.serve(certificates);
+    }
+
+    /** As {@link #snapshotApplied}, given the expiry rows that went and came since the last snapshot applied. */
+    public void snapshotChanged(long version, Duration took, List<CertificateExpiry> gone, List<CertificateExpiry> added) {
+        snapshotVersion.set(version);
+        snapshotApply.record(took);
+        certificateExpiry.change(gone, added);
     }
 
     /** The registry the admin port shows: {@code serve -f} adds the operator's own meters (OCSP stapling) to it. */

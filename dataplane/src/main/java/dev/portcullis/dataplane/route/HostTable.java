@@ -1,5 +1,6 @@
 package dev.portcullis.dataplane.route;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,38 @@ public final class HostTable<T> {
             }
         });
         return new HostTable<>(Map.copyOf(exact), Map.copyOf(wildcard), any);
+    }
+
+    /**
+     * This table with the entries of {@code removed} host names taken out, then {@code upserted} put in
+     * (host names as {@link #of} takes them): a copy, in time proportional to the table's size but with
+     * no work per entry beyond copying, for a delta that touched a few hosts.
+     */
+    public HostTable<T> with(Map<String, T> upserted, Iterable<String> removed) {
+        Map<String, T> nextExact = new HashMap<>(exact);
+        Map<String, T> nextWildcard = new HashMap<>(wildcardByParent);
+        T nextAny = any;
+        for (String hostname : removed) {
+            String name = hostname.toLowerCase(Locale.ROOT);
+            if (name.equals(ANY)) {
+                nextAny = null;
+            } else if (name.startsWith("*.")) {
+                nextWildcard.remove(name.substring(2));
+            } else {
+                nextExact.remove(name);
+            }
+        }
+        for (Map.Entry<String, T> entry : upserted.entrySet()) {
+            String name = entry.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals(ANY)) {
+                nextAny = entry.getValue();
+            } else if (name.startsWith("*.")) {
+                nextWildcard.put(name.substring(2), entry.getValue());
+            } else {
+                nextExact.put(name, entry.getValue());
+            }
+        }
+        return new HostTable<>(Collections.unmodifiableMap(nextExact), Collections.unmodifiableMap(nextWildcard), nextAny);
     }
 
     /** The entry for a host name (lowercase or not, no port), or {@code null}. */

@@ -17,9 +17,11 @@ import java.util.Set;
  * snapshot that changes a few hosts (a delta) rebuilds only those: a certificate whose record is
  * equal keeps its {@link ServedCertificate} without hashing its PEM again, and a host whose record,
  * listener settings, certificates and clusters (the same instances) are all unchanged keeps its
- * {@link RoutedHost}, routes and contexts included. Used by the compiler's one thread at a time
- * ({@link LiveConfig#apply} is synchronized); {@link #keep} is called only for a configuration that
- * compiled, so a rejected snapshot leaves the memo as it was.
+ * {@link RoutedHost}, routes and contexts included. It also keeps the last configuration's
+ * {@link Referrers}, tables and stapled contexts, which a compile from a delta copies and patches.
+ * Used by the compiler's one thread at a time ({@link LiveConfig#apply} is synchronized);
+ * {@link #keep} is called only for a configuration that compiled, so a rejected snapshot leaves the
+ * memo as it was.
  */
 final class CompiledHosts {
 
@@ -59,6 +61,9 @@ final class CompiledHosts {
     /** The last configuration compiled and the snapshot it came from, or null. */
     private RuntimeConfig config;
     private SnapshotIndex index;
+    private Referrers referrers;
+    private ServedTables tables;
+    private StapledContexts stapled;
 
     /**
      * What {@code next} changed against the snapshot of the last configuration compiled, or null when
@@ -68,48 +73,55 @@ final class CompiledHosts {
         return previous == null || previous != config ? null : SnapshotChanges.between(index, next);
     }
 
-    /** The listener settings of the last configuration compiled, or null. */
-    ListenerSettings listener() {
-        return index == null ? null : index.snapshot().listener();
+    /** Who names what in the snapshot of the last configuration compiled (there is one when {@link #changes} is not null). */
+    Referrers referrers() {
+        return referrers;
+    }
+
+    ServedTables tables() {
+        return tables;
+    }
+
+    StapledContexts stapled() {
+        return stapled;
+    }
+
+    /** The snapshot of the last configuration compiled, or null. */
+    dev.portcullis.dataplane.config.Snapshot snapshot() {
+        return index == null ? null : index.snapshot();
+    }
+
+    /** The host as the last configuration compiled it, or null. */
+    Host last(String hostname) {
+        return hosts.get(hostname);
     }
 
     /**
-     * The host last compiled from this very record, when nothing else it was built from changed
-     * since: no certificate it names or was served, and no cluster it routes to (rebuilt: another
-     * {@link UpstreamCluster} instance). The caller has checked what every host shares (listener
-     * settings, default certificate). Then the full comparison ({@link #host}) would keep it too.
+     * From here the next configuration starts from the last one's hosts and certificates, which the
+     * compile from a delta then replaces and removes one by one.
      */
-    Host unchanged(VirtualHost host, Set<String> changedCertificates, Set<String> rebuiltClusters) {
-        Host known = hosts.get(host.hostname());
-        if (known == null || known.inputs.host() != host || changedCertificates.contains(host.certificate())
-                || changedCertificates.contains(host.rsaCertificate())
-                || changedCertificates.contains(known.inputs.certificate().name())) {
-            return null;
-        }
-        if (!rebuiltClusters.isEmpty()) {
-            for (String name : known.inputs.clusterNames()) {
-                if (rebuiltClusters.contains(name)) {
-                    return null;
-                }
-            }
-        }
-        return known;
+    void startFromLast() {
+        nextCertificates = new HashMap<>(certificates);
+        nextHosts = new HashMap<>(hosts);
     }
 
-    /** Clusters of the configuration served now that the next one does not keep as they are (rebuilt or gone). */
-    static Set<String> rebuiltClusters(RuntimeConfig previous, Map<String, UpstreamCluster> clusters) {
-        Set<String> rebuilt = new java.util.HashSet<>();
-        previous.clusters().forEach((name, cluster) -> {
-            if (clusters.get(name) != cluster) {
-                rebuilt.add(name);
-            }
-        });
-        return rebuilt;
+    void forgetCertificate(String name) {
+        nextCertificates.remove(name);
     }
 
-    /** Keeps a host found {@link #unchanged} for the next configuration, as it is. */
-    void keptUnchanged(Host known) {
-        nextHosts.put(known.inputs.host().hostname(), known);
+    void forgetHost(String hostname) {
+        nextHosts.remove(hostname);
+    }
+
+    /** What the next configuration serves for a certificate name so far, or null. */
+    ServedCertificate nextCertificate(String name) {
+        Certificate built = nextCertificates.get(name);
+        return built == null ? null : built.served;
+    }
+
+    /** The listener settings of the last configuration compiled, or null. */
+    ListenerSettings listener() {
+        return index == null ? null : index.snapshot().listener();
     }
 
     /** The certificate built for the last configuration from an equal record under the same policy, or null. */
@@ -155,13 +167,17 @@ final class CompiledHosts {
     }
 
     /** The configuration compiled: what it built is what the next one may keep. */
-    void keep(RuntimeConfig compiled, SnapshotIndex from) {
+    void keep(RuntimeConfig compiled, SnapshotIndex from, Referrers names, ServedTables servedTables,
+              StapledContexts stapledContexts) {
         certificates = nextCertificates;
         hosts = nextHosts;
         nextCertificates = HashMap.newHashMap(certificates.size());
         nextHosts = HashMap.newHashMap(hosts.size());
         config = compiled;
         index = from;
+        referrers = names;
+        tables = servedTables;
+        stapled = stapledContexts;
     }
 
     /** The configuration did not compile: the next one compares with the last that did. */

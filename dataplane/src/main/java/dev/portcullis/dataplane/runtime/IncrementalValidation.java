@@ -18,7 +18,8 @@ import java.util.Set;
  * those certificates are {@code keepServing}), or listener-wide, or about duplicate names. So when
  * the snapshot before was valid, the new one is valid if its names are unique and a small snapshot
  * is: the same listener settings, keys and default certificate, with the changed records, the
- * unchanged ones that refer to a changed or removed name, and every record those refer to. When that
+ * unchanged ones that refer to a changed or removed name (found through the valid snapshot's
+ * {@link Referrers}: an unchanged record is the same record in both), and every record those refer to. When that
  * small snapshot has a problem, the whole snapshot is validated, so the problems reported are the
  * validator's own, with their places in the whole snapshot. ({@code IncrementalValidationTest}
  * checks over random deltas that this reports a problem exactly when whole validation does.)
@@ -32,33 +33,28 @@ final class IncrementalValidation {
      * Every problem of {@code next}'s snapshot, given that {@code changes} are what differ between it
      * and a valid snapshot; empty when it is sound.
      */
-    static List<String> problems(SnapshotIndex next, SnapshotChanges changes) {
-        if (next.unique() && smallSnapshot(next, changes).validate().isEmpty()) {
+    static List<String> problems(SnapshotIndex next, SnapshotChanges changes, Referrers before) {
+        if (next.unique() && smallSnapshot(next, changes, before).validate().isEmpty()) {
             return List.of();
         }
         return next.snapshot().validate();
     }
 
-    static Snapshot smallSnapshot(SnapshotIndex next, SnapshotChanges changes) {
+    static Snapshot smallSnapshot(SnapshotIndex next, SnapshotChanges changes, Referrers before) {
         Snapshot snapshot = next.snapshot();
         Set<String> changedCertificates = changes.certificates();
         Map<String, VirtualHost> hosts = new LinkedHashMap<>();
         changes.hosts().forEach(name -> putChanged(hosts, name, next.hosts()));
-        if (!changes.clusters().isEmpty() || !changedCertificates.isEmpty()) {
-            for (VirtualHost host : snapshot.virtualHosts()) {
-                if (refersTo(host, changes)) {
-                    hosts.put(host.hostname(), host);
-                }
-            }
+        for (String name : changedCertificates) {
+            before.hostsNamingCertificate(name).forEach(host -> putIfPresent(hosts, host, next.hosts()));
+        }
+        for (String name : changes.clusters()) {
+            before.hostsNamingCluster(name).forEach(host -> putIfPresent(hosts, host, next.hosts()));
         }
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         changes.clusters().forEach(name -> putChanged(clusters, name, next.clusters()));
-        if (!changedCertificates.isEmpty()) {
-            for (Cluster cluster : snapshot.clusters()) {
-                if (changedCertificates.contains(clientCertificate(cluster))) {
-                    clusters.put(cluster.name(), cluster);
-                }
-            }
+        for (String name : changedCertificates) {
+            before.clustersNamingCertificate(name).forEach(cluster -> putIfPresent(clusters, cluster, next.clusters()));
         }
         for (VirtualHost host : hosts.values()) {
             for (String name : clusterNames(host)) {
@@ -71,25 +67,11 @@ final class IncrementalValidation {
             putIfPresent(certificates, host.certificate(), next.certificates());
             putIfPresent(certificates, host.rsaCertificate(), next.certificates());
         }
-        clusters.values().forEach(cluster -> putIfPresent(certificates, clientCertificate(cluster), next.certificates()));
+        clusters.values().forEach(cluster -> putIfPresent(certificates, Referrers.clientCertificate(cluster), next.certificates()));
         putIfPresent(certificates, snapshot.defaultCertificate(), next.certificates());
         return new Snapshot(snapshot.version(), List.copyOf(hosts.values()), List.copyOf(clusters.values()),
                 List.copyOf(certificates.values()), snapshot.defaultCertificate(), snapshot.listener(),
                 snapshot.sessionTicketKeys());
-    }
-
-    private static boolean refersTo(VirtualHost host, SnapshotChanges changes) {
-        if (changes.certificates().contains(host.certificate()) || changes.certificates().contains(host.rsaCertificate())) {
-            return true;
-        }
-        if (!changes.clusters().isEmpty()) {
-            for (String name : clusterNames(host)) {
-                if (changes.clusters().contains(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Every cluster a host's routes name: their own, their error backends', their canaries'. */
@@ -105,10 +87,6 @@ final class IncrementalValidation {
             }
         }
         return names;
-    }
-
-    private static String clientCertificate(Cluster cluster) {
-        return cluster.upstreamTls() == null ? null : cluster.upstreamTls().clientCertificate();
     }
 
     /** A changed record, its name missing included (the validator says so). */

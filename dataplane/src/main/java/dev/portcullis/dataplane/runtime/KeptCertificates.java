@@ -30,11 +30,9 @@ final class KeptCertificates {
         }
         report("the default certificate", previous == null ? null : previous.defaultCertificate(), next.defaultCertificate(),
                 "the generated default certificate");
-        for (Map.Entry<String, ServedCertificateOf> entry : next.hostCertificates().entrySet()) {
+        // Only the two outcomes of keepServing are counted or said: the places that have one are few.
+        for (Map.Entry<String, ServedCertificateOf> entry : next.keptPlaces().entrySet()) {
             ServedCertificateOf now = entry.getValue();
-            if (now.origin() != Origin.KEPT && now.origin() != Origin.NOTHING_TO_KEEP) {
-                continue; // Nothing to count or say: only the two outcomes of keepServing are.
-            }
             kept += count(now, Origin.KEPT) ? 1 : 0;
             onDefault += count(now, Origin.NOTHING_TO_KEEP) ? 1 : 0;
             report("host " + entry.getKey(), previous == null ? null : previous.certificateOf(entry.getKey()), now,

@@ -94,11 +94,24 @@ public final class LiveConfig {
             throw e;
         }
         current.set(next);
-        compiler.health().applied(next.clusters());
-        sslContexts.retainOnly(next.certificateContentKeys());
-        upstreamSslContexts.retainOnly(next.upstreamSslContexts());
+        ConfigChanges changes = next.changes();
+        if (changes == null) {
+            compiler.health().applied(next.clusters());
+        } else {
+            compiler.health().appliedChanges(next.clusters(), changes.clusters());
+        }
+        if (changes == null || changes.tables().contentKeyGone()) {
+            sslContexts.retainOnly(next.certificateContentKeys());
+        }
+        if (previous == null || next.upstreamSslContexts() != previous.upstreamSslContexts()) {
+            upstreamSslContexts.retainOnly(next.upstreamSslContexts());
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
+        if (changes == null) {
+            metrics.snapshotApplied(next.version(), took, next.certificateExpiries());
+        } else {
+            metrics.snapshotChanged(next.version(), took, changes.tables().expiriesGone(), changes.tables().expiriesAdded());
+        }
         KeptCertificates.report(previous, next, metrics);
         LOG.info("serving snapshot version {}: {} virtual hosts, {} clusters, {} certificates (applied in {} ms)",
                 snapshot.version(), snapshot.virtualHosts().size(), snapshot.clusters().size(),

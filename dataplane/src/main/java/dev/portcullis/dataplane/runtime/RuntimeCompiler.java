@@ -36,7 +36,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,12 +78,33 @@ public final class RuntimeCompiler {
         SnapshotIndex index = SnapshotIndex.of(snapshot);
         // Against the snapshot of the configuration served now, what changed: checked and rebuilt alone.
         SnapshotChanges changes = compiled.changes(previous, index);
-        List<String> problems = new ArrayList<>(changes == null ? snapshot.validate()
-                : IncrementalValidation.problems(index, changes));
+        List<String> problems = changes == null ? snapshot.validate()
+                : IncrementalValidation.problems(index, changes, compiled.referrers());
         if (!problems.isEmpty()) {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         compiled.forgetNext();
+        if (changes != null && sharedSettingsKept(snapshot, changes)) {
+            return compileChanges(snapshot, index, changes, previous);
+        }
+        return compileWhole(snapshot, index, previous);
+    }
+
+    /**
+     * Whether what every host shares is as the last configuration compiled has it: the listener
+     * settings and the default certificate (its name and record). Then only the records a delta
+     * touched, and the hosts that name them, need compiling.
+     */
+    private boolean sharedSettingsKept(Snapshot snapshot, SnapshotChanges changes) {
+        Snapshot last = compiled.snapshot();
+        String defaultName = snapshot.defaultCertificate();
+        return snapshot.listener().equals(last.listener()) && java.util.Objects.equals(defaultName, last.defaultCertificate())
+                && (defaultName == null || !changes.certificates().contains(defaultName));
+    }
+
+    /** Every certificate, cluster and host of the snapshot (those the last compile built from the same inputs kept). */
+    private RuntimeConfig compileWhole(Snapshot snapshot, SnapshotIndex index, RuntimeConfig previous) {
+        List<String> problems = new ArrayList<>();
         HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
         Map<String, ServedCertificate> certificates = HashMap.newHashMap(snapshot.certificates().size());
         Set<String> keepServing = new HashSet<>();
@@ -105,114 +125,269 @@ public final class RuntimeCompiler {
         Map<String, TlsCertificate> certificatesByName = index.certificates();
         Map<String, UpstreamCluster> clusters = new HashMap<>();
         for (Cluster cluster : snapshot.clusters()) {
-            try {
-                clusters.put(cluster.name(), upstreamCluster(cluster, previous, certificatesByName));
-            } catch (UnknownHostException e) {
-                problems.add("cluster \"" + cluster.name() + "\": endpoint address " + e.getMessage() + " is not an IP address");
-            } catch (InvalidCertificateException e) {
-                problems.add("cluster \"" + cluster.name() + "\": " + e.getMessage());
+            UpstreamCluster built = upstreamCluster(cluster, previous, certificatesByName, problems);
+            if (built != null) {
+                clusters.put(cluster.name(), built);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidSnapshotException(String.join("; ", problems));
-        }
+        throwIfAny(problems);
 
-        ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, certificates, keepServing);
-        // Hosts whose record and dependencies are the same as last time are kept without a look at their certificates.
-        boolean keepUnchanged = changes != null && snapshot.listener().equals(compiled.listener())
-                && defaultCertificate.equals(previous.defaultCertificate());
-        Set<String> rebuiltClusters = keepUnchanged ? CompiledHosts.rebuiltClusters(previous, clusters) : Set.of();
-        StapledContexts stapled = new StapledContexts(certificatesByName);
-        ServedTables tables = new ServedTables(defaultCertificate, snapshot.virtualHosts().size());
-
-        Map<String, RoutedHost> hosts = LinkedHashMap.newLinkedHashMap(snapshot.virtualHosts().size());
+        Certificates named = new Certificates(certificates::get, keepServing::contains);
+        ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, named);
+        HostBuild build = new HostBuild(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
+                new ServedTables(defaultCertificate, snapshot.virtualHosts().size()), new StapledContexts(certificatesByName),
+                problems);
+        Map<String, RoutedHost> hosts = HashMap.newHashMap(snapshot.virtualHosts().size());
         for (VirtualHost host : snapshot.virtualHosts()) {
-            CompiledHosts.Host unchanged = keepUnchanged
-                    ? compiled.unchanged(host, changes.certificates(), rebuiltClusters) : null;
-            if (unchanged != null) {
-                RoutedHost kept = unchanged.routed();
-                tables.add(host, unchanged.inputs().certificate(), unchanged.inputs().rsa());
-                stapled.kept(unchanged.inputs().certificate(), kept.tls());
-                if (unchanged.inputs().rsa() != null) {
-                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), unchanged.inputs().rsa(), Origin.OWN),
-                            kept.rsaTls());
-                }
-                hosts.put(host.hostname(), kept);
-                compiled.keptUnchanged(unchanged);
-                continue;
+            RoutedHost routed = compileHost(host, build);
+            if (routed != null) {
+                hosts.put(host.hostname(), routed);
             }
-            HandshakePolicy policy = HandshakePolicy.of(snapshot.listener(), host.tls());
-            ServedCertificateOf servedOf;
-            try {
-                servedOf = hostCertificate(host, previous, certificates, keepServing, defaultCertificate, policy);
-            } catch (InvalidCertificateException e) {
-                problems.add("host \"" + host.hostname() + "\": " + e.getMessage());
-                continue;
-            }
-            ServedCertificate served = servedOf.served();
-            ServedCertificate rsa = rsaCertificate(host, previous, certificates, policy);
-            tables.add(host, servedOf, rsa);
-            CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa, certificatesByName, clusters);
-            RoutedHost kept = compiled.host(inputs);
-            if (kept != null) {
-                // Nothing it was built from changed (a delta left it alone): its routes and contexts stay.
-                stapled.kept(servedOf, kept.tls());
-                if (rsa != null) {
-                    stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaTls());
-                }
-                hosts.put(host.hostname(), kept);
-                compiled.builtHost(inputs, kept);
-                continue;
-            }
-            List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
-            for (Route route : host.routes()) {
-                rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters::get)));
-            }
-            List<Map.Entry<PathMatch, RouteTarget>> challenges = rules.stream()
-                    .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
-            UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
-                    ? clusters.get(host.routes().getFirst().cluster()) : null;
-            dev.portcullis.dataplane.metrics.HostMetrics hostMetrics = metrics.host(host.hostname());
-            if (passthrough != null) {
-                hostMetrics.passthrough();
-            }
-            Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
-            RoutedHost routed = new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
-                    PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
-                    servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
-                    served.verifier(),
-                    hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
-                    rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN)),
-                    host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny()));
-            hosts.put(host.hostname(), routed);
-            compiled.builtHost(inputs, routed);
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidSnapshotException(String.join("; ", problems));
-        }
-        ServerContext defaultContext = stapled.of(defaultCertificate);
+        throwIfAny(problems);
+        ServerContext defaultContext = build.stapled().of(defaultCertificate);
         try {
             defaultContext.get(); // now (its staple too): connections without SNI get it; the others at first handshake
         } catch (InvalidCertificateException e) {
             throw new InvalidSnapshotException("default certificate \"" + defaultCertificate.name() + "\": " + e.getMessage());
         }
+        metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(),
+                sessionContexts(snapshot, defaultCertificate, build.tables().hostCertificates().values())));
+        Set<SslContext> upstreamInUse = upstreamInUse(clusters);
+        metrics.ocspStapled(build.stapled().count());
+        RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
+                metrics.host("_unmatched"), Map.copyOf(clusters), build.tables().contentKeys(), upstreamInUse,
+                build.tables().expiries(), snapshot.listener().limits(), defaultCertificate, build.tables().hostCertificates(),
+                build.tables().keptPlaces(), ClientAddressRules.of(snapshot.listener().clientAddress()),
+                snapshot.listener().accessLog(), snapshot.listener().drain(), defaultCertificate.served().policy().cacheKey(),
+                null);
+        compiled.keep(config, index, Referrers.of(snapshot.virtualHosts(), snapshot.clusters()), build.tables(),
+                build.stapled());
+        return config;
+    }
+
+    /**
+     * The configuration served now with what the delta touched compiled again: the certificates and
+     * clusters it changed, the clusters naming a changed certificate, and the hosts it changed or
+     * that name a changed certificate or rebuilt cluster. Everything else is kept as it is, so this
+     * takes time proportional to the change (and a copy of a few tables). The listener settings and
+     * the default certificate are the last compile's ({@link #sharedSettingsKept}).
+     */
+    private RuntimeConfig compileChanges(Snapshot snapshot, SnapshotIndex index, SnapshotChanges changes,
+                                         RuntimeConfig previous) {
+        List<String> problems = new ArrayList<>();
+        HandshakePolicy listenerPolicy = HandshakePolicy.of(snapshot.listener(), null);
+        Map<String, TlsCertificate> certificatesByName = index.certificates();
+        Referrers lastReferrers = compiled.referrers();
+        compiled.startFromLast();
+        List<TlsCertificate> changedCertificates = new ArrayList<>();
+        for (String name : changes.certificates()) {
+            compiled.forgetCertificate(name);
+            TlsCertificate certificate = certificatesByName.get(name);
+            if (certificate != null && !certificate.keepServing()) {
+                changedCertificates.add(certificate);
+            }
+        }
+        CertificatesAhead ahead = CertificatesAhead.build(changedCertificates,
+                certificate -> compiled.certificate(certificate, listenerPolicy),
+                certificate -> sslContexts.fromPem(certificate.certificateChainPem(), certificate.privateKeyPem(), listenerPolicy));
+        for (TlsCertificate certificate : changedCertificates) {
+            try {
+                compiled.builtCertificate(certificate, listenerPolicy, ahead.get(certificate));
+            } catch (InvalidCertificateException e) {
+                problems.add("certificate \"" + certificate.name() + "\": " + e.getMessage());
+            }
+        }
+
+        Referrers referrers = lastReferrers.copy();
+        Map<String, UpstreamCluster> clusters = new HashMap<>(previous.clusters());
+        Set<String> touchedClusters = new HashSet<>(changes.clusters());
+        changes.certificates().forEach(name -> touchedClusters.addAll(lastReferrers.clustersNamingCertificate(name)));
+        Set<String> rebuiltClusters = new HashSet<>();
+        boolean upstreamTlsTouched = false;
+        for (String name : touchedClusters) {
+            UpstreamCluster before = clusters.remove(name);
+            Cluster cluster = index.clusters().get(name);
+            if (before != null) {
+                referrers.remove(before.source());
+                upstreamTlsTouched |= before.upstreamSsl() != null;
+            }
+            UpstreamCluster now = null;
+            if (cluster != null) {
+                referrers.add(cluster);
+                now = upstreamCluster(cluster, previous, certificatesByName, problems);
+                if (now != null) {
+                    clusters.put(name, now);
+                    upstreamTlsTouched |= now.upstreamSsl() != null;
+                }
+            }
+            if (now != before) {
+                rebuiltClusters.add(name);
+            }
+        }
+        throwIfAny(problems);
+
+        Certificates named = new Certificates(compiled::nextCertificate, name -> {
+            TlsCertificate certificate = certificatesByName.get(name);
+            return certificate != null && certificate.keepServing();
+        });
+        ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, named);
+        if (!defaultCertificate.equals(previous.defaultCertificate())) {
+            // Its context was rebuilt (cached ones are kept while served): every host is compiled again.
+            compiled.forgetNext();
+            return compileWhole(snapshot, index, previous);
+        }
+        Set<String> touchedHosts = new HashSet<>(changes.hosts());
+        changes.certificates().forEach(name -> touchedHosts.addAll(lastReferrers.hostsNamingCertificate(name)));
+        rebuiltClusters.forEach(name -> touchedHosts.addAll(lastReferrers.hostsNamingCluster(name)));
+        HostBuild build = new HostBuild(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
+                new ServedTables(compiled.tables()), new StapledContexts(compiled.stapled(), certificatesByName), problems);
+        // What the touched hosts served is released before any is built again: a certificate's staple may have changed.
+        List<String> gone = new ArrayList<>();
+        for (String hostname : touchedHosts) {
+            CompiledHosts.Host last = compiled.last(hostname);
+            if (last != null) {
+                VirtualHost host = last.inputs().host();
+                build.tables().remove(host, last.inputs().certificate(), last.inputs().rsa());
+                build.stapled().release(last.inputs().certificate(), last.routed().tls());
+                if (last.inputs().rsa() != null) {
+                    build.stapled().release(new ServedCertificateOf(host.rsaCertificate(), last.inputs().rsa(), Origin.OWN),
+                            last.routed().rsaTls());
+                }
+                referrers.remove(host);
+                compiled.forgetHost(hostname);
+                if (!index.hosts().containsKey(hostname)) {
+                    gone.add(hostname);
+                }
+            }
+        }
+        Map<String, RoutedHost> upserted = HashMap.newHashMap(touchedHosts.size());
+        Map<String, ServerContext> newSessions = new HashMap<>();
+        for (String hostname : touchedHosts) {
+            VirtualHost host = index.hosts().get(hostname);
+            if (host == null) {
+                continue;
+            }
+            referrers.add(host);
+            RoutedHost routed = compileHost(host, build);
+            if (routed != null) {
+                upserted.put(hostname, routed);
+                for (String place : List.of(hostname, hostname + RuntimeConfig.RSA_SUFFIX)) {
+                    ServedCertificateOf servedOf = build.tables().hostCertificates().get(place);
+                    if (servedOf != null) {
+                        newSessions.put(servedOf.served().sessions().contentKey(), servedOf.served().sessions());
+                    }
+                }
+            }
+        }
+        throwIfAny(problems);
+        ServerContext defaultContext = previous.defaultTls();
+        if (snapshot.sessionTicketKeys().equals(compiled.snapshot().sessionTicketKeys())) {
+            metrics.sessionTicketKeys(sslContexts.ticketKeys().alsoHeldBy(newSessions));
+        } else {
+            metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(),
+                    sessionContexts(snapshot, defaultCertificate, build.tables().hostCertificates().values())));
+        }
+        Set<SslContext> upstreamInUse = upstreamTlsTouched ? upstreamInUse(clusters) : previous.upstreamSslContexts();
+        metrics.ocspStapled(build.stapled().count());
+        RuntimeConfig config = new RuntimeConfig(snapshot.version(), previous.hosts().with(upserted, gone), defaultContext,
+                previous.unmatchedHostMetrics(), java.util.Collections.unmodifiableMap(clusters), build.tables().contentKeys(),
+                upstreamInUse, build.tables().expiries(), snapshot.listener().limits(), defaultCertificate,
+                build.tables().hostCertificates(), build.tables().keptPlaces(), previous.clientAddresses(),
+                snapshot.listener().accessLog(), snapshot.listener().drain(), previous.defaultTlsPolicyKey(),
+                new ConfigChanges(Set.copyOf(rebuiltClusters), build.tables().changes()));
+        compiled.keep(config, index, referrers, build.tables(), build.stapled());
+        return config;
+    }
+
+    /** A snapshot's certificates by name: the built ones, and which names are {@code keepServing}. */
+    private record Certificates(java.util.function.Function<String, ServedCertificate> built,
+                                java.util.function.Predicate<String> keepServing) {
+    }
+
+    /** What compiling each host of one snapshot needs, and where it puts what it found. */
+    private record HostBuild(Snapshot snapshot, RuntimeConfig previous, Certificates certificates,
+                             ServedCertificateOf defaultCertificate, Map<String, TlsCertificate> certificatesByName,
+                             Map<String, UpstreamCluster> clusters, ServedTables tables, StapledContexts stapled,
+                             List<String> problems) {
+    }
+
+    /**
+     * One host: the one the last compile built from the same inputs when there is one, else built
+     * now; either way entered in the build's tables and stapled contexts. Null (and a problem added)
+     * when its certificate cannot be served.
+     */
+    private RoutedHost compileHost(VirtualHost host, HostBuild build) {
+        Snapshot snapshot = build.snapshot();
+        HandshakePolicy policy = HandshakePolicy.of(snapshot.listener(), host.tls());
+        ServedCertificateOf servedOf;
+        try {
+            servedOf = hostCertificate(host, build.previous(), build.certificates(), build.defaultCertificate(), policy);
+        } catch (InvalidCertificateException e) {
+            build.problems().add("host \"" + host.hostname() + "\": " + e.getMessage());
+            return null;
+        }
+        ServedCertificate served = servedOf.served();
+        ServedCertificate rsa = rsaCertificate(host, build.previous(), build.certificates(), policy);
+        build.tables().add(host, servedOf, rsa);
+        CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa,
+                build.certificatesByName(), build.clusters());
+        StapledContexts stapled = build.stapled();
+        RoutedHost kept = compiled.host(inputs);
+        if (kept != null) {
+            // Nothing it was built from changed: its routes and contexts stay.
+            stapled.kept(servedOf, kept.tls());
+            if (rsa != null) {
+                stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaTls());
+            }
+            compiled.builtHost(inputs, kept);
+            return kept;
+        }
+        Map<String, UpstreamCluster> clusters = build.clusters();
+        List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
+        for (Route route : host.routes()) {
+            rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters::get)));
+        }
+        List<Map.Entry<PathMatch, RouteTarget>> challenges = rules.stream()
+                .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
+        UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
+                ? clusters.get(host.routes().getFirst().cluster()) : null;
+        dev.portcullis.dataplane.metrics.HostMetrics hostMetrics = metrics.host(host.hostname());
+        if (passthrough != null) {
+            hostMetrics.passthrough();
+        }
+        Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
+        RoutedHost routed = new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
+                PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
+                servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
+                served.verifier(),
+                hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
+                rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN)),
+                host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny()));
+        compiled.builtHost(inputs, routed);
+        return routed;
+    }
+
+    /** The contexts holding sessions, by content key (ticket keys belong to them: with OpenSSL, one per handshake policy). */
+    private static Map<String, ServerContext> sessionContexts(Snapshot snapshot, ServedCertificateOf defaultCertificate,
+                                                             java.util.Collection<ServedCertificateOf> hostCertificates) {
         Map<String, ServerContext> served = new HashMap<>();
         if (!snapshot.sessionTicketKeys().isEmpty()) {
-            // Ticket keys belong to the contexts that hold sessions: with OpenSSL, one per handshake policy.
             served.put(defaultCertificate.served().sessions().contentKey(), defaultCertificate.served().sessions());
-            tables.hostCertificates().values().forEach(of -> served.put(of.served().sessions().contentKey(), of.served().sessions()));
+            hostCertificates.forEach(of -> served.put(of.served().sessions().contentKey(), of.served().sessions()));
         }
-        metrics.sessionTicketKeys(sslContexts.ticketKeys().apply(snapshot.sessionTicketKeys(), served));
-        Set<SslContext> upstreamInUse = clusters.values().stream().map(UpstreamCluster::upstreamSsl)
-                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
-        metrics.ocspStapled(stapled.count());
-        RuntimeConfig config = new RuntimeConfig(snapshot.version(), HostTable.of(hosts), defaultContext,
-                metrics.host("_unmatched"), Map.copyOf(clusters), tables.contentKeys(), Set.copyOf(upstreamInUse),
-                tables.expiries(), snapshot.listener().limits(), defaultCertificate, tables.hostCertificates(),
-                ClientAddressRules.of(snapshot.listener().clientAddress()), snapshot.listener().accessLog(),
-                snapshot.listener().drain(), defaultCertificate.served().policy().cacheKey());
-        compiled.keep(config, index);
-        return config;
+        return served;
+    }
+
+    private static Set<SslContext> upstreamInUse(Map<String, UpstreamCluster> clusters) {
+        return clusters.values().stream().map(UpstreamCluster::upstreamSsl)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    private static void throwIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new InvalidSnapshotException(String.join("; ", problems));
+        }
     }
 
     /**
@@ -220,11 +395,10 @@ public final class RuntimeCompiler {
      * names a {@code keepServing} certificate, the default certificate served now (the generated one
      * when this data plane serves none yet).
      */
-    private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous,
-                                                   Map<String, ServedCertificate> certificates, Set<String> keepServing) {
+    private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous, Certificates certificates) {
         String name = snapshot.defaultCertificate();
-        if (name != null && !keepServing.contains(name)) {
-            return new ServedCertificateOf(name, certificates.get(name), Origin.OWN);
+        if (name != null && !certificates.keepServing().test(name)) {
+            return new ServedCertificateOf(name, certificates.built().apply(name), Origin.OWN);
         }
         if (name != null && previous != null && previous.defaultCertificate().origin() != Origin.NOTHING_TO_KEEP) {
             // The previous one, rebuilt for this snapshot's policy when that changed.
@@ -242,15 +416,15 @@ public final class RuntimeCompiler {
      * {@code keepServing} certificate, the one of its own it is served now (by host name); a host
      * with none of its own gets the default certificate.
      */
-    private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
-                                                Set<String> keepServing, ServedCertificateOf defaultCertificate, HandshakePolicy policy) {
+    private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Certificates certificates,
+                                                ServedCertificateOf defaultCertificate, HandshakePolicy policy) {
         String name = host.certificate();
         if (name == null) {
             return new ServedCertificateOf(defaultCertificate.name(),
                     sslContexts.withPolicy(defaultCertificate.served(), policy), Origin.DEFAULT);
         }
-        if (!keepServing.contains(name)) {
-            return new ServedCertificateOf(name, sslContexts.withPolicy(certificates.get(name), policy), Origin.OWN);
+        if (!certificates.keepServing().test(name)) {
+            return new ServedCertificateOf(name, sslContexts.withPolicy(certificates.built().apply(name), policy), Origin.OWN);
         }
         ServedCertificateOf now = previous == null ? null : previous.certificateOf(host.hostname());
         if (now != null && now.own()) {
@@ -264,17 +438,30 @@ public final class RuntimeCompiler {
      * A host's RSA certificate beside its ECDSA one, under the host's policy; for a {@code keepServing}
      * one, the RSA certificate the host is served now, if any.
      */
-    private ServedCertificate rsaCertificate(VirtualHost host, RuntimeConfig previous, Map<String, ServedCertificate> certificates,
+    private ServedCertificate rsaCertificate(VirtualHost host, RuntimeConfig previous, Certificates certificates,
                                              HandshakePolicy policy) {
         if (host.rsaCertificate() == null) {
             return null;
         }
-        ServedCertificate own = certificates.get(host.rsaCertificate());
+        ServedCertificate own = certificates.built().apply(host.rsaCertificate());
         if (own != null) {
             return sslContexts.withPolicy(own, policy);
         }
         ServedCertificateOf kept = previous == null ? null : previous.certificateOf(host.hostname() + RuntimeConfig.RSA_SUFFIX);
         return kept == null ? null : sslContexts.withPolicy(kept.served(), policy);
+    }
+
+    /** The cluster built, or the one served now when it is the same; null (and a problem added) when it cannot be. */
+    private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous, Map<String, TlsCertificate> certificates,
+                                            List<String> problems) {
+        try {
+            return upstreamCluster(cluster, previous, certificates);
+        } catch (UnknownHostException e) {
+            problems.add("cluster \"" + cluster.name() + "\": endpoint address " + e.getMessage() + " is not an IP address");
+        } catch (InvalidCertificateException e) {
+            problems.add("cluster \"" + cluster.name() + "\": " + e.getMessage());
+        }
+        return null;
     }
 
     private UpstreamCluster upstreamCluster(Cluster cluster, RuntimeConfig previous,

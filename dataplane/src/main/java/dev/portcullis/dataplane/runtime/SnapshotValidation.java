@@ -17,6 +17,10 @@ public final class SnapshotValidation {
     /** Every problem of {@code next}, given that {@code valid} passed validation; empty when it is sound. */
     public static List<String> problemsAfter(Snapshot valid, Snapshot next) {
         SnapshotIndex after = SnapshotIndex.of(next);
-        return IncrementalValidation.problems(after, SnapshotChanges.between(SnapshotIndex.of(valid), after));
+        SnapshotChanges changes = SnapshotChanges.between(SnapshotIndex.of(valid), after);
+        Referrers referrers = changes.certificates().isEmpty() && changes.clusters().isEmpty()
+                ? Referrers.of(List.of(), List.of())
+                : Referrers.of(valid.virtualHosts(), valid.clusters(), changes.certificates()::contains, changes.clusters()::contains);
+        return IncrementalValidation.problems(after, changes, referrers);
     }
 }

@@ -52,6 +52,33 @@ public final class SessionTicketKeys {
         return held;
     }
 
+    /**
+     * The keys unchanged, more contexts in use beside those {@link #apply} was given (a configuration
+     * compiled from a delta): those already built that do not hold the keys get them. Returns how
+     * many keys the contexts hold.
+     */
+    public synchronized int alsoHeldBy(Map<String, ServerContext> contextsByContentKey) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        Map<String, SslContext> missing = new LinkedHashMap<>();
+        contextsByContentKey.forEach((contentKey, context) -> {
+            SslContext built = context.builtOrNull();
+            if (built != null && !holding.contains(context)) {
+                missing.put(contentKey, built);
+            }
+        });
+        if (SessionTickets.apply(keys, missing) > 0) {
+            held = keys.size();
+        }
+        // Weakly: contexts the deltas no longer serve drop out with their last user (ServerContext is equal only to itself).
+        Set<ServerContext> now = Collections.newSetFromMap(new java.util.WeakHashMap<>());
+        now.addAll(holding);
+        now.addAll(contextsByContentKey.values());
+        holding = now;
+        return held;
+    }
+
     /** Gives a context being built the current keys (the caller holds this object's lock). */
     void giveTo(String contentKey, SslContext context) {
         if (!keys.isEmpty()) {

@@ -53,7 +53,7 @@ class IncrementalCompileTest {
             RuntimeCompiler incremental = compiler();
             Snapshot snapshot = SnapshotDiff.canonical(snapshot(random, 1));
             RuntimeConfig served = incremental.compile(snapshot, null);
-            for (int step = 0; step < 6; step++) {
+            for (int step = 0; step < 12; step++) {
                 Snapshot next = SnapshotDiff.apply(snapshot, SnapshotDiff.diff(snapshot,
                         SnapshotDiff.canonical(edit(random, snapshot))));
                 RuntimeConfig fromDelta = incremental.compile(next, served);
@@ -63,6 +63,64 @@ class IncrementalCompileTest {
                 served = fromDelta;
             }
         }
+    }
+
+    /**
+     * What the data plane does after the swap from a delta's changes alone (expiry and endpoint
+     * gauges, stapled and kept counts) leaves the meters as applying each snapshot whole, with the
+     * same history ({@code keepServing} depends on it), would.
+     */
+    @Test
+    void metersAfterAChainOfDeltasAreWhatApplyingEachSnapshotWholeGives() {
+        int fromDeltas = 0;
+        for (int seed = 0; seed < 40; seed++) {
+            Random random = new Random(seed);
+            DataPlaneMetrics deltaMetrics = new DataPlaneMetrics();
+            LiveConfig live = liveConfig(deltaMetrics);
+            // Two data planes with one compiler: each is served a configuration the compiler did not compile last,
+            // so each compiles every snapshot whole.
+            DataPlaneMetrics wholeMetrics = new DataPlaneMetrics();
+            ServerSslContexts sslContexts = new ServerSslContexts();
+            UpstreamSslContexts upstream = new UpstreamSslContexts();
+            RuntimeCompiler shared = new RuntimeCompiler(sslContexts, upstream,
+                    sslContexts.fromKeyMaterial(RuntimeCompiler.GENERATED_DEFAULT, GENERATED.keyMaterial()), wholeMetrics);
+            LiveConfig whole = new LiveConfig(shared, sslContexts, upstream, wholeMetrics);
+            LiveConfig other = new LiveConfig(shared, sslContexts, upstream, new DataPlaneMetrics());
+            Snapshot snapshot = SnapshotDiff.canonical(snapshot(random, 1));
+            live.apply(snapshot);
+            other.apply(snapshot);
+            whole.apply(snapshot);
+            for (int step = 0; step < 12; step++) {
+                Snapshot next = SnapshotDiff.apply(snapshot, SnapshotDiff.diff(snapshot,
+                        SnapshotDiff.canonical(edit(random, snapshot))));
+                if (live.apply(next).changes() != null) {
+                    fromDeltas++;
+                }
+                other.apply(next);
+                assertThat(whole.apply(next).changes()).as("compiled whole").isNull();
+                assertThat(meters(deltaMetrics)).as("seed %d step %d", seed, step).isEqualTo(meters(wholeMetrics));
+                snapshot = next;
+            }
+        }
+        assertThat(fromDeltas).as("configurations compiled from the delta, of 480").isGreaterThan(200);
+    }
+
+    private static LiveConfig liveConfig(DataPlaneMetrics metrics) {
+        ServerSslContexts sslContexts = new ServerSslContexts();
+        UpstreamSslContexts upstream = new UpstreamSslContexts();
+        return new LiveConfig(new RuntimeCompiler(sslContexts, upstream,
+                sslContexts.fromKeyMaterial(RuntimeCompiler.GENERATED_DEFAULT, GENERATED.keyMaterial()), metrics),
+                sslContexts, upstream, metrics);
+    }
+
+    private static List<String> meters(DataPlaneMetrics metrics) {
+        return metrics.scrape().lines()
+                .filter(line -> line.startsWith("portcullis_ssl_expire_time_seconds{")
+                        || line.startsWith("portcullis_certificate_expiry_timestamp_seconds{")
+                        || line.startsWith("portcullis_cluster_healthy_endpoints{")
+                        || line.startsWith("portcullis_ocsp_stapled_certificates ")
+                        || line.startsWith("portcullis_certificates_kept{"))
+                .sorted().toList();
     }
 
     @Test
@@ -138,7 +196,8 @@ class IncrementalCompileTest {
         lines.add("version " + config.version() + ", default " + served(config.defaultCertificate()) + " "
                 + config.defaultTlsPolicyKey() + ", stapled " + (config.defaultTls().get() instanceof StapledSslContext));
         lines.add("content keys " + new java.util.TreeSet<>(config.certificateContentKeys()));
-        lines.add("expiries " + config.certificateExpiries());
+        lines.add("expiries " + config.certificateExpiries().stream().map(Object::toString).sorted().toList());
+        lines.add("kept places " + new TreeMap<>(config.keptPlaces()).keySet());
         lines.add("clusters " + new TreeMap<>(config.clusters()).keySet() + ", upstream TLS " + config.upstreamSslContexts().size());
         Map<String, String> certificates = new TreeMap<>();
         config.hostCertificates().forEach((host, of) -> certificates.put(host, served(of)));

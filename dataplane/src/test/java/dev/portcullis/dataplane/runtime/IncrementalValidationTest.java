@@ -52,7 +52,8 @@ class IncrementalValidationTest {
                 }
                 SnapshotIndex index = SnapshotIndex.of(next);
                 List<String> incremental = IncrementalValidation.problems(index,
-                        SnapshotChanges.between(SnapshotIndex.of(previous), index));
+                        SnapshotChanges.between(SnapshotIndex.of(previous), index),
+                        Referrers.of(previous.virtualHosts(), previous.clusters()));
                 List<String> whole = next.validate();
                 assertThat(incremental).as("seed %d step %d: %s", seed, step, whole).isEqualTo(whole);
                 if (whole.isEmpty()) {
