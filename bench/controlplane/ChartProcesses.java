@@ -26,7 +26,7 @@ final class ChartProcesses {
      * dataplane/pom.xml image.javaToolOptions: the data plane pods get no JAVA_TOOL_OPTIONS of their own. They
      * name the collector: in a pod under 1792 MiB the JVM would take the serial one, as -XX:MaxRAM alone would not.
      */
-    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=25 -XX:+UseG1GC";
+    static final String DATAPLANE_JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=25 -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30";
     /** values.yaml operator.resources.limits.memory and dataPlane.resources.limits.memory. */
     static final String MEMORY_LIMIT = "-XX:MaxRAM=" + System.getenv().getOrDefault("CP_MEMORY_LIMIT", "512m");
     /** The data plane's alone when CP_DATAPLANE_MEMORY_LIMIT says so. */

@@ -84,22 +84,25 @@ public final class RuntimeCompiler {
             throw new InvalidSnapshotException(String.join("; ", problems));
         }
         compiled.forgetNext();
-        if (changes != null && sharedSettingsKept(snapshot, changes)) {
+        if (changes != null && fewChangesUnderTheSameSettings(snapshot, changes)) {
             return compileChanges(snapshot, index, changes, previous);
         }
         return compileWhole(snapshot, index, previous);
     }
 
     /**
-     * Whether what every host shares is as the last configuration compiled has it: the listener
-     * settings and the default certificate (its name and record). Then only the records a delta
-     * touched, and the hosts that name them, need compiling.
+     * Whether what every host shares is as the last configuration compiled has it (the listener
+     * settings and the default certificate: its name and record), and the snapshot changed less than
+     * half of its records (a snapshot file read again is new records throughout). Then only the
+     * records a delta touched, and the hosts that name them, need compiling.
      */
-    private boolean sharedSettingsKept(Snapshot snapshot, SnapshotChanges changes) {
+    private boolean fewChangesUnderTheSameSettings(Snapshot snapshot, SnapshotChanges changes) {
         Snapshot last = compiled.snapshot();
         String defaultName = snapshot.defaultCertificate();
+        int records = snapshot.virtualHosts().size() + snapshot.clusters().size() + snapshot.certificates().size();
         return snapshot.listener().equals(last.listener()) && java.util.Objects.equals(defaultName, last.defaultCertificate())
-                && (defaultName == null || !changes.certificates().contains(defaultName));
+                && (defaultName == null || !changes.certificates().contains(defaultName))
+                && changes.hosts().size() + changes.clusters().size() + changes.certificates().size() <= records / 2;
     }
 
     /** Every certificate, cluster and host of the snapshot (those the last compile built from the same inputs kept). */
@@ -171,7 +174,7 @@ public final class RuntimeCompiler {
      * clusters it changed, the clusters naming a changed certificate, and the hosts it changed or
      * that name a changed certificate or rebuilt cluster. Everything else is kept as it is, so this
      * takes time proportional to the change (and a copy of a few tables). The listener settings and
-     * the default certificate are the last compile's ({@link #sharedSettingsKept}).
+     * the default certificate are the last compile's ({@link #fewChangesUnderTheSameSettings}).
      */
     private RuntimeConfig compileChanges(Snapshot snapshot, SnapshotIndex index, SnapshotChanges changes,
                                          RuntimeConfig previous) {
