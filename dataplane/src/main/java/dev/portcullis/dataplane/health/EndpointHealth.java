@@ -134,6 +134,12 @@ public final class EndpointHealth implements AutoCloseable {
         return checkers.values();
     }
 
+    /** The checker of a served cluster, or null. */
+    synchronized ActiveChecker checker(String cluster) {
+        UpstreamCluster served = this.served.get(cluster);
+        return served == null ? null : checkers.get(served.health());
+    }
+
     @Override
     public synchronized void close() {
         checkers.values().forEach(ActiveChecker::stop);

@@ -6,6 +6,8 @@ import dev.portcullis.dataplane.config.HealthCheck;
 import dev.portcullis.dataplane.config.OutlierDetection;
 import dev.portcullis.dataplane.config.RetryPolicy;
 import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.SnapshotDelta;
+import dev.portcullis.dataplane.config.SnapshotDiff;
 import dev.portcullis.dataplane.testsupport.FaultyPod;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,61 @@ class HealthAcrossSnapshotsTest {
                 assertThat(health.cluster("pods")).isNull();
             }
         }
+    }
+
+    /** Through deltas, which compile only the clusters they touch: the others keep their very checkers. */
+    @Test
+    void activeChecksFollowTheClustersADeltaTouchesAndTheOthersKeepTheirs() throws Exception {
+        try (FaultyPod a = FaultyPod.start("a"); FaultyPod b = FaultyPod.start("b"); FaultyPod c = FaultyPod.start("c")) {
+            HealthCheck check = new HealthCheck(HealthCheck.Kind.HTTP, "/healthz", 0, 0, 20, 1_000, 1, 1);
+            Snapshot first = SnapshotDiff.canonical(new Snapshot(1,
+                    List.of(host("a.example.test", null, prefix("/", "a")), host("b.example.test", null, prefix("/", "b")),
+                            host("c.example.test", null, prefix("/", "c"))),
+                    List.of(checked("a", check, a), checked("b", check, b), checked("c", check, c)), List.of(), null));
+            try (TestDataPlane dataPlane = TestDataPlane.serving(first)) {
+                var config = dataPlane.server().config();
+                EndpointHealth health = config.health();
+                await().atMost(Duration.ofSeconds(20)).until(() -> a.healthChecks.get() >= 1 && b.healthChecks.get() >= 1
+                        && c.healthChecks.get() >= 1);
+                assertThat(health.checkers()).hasSize(3);
+                ActiveChecker checkingB = health.checker("b");
+
+                // Cluster a loses its check: its checker stops, b's and c's stay the same.
+                Snapshot second = delta(first, 2, List.of(checked("a", null, a)), List.of(), List.of());
+                assertThat(config.apply(second).changes()).as("compiled from the delta").isNotNull();
+                assertThat(health.checkers()).hasSize(2);
+                assertThat(health.checker("a")).isNull();
+                assertThat(health.checker("b")).isSameAs(checkingB);
+                long checksOfA = a.healthChecks.get();
+
+                // Cluster c leaves with its host: its checker stops too, and its usable-endpoints row goes.
+                Snapshot third = delta(second, 3, List.of(), List.of("c"), List.of("c.example.test"));
+                assertThat(config.apply(third).changes()).as("compiled from the delta").isNotNull();
+                assertThat(health.checkers()).hasSize(1);
+                assertThat(health.checker("b")).isSameAs(checkingB);
+                assertThat(health.cluster("c")).isNull();
+                assertThat(config.metrics().scrape()).contains("portcullis_cluster_healthy_endpoints{cluster=\"b\"}")
+                        .doesNotContain("portcullis_cluster_healthy_endpoints{cluster=\"c\"}");
+
+                // Cluster a gets its check back: a new checker, which checks again.
+                Snapshot fourth = delta(third, 4, List.of(checked("a", check, a)), List.of(), List.of());
+                assertThat(config.apply(fourth).changes()).as("compiled from the delta").isNotNull();
+                assertThat(health.checkers()).hasSize(2);
+                await().atMost(Duration.ofSeconds(20)).until(() -> a.healthChecks.get() > checksOfA);
+                assertThat(health.checker("b")).isSameAs(checkingB);
+            }
+        }
+    }
+
+    private static Cluster checked(String name, HealthCheck check, FaultyPod pod) {
+        return new Cluster(name, List.of(Endpoint.ready("127.0.0.1", pod.port())))
+                .withHealth(check, OutlierDetection.DEFAULTS, RetryPolicy.OFF);
+    }
+
+    private static Snapshot delta(Snapshot base, long version, List<Cluster> clusters, List<String> removedClusters,
+                                  List<String> removedHosts) {
+        return SnapshotDiff.apply(base, new SnapshotDelta(base.version(), version, List.of(), removedHosts, clusters,
+                removedClusters, List.of(), List.of(), base.defaultCertificate(), base.listener(), base.sessionTicketKeys()));
     }
 
     private static Snapshot snapshot(long version, OutlierDetection outliers, HealthCheck check, FaultyPod... pods) {
