@@ -2,6 +2,7 @@ package dev.portcullis.dataplane.server;
 
 import dev.portcullis.dataplane.config.SessionTicketKey;
 import dev.portcullis.dataplane.config.Snapshot;
+import dev.portcullis.dataplane.config.SnapshotDiff;
 import dev.portcullis.dataplane.testsupport.TestDataPlane;
 import dev.portcullis.dataplane.tls.CertificateAuthority;
 import dev.portcullis.dataplane.tls.CertificateAuthority.KeyType;
@@ -110,6 +111,23 @@ class SessionTicketResumptionTest {
              TestDataPlane second = TestDataPlane.serving(snapshot(1, keys))) {
             // The keys did not change, the host and its context are new: they get the keys too.
             second.server().config().apply(withOther);
+            assertThat(connectSaving(first.httpsPort(), "other.example.test", version, session)).contains(newLine(version));
+            assertThat(connectResuming(second.httpsPort(), "other.example.test", version, session)).contains(reusedLine(version));
+            assertThat(scrape(second)).contains("portcullis_tls_session_ticket_keys 1.0");
+        }
+    }
+
+    /** As above, the host arriving in a delta, which compiles it alone (its context is new, the keys are not). */
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_2", "-tls1_3"})
+    void aHostAddedByADeltaWithTheSameKeysResumesOnAnotherDataPlane(String version) {
+        List<SessionTicketKey> keys = List.of(key());
+        Snapshot base = SnapshotDiff.canonical(snapshot(1, keys));
+        Snapshot withOther = SnapshotDiff.apply(base, SnapshotDiff.diff(base, SnapshotDiff.canonical(appAndOther(2, keys))));
+        Path session = sessions.resolve("other-delta.pem");
+        try (TestDataPlane first = TestDataPlane.serving(withOther); TestDataPlane second = TestDataPlane.serving(base)) {
+            connectSaving(second.httpsPort(), "app.example.test", version, sessions.resolve("app-first.pem"));
+            assertThat(second.server().config().apply(withOther).changes()).as("compiled from the delta").isNotNull();
             assertThat(connectSaving(first.httpsPort(), "other.example.test", version, session)).contains(newLine(version));
             assertThat(connectResuming(second.httpsPort(), "other.example.test", version, session)).contains(reusedLine(version));
             assertThat(scrape(second)).contains("portcullis_tls_session_ticket_keys 1.0");
