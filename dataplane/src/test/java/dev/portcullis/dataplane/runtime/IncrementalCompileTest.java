@@ -156,12 +156,8 @@ class IncrementalCompileTest {
 
     @Test
     void anInvalidDeltaIsRefusedAndTheServedConfigurationStays() {
-        ServerSslContexts sslContexts = new ServerSslContexts();
-        UpstreamSslContexts upstream = new UpstreamSslContexts();
         DataPlaneMetrics metrics = new DataPlaneMetrics();
-        LiveConfig live = new LiveConfig(new RuntimeCompiler(sslContexts, upstream,
-                sslContexts.fromKeyMaterial(RuntimeCompiler.GENERATED_DEFAULT, GENERATED.keyMaterial()), metrics),
-                sslContexts, upstream, metrics);
+        LiveConfig live = liveConfig(metrics);
         Snapshot first = SnapshotDiff.canonical(new Snapshot(1, List.of(
                 new VirtualHost("a.example.test", TlsMode.TERMINATE, "cert-0", List.of(new Route(PathMatch.prefix("/"), "c-0"))),
                 new VirtualHost("b.example.test", TlsMode.TERMINATE, "cert-1", List.of(new Route(PathMatch.prefix("/"), "c-0")))),
