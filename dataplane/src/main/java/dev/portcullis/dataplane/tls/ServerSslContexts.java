@@ -139,8 +139,9 @@ public final class ServerSslContexts {
         return fromKeyMaterial(contentKey, material, HandshakePolicy.defaults(minTlsVersion));
     }
 
-    public ServedCertificate fromKeyMaterial(String certificateKey, KeyMaterial material, HandshakePolicy policy) {
+    public ServedCertificate fromKeyMaterial(String certificateKey, KeyMaterial parsed, HandshakePolicy policy) {
         return byContent.computeIfAbsent(certificateKey + "/" + policy.cacheKey(), key -> {
+            KeyMaterial material = parsed.compact(); // kept for every certificate served: encodings only
             ClientCertificateVerifier verifier = policy.clientAuth() == null ? null : ClientCertificateVerifier.of(policy.clientAuth());
             if (!sharedByPolicy) {
                 ServerContext own = new ServerContext(key, () -> build(material, policy, verifier), ticketKeys);
@@ -209,11 +210,14 @@ public final class ServerSslContexts {
 
     /** The certificate's chain and key in BoringSSL's form, for the engines of its shared context. */
     private static PresetKeyMaterial presetKeys(KeyMaterial material) {
+        byte[] privateKeyPem = material.privateKeyPem();
         try {
-            return PresetKeyMaterial.of(material.chain().toArray(X509Certificate[]::new), material.privateKey());
+            return PresetKeyMaterial.ofPem(material.chainPem(), privateKeyPem);
         } catch (SSLException | RuntimeException e) {
             throw new InvalidCertificateException("cannot use the key of " + material.leaf().getSubjectX500Principal()
                     + " with OpenSSL: " + e.getClass().getSimpleName());
+        } finally {
+            java.util.Arrays.fill(privateKeyPem, (byte) 0);
         }
     }
 

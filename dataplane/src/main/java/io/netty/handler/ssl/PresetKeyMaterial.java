@@ -1,5 +1,6 @@
 package io.netty.handler.ssl;
 
+import io.netty.internal.tcnative.SSL;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 
@@ -57,6 +58,43 @@ public final class PresetKeyMaterial {
         }
         return new PresetKeyMaterial(material);
     }
+
+    /**
+     * As {@link #of}, from PEM text (the chain, leaf first, and a PKCS#8 key) that BoringSSL parses
+     * itself: no Java certificate or key objects are made, and none are kept beside the native
+     * material (the engines' sessions report no local certificates). The caller zeroes the key's text.
+     */
+    public static PresetKeyMaterial ofPem(byte[] chainPem, byte[] privateKeyPem) throws SSLException {
+        long chainBio = 0;
+        long keyBio = 0;
+        long chain = 0;
+        long key = 0;
+        try {
+            chainBio = ReferenceCountedOpenSslContext.toBIO(UnpooledByteBufAllocator.DEFAULT, (PemEncoded) PemX509Certificate.valueOf(chainPem));
+            chain = SSL.parseX509Chain(chainBio);
+            keyBio = ReferenceCountedOpenSslContext.toBIO(UnpooledByteBufAllocator.DEFAULT, (PemEncoded) PemPrivateKey.valueOf(privateKeyPem));
+            key = SSL.parsePrivateKey(keyBio, null);
+            OpenSslKeyMaterial material = new DefaultOpenSslKeyMaterial(chain, key, NO_CERTIFICATES);
+            chain = 0; // the material owns them now
+            key = 0;
+            return new PresetKeyMaterial(material);
+        } catch (SSLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SSLException(e.getClass().getSimpleName() + " converting the key material", e);
+        } finally {
+            SSL.freeBIO(chainBio);
+            SSL.freeBIO(keyBio);
+            if (chain != 0) {
+                SSL.freeX509Chain(chain);
+            }
+            if (key != 0) {
+                SSL.freePrivateKey(key);
+            }
+        }
+    }
+
+    private static final X509Certificate[] NO_CERTIFICATES = new X509Certificate[0];
 
     /**
      * The key manager of a context whose engines have their key material preset: at the handshake
