@@ -38,8 +38,9 @@ final class ChartProcesses {
         String operator = MEMORY_LIMIT.equals("-XX:MaxRAM=512m") ? "the chart's 512Mi limit (-XX:MaxRAM=512m)"
                 : MEMORY_LIMIT + " (CP_MEMORY_LIMIT; NOT the chart's default 512Mi: bench/run gives 1g above 5,000"
                 + " Ingresses, as values.yaml advises)";
-        return (DATAPLANE_MEMORY_LIMIT.equals(MEMORY_LIMIT) ? operator
-                : "operator " + operator + ", data plane " + DATAPLANE_MEMORY_LIMIT + " (CP_DATAPLANE_MEMORY_LIMIT)")
+        String dataPlane = DATAPLANE_MEMORY_LIMIT.equals("-XX:MaxRAM=512m") ? "the chart's 512Mi limit (-XX:MaxRAM=512m)"
+                : DATAPLANE_MEMORY_LIMIT + " (CP_DATAPLANE_MEMORY_LIMIT; NOT the chart's default 512Mi)";
+        return (DATAPLANE_MEMORY_LIMIT.equals(MEMORY_LIMIT) ? operator : "operator " + operator + ", data plane " + dataPlane)
                 + ", MALLOC_ARENA_MAX=" + MALLOC_ARENA_MAX + ("2".equals(MALLOC_ARENA_MAX) ? " as the images set" : " (NOT the images' 2)");
     }
 
