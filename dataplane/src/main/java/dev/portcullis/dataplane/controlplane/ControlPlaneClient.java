@@ -3,6 +3,7 @@ package dev.portcullis.dataplane.controlplane;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotDelta;
+import dev.portcullis.dataplane.config.SnapshotDeltaCodec;
 import dev.portcullis.dataplane.metrics.ControlPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         this.config = config;
         this.metrics = config.metrics().controlPlane();
         this.answers = new SnapshotAnswers(metrics);
+        SnapshotDeltaCodec.prepare(); // not on the first change's path
         this.thread = new Thread(this::run, "portcullis-control-plane");
         this.thread.setDaemon(true);
     }

@@ -2,6 +2,7 @@ package dev.portcullis.operator.publish;
 
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.SnapshotDelta;
+import dev.portcullis.dataplane.config.SnapshotDeltaCodec;
 import dev.portcullis.dataplane.config.SnapshotDiff;
 import dev.portcullis.dataplane.runtime.SnapshotValidation;
 import dev.portcullis.dataplane.runtime.DaemonThreads;
@@ -93,6 +94,7 @@ public final class SnapshotPublisher implements AutoCloseable {
                              MeterRegistry metrics) {
         this.source = source;
         this.clock = clock;
+        SnapshotDeltaCodec.prepare(); // not on the first change's path
         this.debounce = new Debounce(holdOff, maxHoldOff);
         this.allClassesDebounce = Debounce.alwaysWaiting(maxHoldOff, maxHoldOff.multipliedBy(5));
         this.translationTime = Timer.builder("portcullis.operator.translation")
