@@ -61,15 +61,7 @@ public final class KeyMaterial {
         if (chain == null || !"PKCS#8".equals(privateKey.getFormat()) || privateKey.getEncoded() == null) {
             return this;
         }
-        try {
-            byte[][] encoded = new byte[chain.size()][];
-            for (int i = 0; i < encoded.length; i++) {
-                encoded[i] = chain.get(i).getEncoded();
-            }
-            return new KeyMaterial(null, null, notAfter, encoded, privateKey.getEncoded(), privateKey.getAlgorithm());
-        } catch (CertificateEncodingException e) {
-            return this;
-        }
+        return new KeyMaterial(null, null, notAfter, encodedChain(), privateKey.getEncoded(), privateKey.getAlgorithm());
     }
 
     public PrivateKey privateKey() {
