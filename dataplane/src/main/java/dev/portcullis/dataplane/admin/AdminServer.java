@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.runtime.LiveConfig;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -46,8 +47,19 @@ public final class AdminServer implements AutoCloseable {
         });
         server.createContext("/debug/endpoints", exchange -> respond(exchange, 200, "application/json",
                 dev.portcullis.dataplane.health.EndpointsJson.of(config.health())));
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/metrics", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+                respond(exchange, 404, "text/plain", "not found\n");
+                return;
+            }
+            try (exchange) {
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, 0); // chunked, written as the registry makes it
+                try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
+                    metrics.scrape(out);
+                }
+            }
+        });
         server.start();
         return new AdminServer(server, executor);
     }

@@ -65,7 +65,9 @@ class AdminEndpointsTest {
                     .contains("portcullis_snapshot_version 42.0")
                     .contains("portcullis_snapshot_apply_seconds_count 1")
                     .contains("portcullis_ssl_expire_time_seconds{certificate=\"app\",host=\"app.example.test\"}");
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
             assertThat(status(admin, dataPlane, "/nothing-here")).isEqualTo(404);
+            assertThat(status(admin, dataPlane, "/metrics/nothing-here")).isEqualTo(404);
         }
     }
 
