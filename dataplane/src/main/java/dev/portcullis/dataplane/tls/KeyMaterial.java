@@ -12,7 +12,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -25,8 +24,6 @@ import java.util.List;
  * read once: every configuration compiled asks it of every certificate served (the expiry gauges).
  */
 public final class KeyMaterial {
-
-    private static final Base64.Encoder PEM_BASE64 = Base64.getMimeEncoder(64, new byte[]{'\n'});
 
     private final PrivateKey privateKey;
     private final List<X509Certificate> chain;
@@ -104,7 +101,7 @@ public final class KeyMaterial {
     public byte[] chainPem() {
         StringBuilder pem = new StringBuilder();
         for (byte[] der : encodedChain()) {
-            pem.append(block("CERTIFICATE", der));
+            pem.append(Pem.block("CERTIFICATE", der));
         }
         return pem.toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -112,7 +109,7 @@ public final class KeyMaterial {
     /** The key as a PKCS#8 PRIVATE KEY block: key material, for BoringSSL only; the caller zeroes it after use. */
     public byte[] privateKeyPem() {
         byte[] der = encodedKey();
-        byte[] base64 = PEM_BASE64.encode(der);
+        byte[] base64 = Pem.BASE64.encode(der); // bytes, not a String, so that it can be zeroed
         byte[] begin = "-----BEGIN PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII);
         byte[] end = "\n-----END PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII);
         byte[] pem = new byte[begin.length + base64.length + end.length];
@@ -124,10 +121,6 @@ public final class KeyMaterial {
             Arrays.fill(der, (byte) 0);
         }
         return pem;
-    }
-
-    private static String block(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + PEM_BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private byte[][] encodedChain() {

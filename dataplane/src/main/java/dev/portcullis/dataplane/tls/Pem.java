@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Writes certificates and keys as PEM text. */
 public final class Pem {
-    private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[]{'\n'});
+    static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[]{'\n'});
 
     private Pem() {
     }
@@ -30,7 +30,7 @@ public final class Pem {
         return block("PRIVATE KEY", key.getEncoded());
     }
 
-    private static String block(String type, byte[] der) {
+    static String block(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }
