@@ -4,27 +4,19 @@ import dev.portcullis.dataplane.metrics.DataPlaneMetrics;
 import dev.portcullis.dataplane.balance.Balancer;
 import dev.portcullis.dataplane.balance.Balancers;
 import dev.portcullis.dataplane.config.Cluster;
-import dev.portcullis.dataplane.config.Hsts;
 import dev.portcullis.dataplane.config.InvalidSnapshotException;
-import dev.portcullis.dataplane.config.PathMatch;
-import dev.portcullis.dataplane.config.Route;
 import dev.portcullis.dataplane.config.Snapshot;
 import dev.portcullis.dataplane.config.TlsCertificate;
-import dev.portcullis.dataplane.config.TlsMode;
 import dev.portcullis.dataplane.config.UpstreamProtocol;
 import dev.portcullis.dataplane.config.UpstreamTls;
 import dev.portcullis.dataplane.config.VirtualHost;
-import dev.portcullis.dataplane.access.SourceRanges;
 import dev.portcullis.dataplane.health.ClusterHealth;
 import dev.portcullis.dataplane.health.EndpointHealth;
 import dev.portcullis.dataplane.health.HealthMetrics;
 import dev.portcullis.dataplane.route.HostTable;
-import dev.portcullis.dataplane.route.AcmeChallenge;
-import dev.portcullis.dataplane.route.PathRouter;
 import dev.portcullis.dataplane.runtime.ServedCertificateOf.Origin;
 import dev.portcullis.dataplane.tls.HandshakePolicy;
 import dev.portcullis.dataplane.tls.InvalidCertificateException;
-import io.netty.util.AsciiString;
 import dev.portcullis.dataplane.tls.ServerSslContexts.ServedCertificate;
 import dev.portcullis.dataplane.tls.ServerSslContexts;
 import dev.portcullis.dataplane.tls.ServerContext;
@@ -58,6 +50,7 @@ public final class RuntimeCompiler {
     private final DataPlaneMetrics metrics;
     private final EndpointHealth health;
     private final CompiledHosts compiled = new CompiledHosts();
+    private final HostCompiler hostCompiler;
 
     public RuntimeCompiler(ServerSslContexts sslContexts, UpstreamSslContexts upstreamSslContexts,
                            ServedCertificate generatedDefault, DataPlaneMetrics metrics) {
@@ -66,6 +59,7 @@ public final class RuntimeCompiler {
         this.generatedDefault = generatedDefault;
         this.metrics = metrics;
         this.health = new EndpointHealth(new HealthMetrics(metrics.registry()));
+        this.hostCompiler = new HostCompiler(sslContexts, metrics, compiled);
     }
 
     /** What this data plane knows of its endpoints' health, across snapshots. */
@@ -135,14 +129,14 @@ public final class RuntimeCompiler {
         }
         throwIfAny(problems);
 
-        Certificates named = new Certificates(certificates::get, keepServing::contains);
+        HostCompiler.Certificates named = new HostCompiler.Certificates(certificates::get, keepServing::contains);
         ServedCertificateOf defaultCertificate = defaultCertificate(snapshot, previous, named);
-        HostBuild build = new HostBuild(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
+        HostCompiler.Build build = new HostCompiler.Build(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
                 new ServedTables(defaultCertificate, snapshot.virtualHosts().size()), new StapledContexts(certificatesByName),
                 problems);
         Map<String, RoutedHost> hosts = HashMap.newHashMap(snapshot.virtualHosts().size());
         for (VirtualHost host : snapshot.virtualHosts()) {
-            RoutedHost routed = compileHost(host, build);
+            RoutedHost routed = hostCompiler.compile(host, build);
             if (routed != null) {
                 hosts.put(host.hostname(), routed);
             }
@@ -230,7 +224,7 @@ public final class RuntimeCompiler {
         }
         throwIfAny(problems);
 
-        Certificates named = new Certificates(compiled::nextCertificate, name -> {
+        HostCompiler.Certificates named = new HostCompiler.Certificates(compiled::nextCertificate, name -> {
             TlsCertificate certificate = certificatesByName.get(name);
             return certificate != null && certificate.keepServing();
         });
@@ -243,7 +237,7 @@ public final class RuntimeCompiler {
         Set<String> touchedHosts = new HashSet<>(changes.hosts());
         changes.certificates().forEach(name -> touchedHosts.addAll(lastReferrers.hostsNamingCertificate(name)));
         rebuiltClusters.forEach(name -> touchedHosts.addAll(lastReferrers.hostsNamingCluster(name)));
-        HostBuild build = new HostBuild(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
+        HostCompiler.Build build = new HostCompiler.Build(snapshot, previous, named, defaultCertificate, certificatesByName, clusters,
                 new ServedTables(compiled.tables()), new StapledContexts(compiled.stapled(), certificatesByName), problems);
         // What the touched hosts served is released before any is built again: a certificate's staple may have changed.
         List<String> gone = new ArrayList<>();
@@ -272,7 +266,7 @@ public final class RuntimeCompiler {
                 continue;
             }
             referrers.add(host);
-            RoutedHost routed = compileHost(host, build);
+            RoutedHost routed = hostCompiler.compile(host, build);
             if (routed != null) {
                 upserted.put(hostname, routed);
                 for (String place : List.of(hostname, hostname + RuntimeConfig.RSA_SUFFIX)) {
@@ -303,74 +297,6 @@ public final class RuntimeCompiler {
         return config;
     }
 
-    /** A snapshot's certificates by name: the built ones, and which names are {@code keepServing}. */
-    private record Certificates(java.util.function.Function<String, ServedCertificate> built,
-                                java.util.function.Predicate<String> keepServing) {
-    }
-
-    /** What compiling each host of one snapshot needs, and where it puts what it found. */
-    private record HostBuild(Snapshot snapshot, RuntimeConfig previous, Certificates certificates,
-                             ServedCertificateOf defaultCertificate, Map<String, TlsCertificate> certificatesByName,
-                             Map<String, UpstreamCluster> clusters, ServedTables tables, StapledContexts stapled,
-                             List<String> problems) {
-    }
-
-    /**
-     * One host: the one the last compile built from the same inputs when there is one, else built
-     * now; either way entered in the build's tables and stapled contexts. Null (and a problem added)
-     * when its certificate cannot be served.
-     */
-    private RoutedHost compileHost(VirtualHost host, HostBuild build) {
-        Snapshot snapshot = build.snapshot();
-        HandshakePolicy policy = HandshakePolicy.of(snapshot.listener(), host.tls());
-        ServedCertificateOf servedOf;
-        try {
-            servedOf = hostCertificate(host, build.previous(), build.certificates(), build.defaultCertificate(), policy);
-        } catch (InvalidCertificateException e) {
-            build.problems().add("host \"" + host.hostname() + "\": " + e.getMessage());
-            return null;
-        }
-        ServedCertificate served = servedOf.served();
-        ServedCertificate rsa = rsaCertificate(host, build.previous(), build.certificates(), policy);
-        build.tables().add(host, servedOf, rsa);
-        CompiledHosts.Inputs inputs = CompiledHosts.inputs(host, snapshot.listener(), servedOf, rsa,
-                build.certificatesByName(), build.clusters());
-        StapledContexts stapled = build.stapled();
-        RoutedHost kept = compiled.host(inputs);
-        if (kept != null) {
-            // Nothing it was built from changed: its routes and contexts stay.
-            stapled.kept(servedOf, kept.tls());
-            if (rsa != null) {
-                stapled.kept(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN), kept.rsaTls());
-            }
-            compiled.builtHost(inputs, kept);
-            return kept;
-        }
-        Map<String, UpstreamCluster> clusters = build.clusters();
-        List<Map.Entry<PathMatch, RouteTarget>> rules = new ArrayList<>();
-        for (Route route : host.routes()) {
-            rules.add(Map.entry(route.match(), RouteTarget.of(route, clusters::get)));
-        }
-        List<Map.Entry<PathMatch, RouteTarget>> challenges = rules.stream()
-                .filter(rule -> AcmeChallenge.isChallengeRoute(rule.getKey())).toList();
-        UpstreamCluster passthrough = host.tlsMode() == TlsMode.PASSTHROUGH
-                ? clusters.get(host.routes().getFirst().cluster()) : null;
-        dev.portcullis.dataplane.metrics.HostMetrics hostMetrics = metrics.host(host.hostname());
-        if (passthrough != null) {
-            hostMetrics.passthrough();
-        }
-        Hsts hsts = host.hsts() != null ? host.hsts() : snapshot.listener().hsts();
-        RoutedHost routed = new RoutedHost(host.hostname(), host.tlsMode(), stapled.of(servedOf),
-                PathRouter.of(rules), PathRouter.of(challenges), passthrough, host.httpsRedirect(), hostMetrics,
-                servedOf.name() + (rsa == null ? "" : "+" + host.rsaCertificate()) + "/" + served.policy().cacheKey(),
-                served.verifier(),
-                hsts.enabled() && host.tlsMode() != TlsMode.PASSTHROUGH ? AsciiString.of(hsts.headerValue()) : null,
-                rsa == null ? null : stapled.of(new ServedCertificateOf(host.rsaCertificate(), rsa, Origin.OWN)),
-                host.access() == null ? null : SourceRanges.of(host.access().allow(), host.access().deny()));
-        compiled.builtHost(inputs, routed);
-        return routed;
-    }
-
     /** The contexts holding sessions, by content key (ticket keys belong to them: with OpenSSL, one per handshake policy). */
     private static Map<String, ServerContext> sessionContexts(Snapshot snapshot, ServedCertificateOf defaultCertificate,
                                                              java.util.Collection<ServedCertificateOf> hostCertificates) {
@@ -398,7 +324,7 @@ public final class RuntimeCompiler {
      * names a {@code keepServing} certificate, the default certificate served now (the generated one
      * when this data plane serves none yet).
      */
-    private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous, Certificates certificates) {
+    private ServedCertificateOf defaultCertificate(Snapshot snapshot, RuntimeConfig previous, HostCompiler.Certificates certificates) {
         String name = snapshot.defaultCertificate();
         if (name != null && !certificates.keepServing().test(name)) {
             return new ServedCertificateOf(name, certificates.built().apply(name), Origin.OWN);
@@ -412,46 +338,6 @@ public final class RuntimeCompiler {
         ServedCertificate generated = sslContexts.fromKeyMaterial(GENERATED_DEFAULT, generatedDefault.keyMaterial(),
                 HandshakePolicy.of(snapshot.listener(), null));
         return new ServedCertificateOf(DEFAULT_CERTIFICATE, generated, name == null ? Origin.DEFAULT : Origin.NOTHING_TO_KEEP);
-    }
-
-    /**
-     * A host's certificate: its own, the default one when it names none, or, when it names a
-     * {@code keepServing} certificate, the one of its own it is served now (by host name); a host
-     * with none of its own gets the default certificate.
-     */
-    private ServedCertificateOf hostCertificate(VirtualHost host, RuntimeConfig previous, Certificates certificates,
-                                                ServedCertificateOf defaultCertificate, HandshakePolicy policy) {
-        String name = host.certificate();
-        if (name == null) {
-            return new ServedCertificateOf(defaultCertificate.name(),
-                    sslContexts.withPolicy(defaultCertificate.served(), policy), Origin.DEFAULT);
-        }
-        if (!certificates.keepServing().test(name)) {
-            return new ServedCertificateOf(name, sslContexts.withPolicy(certificates.built().apply(name), policy), Origin.OWN);
-        }
-        ServedCertificateOf now = previous == null ? null : previous.certificateOf(host.hostname());
-        if (now != null && now.own()) {
-            return new ServedCertificateOf(now.name(), sslContexts.withPolicy(now.served(), policy), Origin.KEPT);
-        }
-        return new ServedCertificateOf(defaultCertificate.name(), sslContexts.withPolicy(defaultCertificate.served(), policy),
-                Origin.NOTHING_TO_KEEP);
-    }
-
-    /**
-     * A host's RSA certificate beside its ECDSA one, under the host's policy; for a {@code keepServing}
-     * one, the RSA certificate the host is served now, if any.
-     */
-    private ServedCertificate rsaCertificate(VirtualHost host, RuntimeConfig previous, Certificates certificates,
-                                             HandshakePolicy policy) {
-        if (host.rsaCertificate() == null) {
-            return null;
-        }
-        ServedCertificate own = certificates.built().apply(host.rsaCertificate());
-        if (own != null) {
-            return sslContexts.withPolicy(own, policy);
-        }
-        ServedCertificateOf kept = previous == null ? null : previous.certificateOf(host.hostname() + RuntimeConfig.RSA_SUFFIX);
-        return kept == null ? null : sslContexts.withPolicy(kept.served(), policy);
     }
 
     /** The cluster built, or the one served now when it is the same; null (and a problem added) when it cannot be. */
